@@ -1,0 +1,3 @@
+from stalklog.cli.app import main
+
+main()

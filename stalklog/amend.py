@@ -1,0 +1,63 @@
+"""Reading ``--set field=value`` for ``stalklog amend``."""
+
+from __future__ import annotations
+
+from stalklog import records
+from stalklog.errors import InvalidValue
+
+# Friendly names people type, mapped to the bundle's field names.
+ALIASES = {
+    "when": "occurred",
+    "date": "occurred",
+    "until": "occurred_end",
+    "behaviour": "behaviours",
+    "behavior": "behaviours",
+    "effect": "effects",
+    "impact": "impacts",
+    "witness": "witnesses",
+    "link": "links",
+    "what": "summary",
+    "where": "location",
+    "notes": "private_notes",
+}
+LISTS = set(records.LIST_FIELDS)
+
+
+def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict:
+    """``["location=Mill Road", "behaviours=following,loitering"]`` → field values."""
+    changes: dict = {}
+    for item in assignments:
+        if "=" not in item:
+            raise InvalidValue(f'--set "{item}": expected field=value, e.g. --set location="Mill Road".')
+        name, _, value = item.partition("=")
+        name = ALIASES.get(name.strip().lower(), name.strip().lower())
+        value = value.strip()
+        if name == "occurred":
+            when = parse_when(value)
+            changes["occurred"], changes["precision"] = when.occurred(), when.precision
+            if when.end is not None:
+                changes["occurred_end"] = when.occurred_end()
+        elif name == "occurred_end":
+            changes["occurred_end"] = parse_when(value).occurred() if value else None
+        elif name == "below_threshold":
+            if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise InvalidValue(f"--set below_threshold: expected true or false, got {value!r}.")
+            changes[name] = value.lower() in ("true", "yes", "1")
+        elif name in LISTS:
+            words = [w.strip() for w in value.split(",") if w.strip()]
+            if name in ("behaviours", "effects", "impacts"):
+                words = [w.replace("-", "_").replace(" ", "_").lower() for w in words]
+            changes[name] = words
+        else:
+            changes[name] = value or None
+    if "links" in changes:
+        changes["links"] = [_key(db, current, x) for x in changes["links"]]
+    if changes.get("same_occasion_as"):
+        changes["same_occasion_as"] = _key(db, current, changes["same_occasion_as"])
+    return changes
+
+
+def _key(db, current: dict, ref: str) -> str:
+    from stalklog.cli.walkthrough import incident_key
+
+    return incident_key(db, current["case"], ref)

@@ -1,0 +1,1 @@
+"""The command-line layer: parse, call the core, render. No SQL here."""

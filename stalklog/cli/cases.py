@@ -1,0 +1,222 @@
+"""``stalklog case …`` and ``stalklog person …``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import CaseOption, JsonOption, open_case_file, out, print_json, say, split_words
+
+case_app = typer.Typer(no_args_is_help=True, help="Create, list, show and close cases.")
+person_app = typer.Typer(no_args_is_help=True, help="Add the people of a case (victim, subject, witnesses).")
+impact_app = typer.Typer(no_args_is_help=True, help="Record day-to-day impacts that belong to the case as a whole.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(case_app, name="case")
+    app.add_typer(person_app, name="person")
+    app.add_typer(impact_app, name="impact")
+
+
+@case_app.command("new")
+def case_new(
+    ref: Annotated[str, typer.Argument(help="A reference for the case, unique in this file (e.g. C-2025-001).")],
+    title: Annotated[str | None, typer.Option("--title", "-t", help="A short title.")] = None,
+    jurisdiction: Annotated[
+        str, typer.Option("--jurisdiction", "-j", help="england-wales, scotland or northern-ireland.")
+    ] = "england-wales",
+    context: Annotated[
+        list[str] | None,
+        typer.Option("--context", help="Relationship context: volatile_mutual_relationship, "
+                     "reconciled_between_incidents, intent_to_persuade, racial_or_religious_hostility."),
+    ] = None,
+    opened: Annotated[str | None, typer.Option("--opened", help="When the case was opened (default today).")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free-text notes about the case.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Create a case.
+
+    Example: stalklog case new C-2025-001 --title "Messages from former partner"
+    """
+    from stalklog import records
+    from stalklog.cli.common import parse_date_arg
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        case = records.create_case(db, ref, title=title, jurisdiction=jurisdiction, opened=parse_date_arg(opened, "--opened"),
+                                   context=split_words(context), notes=notes)
+    if json_:
+        print_json(case)
+    else:
+        say(f"Case {case['ref']} created ({case['jurisdiction']}). Next: add the people with "
+            f"stalklog person add --case {case['ref']} --role victim --name …")
+
+
+@case_app.command("list")
+def case_list(
+    status: Annotated[str | None, typer.Option("--status", help="open or closed (default: all).")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """List the cases in the case file."""
+    from stalklog import records
+
+    db = open_case_file()
+    cases = records.list_cases(db, status=status)
+    if json_:
+        print_json(cases)
+        return
+    if not cases:
+        say("No cases yet. Create one with: stalklog case new REF --title …")
+        return
+    from rich.table import Table
+
+    table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
+    for c in cases:
+        table.add_row(c["ref"], c["title"] or "", c["jurisdiction"], c["status"], str(c["incidents"]),
+                      (c["last_incident"] or "")[:10])
+    out().print(table)
+
+
+@case_app.command("show")
+def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
+    """Show a case: its people, its incidents in brief, and its status."""
+    from stalklog import records
+
+    db = open_case_file()
+    case = records.get_case(db, ref)
+    people = records.people(db, case["id"])
+    incidents = records.list_incidents(db, case_ref=ref, exhibits=False)
+    impacts = records.case_impacts(db, case["id"])
+    data = {**case, "people": people, "incident_count": len(incidents),
+            "first_incident": incidents[0]["occurred"] if incidents else None,
+            "last_incident": incidents[-1]["occurred"] if incidents else None, "impacts": impacts}
+    extra = _case_show_extras(db, case)
+    data.update(extra)
+    if json_:
+        print_json(data)
+        return
+    from stalklog.cli.views import render_case
+
+    render_case(out(), data)
+
+
+def _case_show_extras(db, case) -> dict:
+    """Sections other features add to ``case show`` (patterns, screening)."""
+    try:
+        from stalklog.cli import desk
+    except ModuleNotFoundError:
+        return {}
+    return desk.case_show_extras(db, case)
+
+
+@case_app.command("close")
+def case_close(
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the case is closed.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Close a case. Nothing is deleted; reopen it with: stalklog case reopen REF."""
+    from stalklog import records
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        case = records.close_case(db, ref, reason)
+    print_json(case) if json_ else say(f"Case {ref} closed. Its records are kept.")
+
+
+@case_app.command("reopen")
+def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
+    """Reopen a closed case."""
+    from stalklog import records
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        case = records.reopen_case(db, ref)
+    print_json(case) if json_ else say(f"Case {ref} reopened.")
+
+
+@person_app.command("add")
+def person_add(
+    case: CaseOption,
+    role: Annotated[str, typer.Option("--role", help="victim, subject, witness or other.")],
+    name: Annotated[str | None, typer.Option("--name", help="The person's name (or a description).")] = None,
+    relationship: Annotated[
+        str | None,
+        typer.Option("--relationship", help="The subject's relationship to the victim: partner, ex-partner, spouse, "
+                     "ex-spouse, family, acquaintance, colleague, neighbour, stranger, unknown."),
+    ] = None,
+    key: Annotated[str | None, typer.Option("--key", help="A short key (default: V, P, W1…).")] = None,
+    lived_together_until: Annotated[
+        str | None, typer.Option("--lived-together-until", help="For a former partner: when you stopped living together.")
+    ] = None,
+    identifier: Annotated[
+        list[str] | None, typer.Option("--identifier", help="A phone number, handle or email they use (repeatable).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Add a person to a case.
+
+    Example: stalklog person add --case C-2025-001 --role subject --name "Sam Roe" --relationship ex-partner
+    """
+    from stalklog import records
+    from stalklog.cli.common import parse_date_arg
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        person = records.add_person(db, case, role=role, name=name, relationship=relationship, key=key,
+                                    lived_together_until=parse_date_arg(lived_together_until, "--lived-together-until"),
+                                    identifiers=identifier or [])
+    if json_:
+        print_json(person)
+    else:
+        say(f"Added {person['role']} {person['key']}" + (f" ({person['name']})" if person["name"] else "")
+            + f" to case {case}.")
+
+
+@person_app.command("list")
+def person_list(case: CaseOption, json_: JsonOption = False) -> None:
+    """List the people of a case."""
+    from stalklog import records
+
+    db = open_case_file()
+    people = records.people(db, records.get_case(db, case)["id"])
+    if json_:
+        print_json(people)
+        return
+    from rich.table import Table
+
+    table = Table("Key", "Role", "Name", "Relationship", "Identifiers")
+    for p in people:
+        table.add_row(p["key"], p["role"], p["name"] or "", p["relationship"] or "", ", ".join(p["identifiers"]))
+    out().print(table)
+
+
+@impact_app.command("add")
+def impact_add(
+    case: CaseOption,
+    kind: Annotated[str, typer.Argument(help="changed_routine, moved_home, time_off_work, extra_security, …")],
+    date: Annotated[str | None, typer.Option("--date", help="When it happened (a date, or a month: 2025-03).")] = None,
+    detail: Annotated[str | None, typer.Option("--detail", help="What changed, in your words.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Record a change to daily life that belongs to the case as a whole.
+
+    Example: stalklog impact add --case C-2025-001 moved_home --date 2025-03 --detail "moved to a friend's flat"
+    """
+    import re
+
+    from stalklog import records
+    from stalklog.cli.common import parse_date_arg
+    from stalklog.db import transaction
+
+    if date and not re.fullmatch(r"\d{4}-\d{2}", date):
+        date = parse_date_arg(date, "--date")
+    db = open_case_file()
+    with transaction(db):
+        impact = records.add_case_impact(db, case, kind.replace("-", "_"), date, detail)
+    print_json(impact) if json_ else say(f"Recorded: {kind.replace('_', ' ')} for case {case}.")

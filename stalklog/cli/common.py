@@ -1,0 +1,134 @@
+"""What every command shares: consoles, the ``--json`` option, opening the case file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+CaseOption = Annotated[str, typer.Option("--case", "-c", help="The case reference, e.g. C-2025-001.")]
+
+
+class State:
+    """Per-invocation settings from the root options."""
+
+    db_path: Path | None = None
+    us_dates: bool = False
+    _db = None
+
+    def reset(self) -> None:
+        self.db_path = None
+        self.us_dates = False
+        self._db = None
+
+
+state = State()
+
+
+def out():
+    """The console for data (stdout)."""
+    from rich.console import Console
+
+    return Console(soft_wrap=False, highlight=False)
+
+
+def err():
+    """The console for messages (stderr)."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def say(message: str) -> None:
+    """A message for the person (stderr), never data."""
+    err().print(message)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def db_path() -> Path:
+    from stalklog.db import default_path
+
+    return state.db_path or default_path()
+
+
+def passphrase_source(path: Path):
+    """Return a function that finds the passphrase for an encrypted file when it is needed."""
+
+    def source() -> str:
+        from stalklog.errors import PassphraseError
+
+        env = os.environ.get("STALKLOG_PASSPHRASE")
+        if env:
+            return env
+        from stalklog import secrets
+
+        remembered = secrets.remembered(path)
+        if remembered:
+            return remembered
+        if not sys.stdin.isatty():
+            raise PassphraseError(
+                f"{path} is encrypted: a passphrase is needed.",
+                hint="Set STALKLOG_PASSPHRASE, or run the command in a terminal to be asked.",
+            )
+        import getpass
+
+        return getpass.getpass("Passphrase for the case file: ")
+
+    return source
+
+
+def open_case_file(create: bool = False):
+    """The case file for this command, opened once."""
+    if state._db is None:
+        from stalklog.db import open_db
+
+        path = db_path()
+        state._db = open_db(path, create=create, passphrase_source=passphrase_source(path))
+    return state._db
+
+
+def us_dates() -> bool:
+    if state.us_dates:
+        return True
+    from stalklog.config import load
+
+    return bool(load().get("us_dates", False))
+
+
+def parse_when_arg(text: str, field: str = "--when"):
+    """A typed date, read by ``dates.parse_when``; errors name the option they came from."""
+    from stalklog.dates import parse_when
+    from stalklog.errors import InvalidDate
+
+    try:
+        return parse_when(text, us_dates=us_dates())
+    except InvalidDate as e:
+        raise InvalidDate(f"{field}: {e.message}", hint=e.hint) from None
+
+
+def parse_date_arg(text: str | None, field: str = "date") -> str | None:
+    if text is None:
+        return None
+    from stalklog.dates import parse_date
+    from stalklog.errors import InvalidDate
+
+    try:
+        return parse_date(text, us_dates=us_dates()).isoformat()
+    except InvalidDate as e:
+        raise InvalidDate(f"{field}: {e.message}", hint=e.hint) from None
+
+
+def split_words(values: list[str] | None) -> list[str]:
+    """``--behaviour following,loitering --behaviour threats`` → three words."""
+    words: list[str] = []
+    for v in values or []:
+        words += [w.strip().replace(" ", "_").replace("-", "_").lower() for w in v.split(",") if w.strip()]
+    return words

@@ -1,0 +1,266 @@
+"""Recording and reading incidents: add, list, show, search, timeline, amend, withdraw."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import (
+    CaseOption,
+    JsonOption,
+    open_case_file,
+    out,
+    parse_date_arg,
+    parse_when_arg,
+    print_json,
+    say,
+    split_words,
+)
+
+ListOption = Annotated[list[str] | None, typer.Option()]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add")(add)
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("search")(search)
+    app.command("timeline")(timeline)
+    app.command("amend")(amend)
+    app.command("withdraw")(withdraw)
+
+
+def add(
+    summary: Annotated[str | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")] = None,
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
+    when: Annotated[str | None, typer.Option("--when", "-w", help='When it happened: "today 5:10pm", "06/11/2024 21:15", "last Tuesday".')] = None,
+    until: Annotated[str | None, typer.Option("--until", help="When it ended, if it went on for a while.")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Key of the person who did it (default: the case's only subject).")] = None,
+    towards: Annotated[list[str] | None, typer.Option("--towards", help="Key of the person it was aimed at (default: the only victim).")] = None,
+    affected: Annotated[list[str] | None, typer.Option("--affected", help="Key of someone else it alarmed or distressed.")] = None,
+    behaviour: Annotated[list[str] | None, typer.Option("--behaviour", "-b", help="following, contacting, loitering, threats, … (repeatable, or comma-separated).")] = None,
+    effect: Annotated[list[str] | None, typer.Option("--effect", "-e", help="alarm, distress, fear_of_violence, fear_for_others, serious_alarm_or_distress.")] = None,
+    impact: Annotated[list[str] | None, typer.Option("--impact", "-i", help="changed_routine, moved_home, time_off_work, … (what it changed in daily life).")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="in_person, phone_call, text_message, messaging_app, email, social_media, letter, via_third_party, online_other, other.")] = None,
+    attribution: Annotated[str | None, typer.Option("--attribution", help="How you know who did it: seen, heard, known_account, told_by_other, suspected, unknown.")] = None,
+    procured_by: Annotated[str | None, typer.Option("--procured-by", help="Key of a person who got someone else to do it.")] = None,
+    location: Annotated[str | None, typer.Option("--location", "-l", help="Where it happened.")] = None,
+    words: Annotated[str | None, typer.Option("--words", help="What was said or written, word for word.")] = None,
+    witness: Annotated[list[str] | None, typer.Option("--witness", help="Who saw or heard it (repeatable).")] = None,
+    police_ref: Annotated[str | None, typer.Option("--police-ref", help="The crime reference number, if reported.")] = None,
+    link: Annotated[list[str] | None, typer.Option("--link", help="An earlier incident this one is connected to (id or key).")] = None,
+    same_occasion_as: Annotated[str | None, typer.Option("--same-occasion-as", help="An incident this is part of (id or key).")] = None,
+    below_threshold: Annotated[bool, typer.Option("--below-threshold", help="Recorded for context only: not harassing on its own.")] = False,
+    stated_purpose: Annotated[str | None, typer.Option("--stated-purpose", help="What they said it was for.")] = None,
+    private_notes: Annotated[str | None, typer.Option("--private-notes", help="Your private reflections: never exported unless you ask.")] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-I", help="Be walked through the questions.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Record an incident.
+
+    Example: stalklog add "He was outside my work again" --when "today 5:10pm" -b loitering -e alarm
+
+    With no summary, in a terminal, stalklog asks plain questions one at a time.
+    """
+    from stalklog import records
+    from stalklog.cli.walkthrough import resolve_case, walk_through
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    case_ref = resolve_case(db, case)
+    if interactive or (summary is None and sys.stdin.isatty()):
+        fields = walk_through(db, case_ref, summary=summary, when_text=when)
+        if fields is None:
+            say("Nothing was recorded.")
+            raise typer.Exit(1)
+    else:
+        if summary is None:
+            raise typer.BadParameter("give a summary of what happened, or use --interactive to be asked.",
+                                     param_hint="SUMMARY")
+        if not when:
+            raise typer.BadParameter('say when it happened, e.g. --when "today 5:10pm".', param_hint="--when")
+        fields = _fields_from_options(
+            db, case_ref, summary=summary, when=when, until=until, by=by, towards=towards, affected=affected,
+            behaviour=behaviour, effect=effect, impact=impact, channel=channel, attribution=attribution,
+            procured_by=procured_by, location=location, words=words, witness=witness, police_ref=police_ref,
+            link=link, same_occasion_as=same_occasion_as, below_threshold=below_threshold,
+            stated_purpose=stated_purpose, private_notes=private_notes)
+    with transaction(db):
+        incident = records.add_incident(db, case_ref, fields)
+    from stalklog.dates import describe_stored
+
+    say(f"Recorded: {describe_stored(incident['occurred'], incident['precision'], incident['occurred_end'])}"
+        f" — incident {incident['id']} ({incident['key']}) in case {case_ref}.")
+    if json_:
+        print_json(incident)
+
+
+def _fields_from_options(db, case_ref: str, *, summary, when, until, by, towards, affected, behaviour, effect,
+                         impact, channel, attribution, procured_by, location, words, witness, police_ref, link,
+                         same_occasion_as, below_threshold, stated_purpose, private_notes) -> dict:
+    from stalklog.cli.walkthrough import default_people, incident_key
+
+    when_parsed = parse_when_arg(when if not until else f"{when} to {until}")
+    default_by, default_towards = default_people(db, case_ref)
+    return {
+        "occurred": when_parsed.occurred(),
+        "occurred_end": when_parsed.occurred_end(),
+        "precision": when_parsed.precision,
+        "summary": summary,
+        "by": by or default_by,
+        "towards": towards or default_towards,
+        "affected": affected or [],
+        "attribution": attribution,
+        "procured_by": procured_by,
+        "behaviours": split_words(behaviour),
+        "effects": split_words(effect),
+        "impacts": split_words(impact),
+        "channel": channel.replace("-", "_") if channel else None,
+        "location": location or "",
+        "words": words or "",
+        "witnesses": witness or [],
+        "police_ref": police_ref,
+        "links": [incident_key(db, case_ref, x) for x in (link or [])],
+        "same_occasion_as": incident_key(db, case_ref, same_occasion_as) if same_occasion_as else None,
+        "below_threshold": below_threshold,
+        "stated_purpose": stated_purpose,
+        "private_notes": private_notes,
+    }
+
+
+def list_(
+    case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="On or after this date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="On or before this date.")] = None,
+    behaviour: Annotated[str | None, typer.Option("--behaviour", "-b", help="Only incidents with this behaviour.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only incidents by this person key.")] = None,
+    withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Include withdrawn entries.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """List incidents, oldest first.
+
+    Example: stalklog list --case C-2025-001 --from 01/01/2025 --behaviour following
+    """
+    from stalklog import records
+
+    db = open_case_file()
+    found = records.list_incidents(db, case_ref=case, date_from=parse_date_arg(date_from, "--from"),
+                                   date_to=parse_date_arg(date_to, "--to"),
+                                   behaviour=behaviour.replace("-", "_") if behaviour else None, by=by,
+                                   include_withdrawn=withdrawn)
+    _print_incidents(found, json_, empty="No incidents match.")
+
+
+def _print_incidents(found: list[dict], json_: bool, empty: str) -> None:
+    if json_:
+        print_json([_public(i) for i in found])
+        return
+    if not found:
+        say(empty)
+        return
+    from stalklog.cli.views import incident_table
+
+    out().print(incident_table(found))
+
+
+def _public(incident: dict) -> dict:
+    """An incident for listing: private notes are shown only by ``show``."""
+    return {k: v for k, v in incident.items() if k != "private_notes"}
+
+
+def show(
+    incident: Annotated[str, typer.Argument(help="The incident's id (from stalklog list), or its key with --case.")],
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Show one incident in full, with its exhibits and the history of its corrections."""
+    from stalklog import records
+
+    db = open_case_file()
+    found = records.get_incident(db, incident, case)
+    found["history"] = records.history(db, found["id"])
+    if json_:
+        print_json(found)
+        return
+    from stalklog.cli.views import render_incident
+
+    render_incident(out(), found)
+
+
+def search(
+    text: Annotated[str, typer.Argument(help="Words to look for in summaries, words used and places.")],
+    case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Search every case in the file (the default without --case).")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Search incidents (full text: summaries, words used, locations).
+
+    Example: stalklog search "car park" --all
+    """
+    from stalklog import records
+
+    db = open_case_file()
+    found = records.search_incidents(db, text, case_ref=None if all_ else case)
+    _print_incidents(found, json_, empty=f'No incidents mention "{text}".')
+
+
+def timeline(case: CaseOption, json_: JsonOption = False) -> None:
+    """Show a case's incidents over time, with the gaps between them in days."""
+    from stalklog import records
+    from stalklog.timeline import build_timeline
+
+    db = open_case_file()
+    incidents = records.list_incidents(db, case_ref=case, exhibits=False)
+    data = build_timeline(incidents)
+    if json_:
+        print_json(data)
+        return
+    from stalklog.cli.views import render_timeline
+
+    render_timeline(out(), case, data)
+
+
+def amend(
+    incident: Annotated[str, typer.Argument(help="The incident's id.")],
+    set_: Annotated[list[str], typer.Option("--set", help="field=value, e.g. --set location=\"Mill Road\" (repeatable).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry is being corrected.")],
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Correct an incident. The old value, the new one, the reason and the time are all kept.
+
+    Example: stalklog amend 12 --set when="05/11/2024 21:15" --reason "I had the wrong day"
+    """
+    from stalklog import records
+    from stalklog.amend import parse_changes
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    current = records.get_incident(db, incident, case)
+    changes = parse_changes(db, current, set_, parse_when_arg)
+    with transaction(db):
+        updated = records.amend_incident(db, current["id"], changes, reason=reason)
+    say(f"Incident {updated['id']} amended ({', '.join(changes)}); the earlier values are kept in its history.")
+    if json_:
+        print_json(updated)
+
+
+def withdraw(
+    incident: Annotated[str, typer.Argument(help="The incident's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the entry is withdrawn.")],
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Withdraw an incident: it stays in the file and its history, but no longer counts."""
+    from stalklog import records
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    current = records.get_incident(db, incident, case)
+    with transaction(db):
+        updated = records.withdraw_incident(db, current["id"], reason=reason)
+    say(f"Incident {updated['id']} withdrawn. It is kept, marked withdrawn, and no longer counts in the check.")
+    if json_:
+        print_json(updated)

@@ -1,0 +1,135 @@
+"""``stalklog import`` and ``stalklog export``: the case bundle in and out."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import CaseOption, open_case_file, print_json, say
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command("export")(export)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="A case bundle (.json), a zip bundle, or a spreadsheet diary (.csv).",
+                                         exists=False)],
+    as_ref: Annotated[str | None, typer.Option("--as", help="Import under this case reference instead.")] = None,
+    case: Annotated[str | None, typer.Option("--case", "-c", help="For a CSV diary: the case to add the rows to.")] = None,
+    map_: Annotated[str | None, typer.Option("--map", help="For a CSV diary: field=Column,… (e.g. summary=What happened).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="For a CSV diary: import the good rows, report the bad.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import a case bundle (JSON or zip) as a new case, or a CSV diary into a case.
+
+    A bundle with any error is rejected whole, naming the field and incident; nothing is written.
+
+    Example: stalklog import C-2025-014.json
+    """
+    from stalklog.errors import BundleError
+
+    if not file.exists():
+        raise BundleError(f"{file}: no such file.")
+    if file.is_dir():
+        raise BundleError(f"{file} is a folder, not a bundle.")
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        from stalklog.cli.desk import import_csv
+
+        import_csv(file, case=case, mapping=map_, dry_run=dry_run, skip_bad=skip_bad, json_=json_)
+        return
+    if suffix == ".zip":
+        from stalklog.cli.evidence import import_zip
+
+        import_zip(file, as_ref=as_ref, dry_run=dry_run, json_=json_)
+        return
+    _import_json(file, as_ref=as_ref, dry_run=dry_run, json_=json_)
+
+
+def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
+    from stalklog import bundle
+    from stalklog.db import transaction
+    from stalklog.errors import BundleError
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BundleError(f"{file} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
+    data = bundle.load_json(text, str(file))
+    if dry_run:
+        _, warnings = bundle.validate(data)
+        result = {"case": as_ref or data["case"]["ref"], "incidents": len(data["incidents"]), "dry_run": True,
+                  "warnings": warnings}
+    else:
+        db = open_case_file()
+        with transaction(db):
+            result = bundle.import_bundle(db, data, as_ref=as_ref)
+    _report_import(result, json_, dry_run)
+
+
+def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
+    for w in result.get("warnings", []):
+        say(f"Warning: {w}")
+    if json_:
+        print_json(result)
+    elif dry_run:
+        say(f"Dry run: case {result['case']} with {result['incidents']} incidents would be imported. Nothing written.")
+    else:
+        say(f"Imported case {result['case']}: {result['incidents']} incidents.")
+
+
+def export(
+    case: CaseOption,
+    format_: Annotated[str, typer.Option("--format", "-f", help="json (the case bundle) or zip (bundle, exhibit files and a manifest).")] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout for json).")] = None,
+    include_private: Annotated[bool, typer.Option("--include-private", help="Include private notes (left out by default).")] = False,
+) -> None:
+    """Export a case as a case bundle.
+
+    Private notes are left out unless you ask for them by name with --include-private.
+
+    Example: stalklog export --case C-2025-014 --format json -o C-2025-014.json
+    """
+    from stalklog.errors import InvalidValue
+
+    if format_ not in ("json", "zip"):
+        raise typer.BadParameter("choose json or zip.", param_hint="--format")
+    db = open_case_file()
+    if format_ == "zip":
+        if output is None:
+            raise InvalidValue("--output: a zip bundle needs a file name, e.g. -o case.zip.")
+        from stalklog.cli.evidence import export_zip
+
+        export_zip(db, case, output, include_private=include_private)
+        return
+    from stalklog import bundle
+
+    data = bundle.export_bundle(db, case, include_private=include_private)
+    if output is None:
+        print_json(data)
+    else:
+        write_private_json(output, data)
+        say(f"Exported case {case} ({len(data['incidents'])} incidents) to {output}"
+            + ("" if include_private else " (private notes left out)."))
+
+
+def write_private_json(path: Path, data) -> None:
+    """Write JSON readable only by the owner, atomically (a temporary file, then a rename)."""
+    import json
+
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,115 @@
+"""Rich renderings of records for people. Pure: they take a console and data."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from stalklog import model
+
+
+def _when(inc: dict) -> str:
+    from stalklog.dates import describe_stored
+
+    return describe_stored(inc["occurred"], inc["precision"], inc.get("occurred_end"))
+
+
+def _words(values: list[str]) -> str:
+    return ", ".join(model.label(v) for v in values)
+
+
+def incident_table(incidents: list[dict]) -> Table:
+    table = Table("ID", "Case", "When", "What happened", "Behaviour", "Effect")
+    for inc in incidents:
+        summary = escape(inc["summary"])
+        if inc.get("withdrawn"):
+            summary = f"[strike]{summary}[/strike] (withdrawn)"
+        table.add_row(str(inc["id"]), f"{escape(inc['case'])} {inc['key']}", _when(inc), summary,
+                      _words(inc["behaviours"]), _words(inc["effects"]))
+    return table
+
+
+def render_incident(console, inc: dict) -> None:
+    console.print(f"[bold]Incident {inc['id']}[/bold] ({inc['key']}) in case {escape(inc['case'])}")
+    if inc.get("withdrawn"):
+        console.print(f"[red]Withdrawn[/red] {inc['withdrawn']['at']}: {escape(inc['withdrawn']['reason'] or '')}")
+    rows = [
+        ("When", _when(inc)),
+        ("Recorded", inc["recorded"] or "not known"),
+        ("Where", inc["location"]),
+        ("What happened", inc["summary"]),
+        ("Words used", inc["words"]),
+        ("By", ", ".join(inc["by"]) + (f" ({model.label(inc['attribution'])})" if inc["attribution"] else "")),
+        ("Procured by", inc["procured_by"] or ""),
+        ("Towards", ", ".join(inc["towards"])),
+        ("Also affected", ", ".join(inc["affected"])),
+        ("Behaviour", _words(inc["behaviours"])),
+        ("Channel", model.label(inc["channel"]) if inc["channel"] else ""),
+        ("Effect", _words(inc["effects"])),
+        ("Daily life", _words(inc["impacts"])),
+        ("Witnesses", "; ".join(inc["witnesses"])),
+        ("Police ref", inc["police_ref"] or ""),
+        ("Linked to", ", ".join(inc["links"])),
+        ("Same occasion as", inc["same_occasion_as"] or ""),
+        ("Stated purpose", inc["stated_purpose"] or ""),
+        ("Below threshold", "yes (context only)" if inc["below_threshold"] else ""),
+        ("Private notes", inc["private_notes"] or ""),
+    ]
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        if value:
+            table.add_row(name, escape(str(value)))
+    console.print(table)
+    if inc["exhibits"]:
+        ex = Table("Exhibit", "Description", "SHA-256", title="Exhibits")
+        for e in inc["exhibits"]:
+            ex.add_row(e["ref"], escape(e["description"] or ""), e["sha256"] or "")
+        console.print(ex)
+    if inc.get("history"):
+        hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
+        for h in inc["history"]:
+            hist.add_row(h["at"], h["field"], escape(str(h["old"])), escape(str(h["new"])), escape(h["reason"]))
+        console.print(hist)
+
+
+def render_case(console, data: dict) -> None:
+    console.print(f"[bold]Case {escape(data['ref'])}[/bold]: {escape(data['title'] or '')}")
+    console.print(f"{data['jurisdiction']}, {data['status']}, opened {data['opened']}"
+                  + (f"; context: {_words(data['context'])}" if data["context"] else ""))
+    if data["people"]:
+        people = Table("Key", "Role", "Name", "Relationship")
+        for p in data["people"]:
+            people.add_row(p["key"], p["role"], escape(p["name"] or ""), p["relationship"] or "")
+        console.print(people)
+    else:
+        console.print(f"No people yet: stalklog person add --case {escape(data['ref'])} --role victim --name …")
+    if data["incident_count"]:
+        console.print(f"{data['incident_count']} incidents, {data['first_incident'][:10]} to "
+                      f"{data['last_incident'][:10]}. See them with: stalklog timeline --case {escape(data['ref'])}")
+    else:
+        console.print(f"No incidents yet: stalklog add \"…\" --case {escape(data['ref'])} --when …")
+    for imp in data["impacts"]:
+        console.print(f"Daily life: {model.label(imp['kind'])} {imp['date'] or ''} {escape(imp['detail'] or '')}")
+    for render in data.get("_renderers", []):
+        render(console)
+
+
+def render_timeline(console, case_ref: str, data: dict) -> None:
+    if not data["entries"]:
+        console.print(f"No incidents in case {escape(case_ref)} yet.")
+        return
+    table = Table("When", "Gap (days)", "What happened", "Behaviour", "Effect", title=f"Timeline of {escape(case_ref)}")
+    for e in data["entries"]:
+        gap = "" if e["gap_days"] is None else str(e["gap_days"])
+        if e["gap_days"] is not None and e["gap_days"] > 90:
+            gap = f"[yellow]{gap}[/yellow]"
+        summary = escape(e["summary"]) + (" [dim](context only)[/dim]" if e["below_threshold"] else "")
+        table.add_row(_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"]))
+    console.print(table)
+    peak = max(data["months"].values()) or 1
+    console.print("\n[bold]Incidents per month[/bold]")
+    for month, n in data["months"].items():
+        bar = "█" * max(1 if n else 0, round(20 * n / peak))
+        console.print(f"  {month}  {bar} {n}")

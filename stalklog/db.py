@@ -1,0 +1,247 @@
+"""One way in: ``open_db()`` for every command.
+
+It connects with the standard ``sqlite3`` module, or with ``sqlcipher3`` when the file is
+encrypted, checks that the file is a stalklog case file this version can read, applies
+migrations, turns on WAL, a busy timeout and foreign keys. ``transaction()`` wraps one
+command's writes so that they land whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from stalklog.errors import CaseFileError, PassphraseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+
+PassphraseSource = Callable[[], str]
+
+
+def default_path() -> Path:
+    """The case file used when neither ``--db`` nor ``STALKLOG_DB`` says otherwise."""
+    env = os.environ.get("STALKLOG_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("stalklog", appauthor=False)) / "stalklog.db"
+
+
+def is_encrypted(path: Path) -> bool:
+    """True when the file exists, is not empty and is not a plain SQLite file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        return False
+    except OSError as e:
+        raise CaseFileError(f"Cannot read {path}: {e.strerror}") from None
+    return bool(head) and head != SQLITE_HEADER
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The ``Error`` classes of every SQLite driver in use (sqlcipher3's are not sqlite3's)."""
+    errors: list[type[BaseException]] = [sqlite3.Error]
+    with contextlib.suppress(ImportError):
+        from sqlcipher3 import dbapi2
+
+        errors.append(dbapi2.Error)
+    return tuple(errors)
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty file readable only by its owner, in a folder only they can enter."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def quote_key(passphrase: str) -> str:
+    """The passphrase as an SQL string literal for ``PRAGMA key``."""
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def connect(path: Path, passphrase: str | None = None):
+    """A raw DB-API connection (no migrations): sqlcipher3 when a passphrase is given."""
+    if passphrase is None:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+        )
+        return conn
+    try:
+        from sqlcipher3 import dbapi2 as sqlcipher
+    except ImportError:
+        raise CaseFileError(
+            "This case file is encrypted, but sqlcipher3 is not installed.",
+            hint="Install it with: pip install sqlcipher3",
+        ) from None
+    conn = sqlcipher.connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+    )
+    # SQLCipher logs "hmac check failed" lines to stderr on a wrong key: silence them.
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute(f"PRAGMA key = {quote_key(passphrase)}")
+    return conn
+
+
+def open_db(
+    path: Path | str,
+    passphrase: str | None = None,
+    *,
+    create: bool = False,
+    passphrase_source: PassphraseSource | None = None,
+    migrate: bool = True,
+) -> Database:
+    """Open (or with ``create=True`` create) a case file and bring it to the current schema.
+
+    ``passphrase_source`` is called only when the file turns out to be encrypted and no
+    ``passphrase`` was given. Raises ``CaseFileError`` or ``PassphraseError`` with a
+    message a person can act on.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        if not create:
+            raise CaseFileError(
+                f"No case file at {path}.",
+                hint="Create one with: stalklog init (or choose another with --db PATH)",
+            )
+        _create_private_file(path)
+    elif path.is_dir():
+        raise CaseFileError(f"{path} is a folder, not a case file.")
+    if passphrase is None and is_encrypted(path):
+        if passphrase_source is None:
+            raise PassphraseError(
+                f"{path} is encrypted (or is not a stalklog case file): a passphrase is needed.",
+                hint="Set STALKLOG_PASSPHRASE, or run the command in a terminal to be asked.",
+            )
+        passphrase = passphrase_source()
+    try:
+        conn = connect(path, passphrase)
+        _check_readable(conn, path, passphrase is not None)
+        db = Database(conn, execute_plugins=False)
+        if migrate:
+            _migrate(db, path)
+        db.execute("PRAGMA foreign_keys = ON")
+    except driver_errors() as e:
+        raise _translate(e, path) from None
+    db.encrypted = passphrase is not None  # type: ignore[attr-defined]
+    db.path = path  # type: ignore[attr-defined]
+    return db
+
+
+def _check_readable(conn, path: Path, encrypted: bool) -> None:
+    errors = driver_errors()
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except errors as e:
+        if "not a database" in str(e) or "encrypted" in str(e):
+            if encrypted:
+                raise PassphraseError(
+                    "Wrong passphrase, or not a stalklog case file.", hint=str(path)
+                ) from None
+            raise CaseFileError(
+                f"{path} is not a stalklog case file (or it is damaged).",
+                hint="Check the path; if it is your case file, run: stalklog db check, "
+                "or restore it from a backup with: stalklog db restore BACKUP",
+            ) from None
+        raise
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+
+
+def _migrate(db: Database, path: Path) -> None:
+    from stalklog.migrations import APPLICATION_ID, migrations
+
+    tables = set(db.table_names())
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if tables and (app_id not in (0, APPLICATION_ID) or "_sqlite_migrations" not in tables):
+        raise CaseFileError(
+            f"{path} is an SQLite file, but not a stalklog case file.",
+            hint="Choose your case file with --db PATH, or create one with: stalklog init",
+        )
+    if "_sqlite_migrations" in tables:
+        known = {m.name for m in migrations._migrations}  # noqa: SLF001
+        applied = {
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'"
+            ).fetchall()
+        }
+        if applied - known:
+            raise CaseFileError(
+                f"{path} was written by a newer version of stalklog.",
+                hint="Upgrade stalklog (pip install -U stalklog) to open it; nothing was changed.",
+            )
+        if not migrations.pending(db):
+            return
+    with write_lock(db):
+        migrations.apply(db)
+    if db.journal_mode != "wal":
+        db.enable_wal()
+
+
+@contextlib.contextmanager
+def write_lock(db: Database) -> Iterator[Database]:
+    """Take the write lock at once (``BEGIN IMMEDIATE``), so a second writer waits."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One command's writes: all of them land, or none do.
+
+    Starts with ``BEGIN IMMEDIATE`` so that two processes writing at once queue on the
+    busy timeout instead of failing halfway; nested calls become savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    with write_lock(db):
+        with db.atomic():
+            yield db
+
+
+def _translate(e: BaseException, path: Path) -> Exception:
+    text = str(e)
+    if "locked" in text or "busy" in text:
+        return CaseFileError(
+            f"{path} is busy: another stalklog is writing to it. Nothing was changed.",
+            hint="Try again in a moment.",
+        )
+    if "readonly" in text or "read-only" in text:
+        return CaseFileError(
+            f"{path} cannot be written (read-only). Nothing was changed.",
+            hint="Check the file's permissions, or copy it somewhere writable.",
+        )
+    if "disk is full" in text or "full" in text:
+        return CaseFileError(
+            f"The disk holding {path} is full. Nothing was changed.",
+            hint="Free some space and try again.",
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return CaseFileError(
+            f"{path} is damaged ({text}).",
+            hint="Run: stalklog db check; restore from a backup with: stalklog db restore BACKUP",
+        )
+    return CaseFileError(f"{path}: {text}")
+
+
+def translate_error(e: BaseException, db: Database | None) -> Exception:
+    """A driver error raised while a command ran, as a message for a person."""
+    path = getattr(db, "path", Path("the case file"))
+    return _translate(e, path)

@@ -1,0 +1,278 @@
+"""The ledger: a hash chain over every write to a case file.
+
+Each write appends one entry per record it touched::
+
+    content_sha256 = SHA-256(canonical(row))
+    entry_hash     = SHA-256(canonical({seq, at_utc, action, entity, entity_id,
+                                         case_id, content_sha256, prev_hash}))
+
+where ``canonical`` is JSON with sorted keys, no spaces, UTF-8 (``ensure_ascii=False``),
+``row`` is every column of the record as stored, except that an exhibit's ``content``
+bytes are left out (its ``sha256`` column stands for them and is checked against the
+bytes separately), and ``prev_hash`` is the previous entry's ``entry_hash`` (64 zeros for
+the first). ``verify`` recomputes all of it from the data; docs/integrity.md describes
+it for anyone who wants to check a case file without stalklog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from stalklog.clock import utc_now_iso
+
+GENESIS = "0" * 64
+
+# Tables whose every row the ledger covers, in the order verify reads them.
+ENTITIES = (
+    "cases",
+    "people",
+    "incidents",
+    "case_impacts",
+    "amendments",
+    "exhibits",
+    "exhibit_events",
+    "screenings",
+)
+ENTITY_PK = dict.fromkeys(ENTITIES, "id")
+BLOB_COLUMNS = {"exhibits": ("content",)}
+
+
+def canonical(obj) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def row_hash(entity: str, row: dict) -> str:
+    skip = BLOB_COLUMNS.get(entity, ())
+    return sha256(canonical({k: v for k, v in row.items() if k not in skip}))
+
+
+def entry_hash(entry: dict) -> str:
+    keys = ("seq", "at_utc", "action", "entity", "entity_id", "case_id", "content_sha256", "prev_hash")
+    return sha256(canonical({k: entry[k] for k in keys}))
+
+
+def _columns(db: Database, entity: str) -> list[str]:
+    cache = db.__dict__.setdefault("_stalklog_columns", {})
+    if entity not in cache:
+        skip = BLOB_COLUMNS.get(entity, ())
+        cache[entity] = [c.name for c in db[entity].columns if c.name not in skip]
+    return cache[entity]
+
+
+def head(db: Database) -> dict | None:
+    row = db.execute(
+        "SELECT seq, entry_hash FROM ledger ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return {"seq": row[0], "hash": row[1]} if row else None
+
+
+class Appender:
+    """Appends ledger entries within one transaction, keeping the chain head in memory."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        h = head(db)
+        self.seq = h["seq"] if h else 0
+        self.prev = h["hash"] if h else GENESIS
+        self.at = utc_now_iso()
+        self.pending: list[tuple] = []
+
+    def record(self, action: str, entity: str, entity_id: int, case_id: int | None, row: dict | None = None) -> str:
+        if row is None:
+            cols = _columns(self.db, entity)
+            cur = self.db.execute(
+                f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{entity}] WHERE id = ?",
+                [entity_id],
+            )
+            values = cur.fetchone()
+            row = dict(zip(cols, values, strict=True))
+        content = row_hash(entity, row)
+        self.seq += 1
+        entry = {
+            "seq": self.seq,
+            "at_utc": self.at,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "case_id": case_id,
+            "content_sha256": content,
+            "prev_hash": self.prev,
+        }
+        entry["entry_hash"] = entry_hash(entry)
+        self.prev = entry["entry_hash"]
+        self.pending.append(tuple(entry[k] for k in LEDGER_COLUMNS))
+        if len(self.pending) >= 5000:
+            self.flush()
+        return entry["entry_hash"]
+
+    def flush(self) -> None:
+        if self.pending:
+            self.db.conn.executemany(
+                f"INSERT INTO ledger ({', '.join(LEDGER_COLUMNS)}) VALUES ({', '.join('?' * len(LEDGER_COLUMNS))})",
+                self.pending,
+            )
+            self.pending = []
+
+
+LEDGER_COLUMNS = (
+    "seq",
+    "at_utc",
+    "action",
+    "entity",
+    "entity_id",
+    "case_id",
+    "content_sha256",
+    "prev_hash",
+    "entry_hash",
+)
+
+
+def append(db: Database, action: str, entity: str, entity_id: int, case_id: int | None) -> str:
+    """Append one entry for the record as it now stands; returns the new head hash."""
+    appender = Appender(db)
+    h = appender.record(action, entity, entity_id, case_id)
+    appender.flush()
+    return h
+
+
+@dataclass
+class Problem:
+    code: str  # chain_broken | record_changed | record_missing | record_unlogged | exhibit_bytes_changed
+    entity: str | None
+    entity_id: int | None
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "entity": self.entity, "id": self.entity_id, "text": self.text}
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    records: int = 0
+    exhibits_checked: int = 0
+    head: str = GENESIS
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _walk_chain(db: Database, report: Report) -> dict[tuple[str, int], tuple[int, str, int | None]]:
+    """Check every link; return the latest entry per record."""
+    latest: dict[tuple[str, int], tuple[int, str, int | None]] = {}
+    prev = GENESIS
+    expected_seq = 1
+    cur = db.execute(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM ledger ORDER BY seq")
+    for values in cur:
+        entry = dict(zip(LEDGER_COLUMNS, values, strict=True))
+        report.entries += 1
+        if not report.problems:
+            if entry["seq"] != expected_seq:
+                report.problems.append(Problem(
+                    "chain_broken", entry["entity"], entry["entity_id"],
+                    f"ledger entry {expected_seq} is missing (next is {entry['seq']})"))
+            elif entry["prev_hash"] != prev:
+                report.problems.append(Problem(
+                    "chain_broken", entry["entity"], entry["entity_id"],
+                    f"ledger entry {entry['seq']} does not follow entry {entry['seq'] - 1}"))
+            elif entry_hash(entry) != entry["entry_hash"]:
+                report.problems.append(Problem(
+                    "chain_broken", entry["entity"], entry["entity_id"],
+                    f"ledger entry {entry['seq']} was altered"))
+        prev = entry["entry_hash"]
+        expected_seq = entry["seq"] + 1
+        latest[(entry["entity"], entry["entity_id"])] = (entry["seq"], entry["content_sha256"], entry["case_id"])
+    report.head = prev
+    return latest
+
+
+def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
+    cols = _columns(db, entity)
+    sql = f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{entity}]"
+    params: list = []
+    if case_id is not None:
+        if entity == "cases":
+            sql += " WHERE id = ?"
+        elif entity == "amendments":
+            sql += " WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?)"
+        elif entity == "exhibit_events":
+            sql += " WHERE exhibit_id IN (SELECT id FROM exhibits WHERE case_id = ?)"
+        else:
+            sql += " WHERE case_id = ?"
+        params.append(case_id)
+    cur = db.execute(sql + " ORDER BY id", params)
+    for values in cur:
+        yield dict(zip(cols, values, strict=True))
+
+
+def verify(db: Database, case_id: int | None = None) -> Report:
+    """Recompute every record's hash, the chain and every exhibit's bytes.
+
+    With ``case_id`` only that case's records are compared (the chain is always walked
+    whole: it is one chain for the file).
+    """
+    report = Report()
+    latest = _walk_chain(db, report)
+    seen: set[tuple[str, int]] = set()
+    for entity in ENTITIES:
+        for row in _rows(db, entity, case_id):
+            key = (entity, row["id"])
+            seen.add(key)
+            report.records += 1
+            logged = latest.get(key)
+            if logged is None:
+                report.problems.append(Problem(
+                    "record_unlogged", entity, row["id"],
+                    f"{_name(entity)} {row['id']} is not in the ledger (added outside stalklog?)"))
+            elif logged[1] != row_hash(entity, row):
+                report.problems.append(Problem(
+                    "record_changed", entity, row["id"],
+                    f"{_name(entity)} {row['id']} does not match its ledger entry {logged[0]} (changed outside stalklog?)"))
+    for (entity, entity_id), (seq, _, logged_case) in latest.items():
+        if (entity, entity_id) in seen or entity not in ENTITIES:
+            continue
+        if case_id is not None and logged_case != case_id:
+            continue
+        report.problems.append(Problem(
+            "record_missing", entity, entity_id,
+            f"{_name(entity)} {entity_id} is in the ledger (entry {seq}) but missing from the file (deleted outside stalklog?)"))
+    _check_exhibit_bytes(db, case_id, report)
+    return report
+
+
+def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> None:
+    sql = "SELECT id, ref, sha256, content FROM exhibits WHERE content IS NOT NULL"
+    params: list = []
+    if case_id is not None:
+        sql += " AND case_id = ?"
+        params.append(case_id)
+    for ex_id, ref, digest, content in db.execute(sql + " ORDER BY id", params):
+        report.exhibits_checked += 1
+        if sha256(bytes(content)) != digest:
+            report.problems.append(Problem(
+                "exhibit_bytes_changed", "exhibits", ex_id,
+                f"exhibit {ref}: the file's bytes do not match its SHA-256"))
+
+
+def _name(entity: str) -> str:
+    return {
+        "cases": "case",
+        "people": "person",
+        "incidents": "incident",
+        "case_impacts": "case impact",
+        "amendments": "amendment",
+        "exhibits": "exhibit",
+        "exhibit_events": "exhibit event",
+        "screenings": "screening",
+    }[entity]

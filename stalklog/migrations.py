@@ -1,0 +1,219 @@
+"""The case file's schema, as small named migrations.
+
+Rules (see docs/schema.md): a migration is never renamed, reordered or edited once
+released; a change is a new migration. Every column is created here rather than by
+sqlite-utils' ``alter=True`` (which does not work over sqlcipher3 connections).
+
+Lists (``by``, ``behaviours``…) are JSON arrays in TEXT columns: they round-trip to the
+case bundle as they are, and SQLite's ``json_each`` filters on them.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("stalklog")
+
+# Written to PRAGMA application_id so a stalklog case file can be told from any other
+# SQLite file ("STLK").
+APPLICATION_ID = 0x53544C4B
+
+
+@migrations()
+def m001_case_file(db: Database) -> None:
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["cases"].create(
+        {
+            "id": int,
+            "ref": str,
+            "title": str,
+            "jurisdiction": str,
+            "opened": str,
+            "context": str,  # JSON array of context words
+            "notes": str,
+            "status": str,  # open | closed
+            "closed_utc": str,
+            "closed_reason": str,
+            "created_utc": str,
+        },
+        pk="id",
+        not_null={"ref", "jurisdiction", "status", "context", "created_utc"},
+        defaults={"status": "open", "context": "[]"},
+    )
+    db["cases"].create_index(["ref"], unique=True)
+    db["people"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "key": str,
+            "role": str,
+            "name": str,
+            "relationship": str,
+            "lived_together_until": str,
+            "identifiers": str,  # JSON array
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "key", "role", "identifiers"},
+        defaults={"identifiers": "[]"},
+    )
+    db["people"].create_index(["case_id", "key"], unique=True)
+    db["incidents"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "key": str,
+            "occurred": str,  # local ISO date or date-time, no offset
+            "occurred_end": str,
+            "precision": str,
+            "recorded": str,  # UTC ISO date-time: when it was first written down
+            "by": str,  # JSON array of person keys
+            "attribution": str,
+            "procured_by": str,  # person key
+            "towards": str,
+            "affected": str,
+            "behaviours": str,
+            "channel": str,
+            "location": str,
+            "summary": str,
+            "words": str,
+            "effects": str,
+            "impacts": str,
+            "below_threshold": int,
+            "same_occasion_as": str,  # incident key
+            "links": str,
+            "stated_purpose": str,
+            "witnesses": str,
+            "police_ref": str,
+            "private_notes": str,
+            "withdrawn_utc": str,
+            "withdrawn_reason": str,
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "key", "occurred", "precision", "created_utc"},
+        defaults={
+            "by": "[]",
+            "towards": "[]",
+            "affected": "[]",
+            "behaviours": "[]",
+            "effects": "[]",
+            "impacts": "[]",
+            "links": "[]",
+            "witnesses": "[]",
+            "below_threshold": 0,
+            "summary": "",
+            "words": "",
+            "location": "",
+        },
+    )
+    db["incidents"].create_index(["case_id", "key"], unique=True)
+    db["incidents"].create_index(["case_id", "occurred"])
+    db["incidents"].enable_fts(
+        ["summary", "words", "location"], create_triggers=True, tokenize="porter"
+    )
+    db["case_impacts"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "kind": str,
+            "date": str,
+            "detail": str,
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "kind"},
+    )
+    db["amendments"].create(
+        {
+            "id": int,
+            "incident_id": int,
+            "field": str,
+            "old_value": str,  # JSON
+            "new_value": str,  # JSON
+            "reason": str,
+            "by": str,
+            "at_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("incident_id", "incidents", "id")],
+        not_null={"incident_id", "field", "reason", "at_utc"},
+    )
+    db["amendments"].create_index(["incident_id"])
+    db["exhibits"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "incident_id": int,
+            "ref": str,
+            "description": str,
+            "file_name": str,
+            "size": int,
+            "sha256": str,
+            "content": bytes,  # the file's bytes; NULL when a bundle carried only the hash
+            "producer": str,
+            "obtained": str,
+            "how_obtained": str,
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id"), ("incident_id", "incidents", "id")],
+        not_null={"case_id", "incident_id", "ref", "created_utc"},
+    )
+    db["exhibits"].create_index(["case_id", "ref"], unique=True)
+    db["exhibits"].create_index(["incident_id"])
+    db["exhibit_events"].create(
+        {
+            "id": int,
+            "exhibit_id": int,
+            "event": str,  # obtained | added | imported | exported
+            "by": str,
+            "at_utc": str,
+            "detail": str,
+        },
+        pk="id",
+        foreign_keys=[("exhibit_id", "exhibits", "id")],
+        not_null={"exhibit_id", "event", "at_utc"},
+    )
+    db["exhibit_events"].create_index(["exhibit_id"])
+    db["screenings"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "taken": str,
+            "by": str,
+            "answers": str,  # JSON list of {question, answer, notes}
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "taken", "answers", "created_utc"},
+    )
+    db["ledger"].create(
+        {
+            "seq": int,
+            "at_utc": str,
+            "action": str,
+            "entity": str,  # table name
+            "entity_id": int,
+            "case_id": int,
+            "content_sha256": str,
+            "prev_hash": str,
+            "entry_hash": str,
+        },
+        pk="seq",
+        not_null={
+            "at_utc",
+            "action",
+            "entity",
+            "entity_id",
+            "content_sha256",
+            "prev_hash",
+            "entry_hash",
+        },
+    )
+    db["ledger"].create_index(["entity", "entity_id"])

@@ -1,0 +1,489 @@
+"""Cases, people, incidents, amendments and withdrawals: the case file's records.
+
+Every function takes a ``Database`` and returns plain dicts. Incidents come back in the
+case bundle's incident shape (docs/bundle.md) with two extra keys, ``id`` (stable within
+the file) and ``case`` (the case reference). Every write also appends to the ledger;
+callers wrap a command's writes in ``db.transaction()``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from stalklog import model
+from stalklog.clock import utc_now_iso
+from stalklog.errors import InvalidValue, NotFound
+from stalklog.ledger import Appender
+
+LIST_FIELDS = ("by", "towards", "affected", "behaviours", "effects", "impacts", "links", "witnesses")
+TEXT_FIELDS = ("channel", "location", "summary", "words", "stated_purpose", "police_ref", "private_notes",
+               "attribution", "procured_by", "same_occasion_as", "occurred_end")
+BUNDLE_INCIDENT_FIELDS = (
+    "key", "occurred", "occurred_end", "precision", "recorded", "by", "attribution", "procured_by",
+    "towards", "affected", "behaviours", "channel", "location", "summary", "words", "effects",
+    "impacts", "below_threshold", "same_occasion_as", "links", "stated_purpose", "witnesses",
+    "police_ref", "exhibits", "private_notes",
+)
+PERSON_FIELDS = ("key", "role", "name", "relationship", "lived_together_until", "identifiers")
+
+
+# ---------------------------------------------------------------- cases
+
+
+def _case_dict(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "ref": row["ref"],
+        "title": row["title"],
+        "jurisdiction": row["jurisdiction"],
+        "opened": row["opened"],
+        "context": json.loads(row["context"] or "[]"),
+        "notes": row["notes"],
+        "status": row["status"],
+        "closed_utc": row["closed_utc"],
+        "closed_reason": row["closed_reason"],
+    }
+
+
+def check_word(value: str, allowed: Iterable[str], what: str, where: str) -> str:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise InvalidValue(f'{where}: "{value}" is not a {what} word. Use one of: {", ".join(allowed)}.')
+    return value
+
+
+def create_case(db: Database, ref: str, *, title: str | None = None, jurisdiction: str = "england-wales",
+                opened: str | None = None, context: Iterable[str] = (), notes: str | None = None,
+                appender: Appender | None = None) -> dict:
+    ref = (ref or "").strip()
+    if not ref:
+        raise InvalidValue("case ref: give the case a reference, e.g. C-2025-001.")
+    check_word(jurisdiction, model.JURISDICTIONS, "jurisdiction", "case jurisdiction")
+    context = [check_word(c, model.CONTEXTS, "context", "case context") for c in context]
+    if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
+        raise InvalidValue(f'A case "{ref}" already exists in this case file.', hint="Choose another reference.")
+    now = utc_now_iso()
+    row = {"ref": ref, "title": title, "jurisdiction": jurisdiction, "opened": opened or now[:10],
+           "context": json.dumps(context), "notes": notes, "status": "open", "created_utc": now}
+    case_id = db["cases"].insert(row).last_pk
+    (appender or _single(db)).record("create", "cases", case_id, case_id)
+    return get_case(db, ref)
+
+
+class _single:
+    """An appender for one write outside a larger batch."""
+
+    def __init__(self, db: Database):
+        self.appender = Appender(db)
+
+    def record(self, *args, **kwargs):
+        h = self.appender.record(*args, **kwargs)
+        self.appender.flush()
+        return h
+
+
+def get_case(db: Database, ref: str) -> dict:
+    row = db.execute("SELECT * FROM cases WHERE ref = ?", [ref]).fetchone()
+    if row is None:
+        refs = [r[0] for r in db.execute("SELECT ref FROM cases ORDER BY ref LIMIT 10")]
+        hint = f"Cases in this file: {', '.join(refs)}" if refs else "Create one with: stalklog case new REF --title …"
+        raise NotFound(f'No case "{ref}" in this case file.', hint=hint)
+    cols = [d[0] for d in db.execute("SELECT * FROM cases LIMIT 0").description]
+    return _case_dict(dict(zip(cols, row, strict=True)))
+
+
+def list_cases(db: Database, *, status: str | None = None, jurisdiction: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM cases WHERE 1=1"
+    params: list = []
+    if status:
+        sql += " AND status = ?"
+        params.append(status)
+    if jurisdiction:
+        sql += " AND jurisdiction = ?"
+        params.append(jurisdiction)
+    cur = db.execute(sql + " ORDER BY ref", params)
+    cols = [d[0] for d in cur.description]
+    cases = [_case_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+    counts = dict(db.execute(
+        "SELECT case_id, count(*) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id").fetchall())
+    last = dict(db.execute(
+        "SELECT case_id, max(occurred) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id").fetchall())
+    for c in cases:
+        c["incidents"] = counts.get(c["id"], 0)
+        c["last_incident"] = last.get(c["id"])
+    return cases
+
+
+def close_case(db: Database, ref: str, reason: str | None = None) -> dict:
+    case = get_case(db, ref)
+    if case["status"] == "closed":
+        raise InvalidValue(f'Case "{ref}" is already closed.')
+    db.execute("UPDATE cases SET status = 'closed', closed_utc = ?, closed_reason = ? WHERE id = ?",
+               [utc_now_iso(), reason, case["id"]])
+    _single(db).record("close", "cases", case["id"], case["id"])
+    return get_case(db, ref)
+
+
+def reopen_case(db: Database, ref: str) -> dict:
+    case = get_case(db, ref)
+    if case["status"] == "open":
+        raise InvalidValue(f'Case "{ref}" is already open.')
+    db.execute("UPDATE cases SET status = 'open', closed_utc = NULL, closed_reason = NULL WHERE id = ?",
+               [case["id"]])
+    _single(db).record("reopen", "cases", case["id"], case["id"])
+    return get_case(db, ref)
+
+
+# ---------------------------------------------------------------- people
+
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+
+
+def _person_dict(row: dict) -> dict:
+    return {
+        "key": row["key"],
+        "role": row["role"],
+        "name": row["name"],
+        "relationship": row["relationship"],
+        "lived_together_until": row["lived_together_until"],
+        "identifiers": json.loads(row["identifiers"] or "[]"),
+    }
+
+
+def people(db: Database, case_id: int) -> list[dict]:
+    cur = db.execute("SELECT * FROM people WHERE case_id = ? ORDER BY id", [case_id])
+    cols = [d[0] for d in cur.description]
+    return [_person_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
+
+
+def _next_person_key(existing: set[str], role: str) -> str:
+    base = {"victim": "V", "subject": "P", "witness": "W", "other": "O"}[role]
+    if base not in existing and role in ("victim", "subject"):
+        return base
+    n = 1 if role in ("witness", "other") else 2
+    while f"{base}{n}" in existing:
+        n += 1
+    return f"{base}{n}"
+
+
+def check_key(key: str, where: str) -> str:
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise InvalidValue(f'{where}: "{key}" is not a usable key (letters, digits, _ . - ; up to 32).')
+    return key
+
+
+def add_person(db: Database, case_ref: str, *, role: str, name: str | None, relationship: str | None = None,
+               key: str | None = None, lived_together_until: str | None = None,
+               identifiers: Iterable[str] = (), appender: Appender | None = None, case: dict | None = None) -> dict:
+    case = case or get_case(db, case_ref)
+    check_word(role, model.ROLES, "role", "person role")
+    if relationship is not None:
+        check_word(relationship, model.RELATIONSHIPS, "relationship", "person relationship")
+    existing = {p["key"] for p in people(db, case["id"])}
+    key = check_key(key, "person key") if key else _next_person_key(existing, role)
+    if key in existing:
+        raise InvalidValue(f'Case {case["ref"]} already has a person with key "{key}".', hint="Choose another --key.")
+    row = {"case_id": case["id"], "key": key, "role": role, "name": name, "relationship": relationship,
+           "lived_together_until": lived_together_until, "identifiers": json.dumps(list(identifiers)),
+           "created_utc": utc_now_iso()}
+    pid = db["people"].insert(row).last_pk
+    (appender or _single(db)).record("create", "people", pid, case["id"])
+    return {**_person_dict(row), "id": pid}
+
+
+# ---------------------------------------------------------------- incidents
+
+
+def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
+    inc = {
+        "id": row["id"],
+        "case": case_ref,
+        "key": row["key"],
+        "occurred": row["occurred"],
+        "occurred_end": row["occurred_end"],
+        "precision": row["precision"],
+        "recorded": row["recorded"],
+        "by": json.loads(row["by"]),
+        "attribution": row["attribution"],
+        "procured_by": row["procured_by"],
+        "towards": json.loads(row["towards"]),
+        "affected": json.loads(row["affected"]),
+        "behaviours": json.loads(row["behaviours"]),
+        "channel": row["channel"],
+        "location": row["location"] or "",
+        "summary": row["summary"] or "",
+        "words": row["words"] or "",
+        "effects": json.loads(row["effects"]),
+        "impacts": json.loads(row["impacts"]),
+        "below_threshold": bool(row["below_threshold"]),
+        "same_occasion_as": row["same_occasion_as"],
+        "links": json.loads(row["links"]),
+        "stated_purpose": row["stated_purpose"],
+        "witnesses": json.loads(row["witnesses"]),
+        "police_ref": row["police_ref"],
+        "exhibits": [],
+        "private_notes": row["private_notes"],
+        "withdrawn": (
+            {"at": row["withdrawn_utc"], "reason": row["withdrawn_reason"]} if row["withdrawn_utc"] else None
+        ),
+    }
+    return inc
+
+
+def validate_incident(fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str]) -> dict:
+    """Check an incident's fields against the vocabularies and the case's keys.
+
+    ``where`` prefixes every message (``incidents[3]`` for a bundle, ``incident`` for the CLI).
+    Returns the fields normalised: lists as lists, flags as bools, blanks as ``None``.
+    """
+    out = dict(fields)
+    for name in LIST_FIELDS:
+        value = out.get(name) or []
+        if isinstance(value, str) or not isinstance(value, list):
+            raise InvalidValue(f"{where}.{name}: expected a list, got {json.dumps(value)[:60]}.")
+        for v in value:
+            if not isinstance(v, str):
+                raise InvalidValue(f"{where}.{name}: expected text items, got {json.dumps(v)[:60]}.")
+        out[name] = list(value)
+    for name, words in model.VOCAB_LIST_FIELDS.items():
+        what = {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name]
+        for i, w in enumerate(out[name]):
+            check_word(w, words, what, f"{where}.{name}[{i}]")
+    for name in ("by", "towards", "affected"):
+        for i, k in enumerate(out[name]):
+            if k not in people_keys:
+                raise InvalidValue(f'{where}.{name}[{i}]: "{k}" is not a person in this case.',
+                                   hint=f"People: {', '.join(sorted(people_keys)) or 'none yet'}")
+    if out.get("procured_by") and out["procured_by"] not in people_keys:
+        raise InvalidValue(f'{where}.procured_by: "{out["procured_by"]}" is not a person in this case.')
+    for name, words in (("channel", model.CHANNELS), ("attribution", model.ATTRIBUTIONS),
+                        ("precision", model.PRECISIONS)):
+        if out.get(name):
+            check_word(out[name], words, name, f"{where}.{name}")
+    for name in TEXT_FIELDS:
+        value = out.get(name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidValue(f"{where}.{name}: expected text, got {json.dumps(value)[:60]}.")
+    if out.get("same_occasion_as") and out["same_occasion_as"] not in incident_keys:
+        raise InvalidValue(f'{where}.same_occasion_as: "{out["same_occasion_as"]}" is not an incident of this case.')
+    for i, k in enumerate(out["links"]):
+        if k not in incident_keys:
+            raise InvalidValue(f'{where}.links[{i}]: "{k}" is not an incident of this case.')
+    flag = out.get("below_threshold", False)
+    if not isinstance(flag, bool):
+        raise InvalidValue(f"{where}.below_threshold: expected true or false, got {json.dumps(flag)[:30]}.")
+    out["below_threshold"] = flag
+    return out
+
+
+def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
+    row = {"case_id": case_id, "key": key, "created_utc": now}
+    for name in ("occurred", "occurred_end", "precision", "recorded", "attribution", "procured_by", "channel",
+                 "location", "summary", "words", "same_occasion_as", "stated_purpose", "police_ref",
+                 "private_notes"):
+        row[name] = inc.get(name)
+    for name in ("location", "summary", "words"):
+        row[name] = row[name] or ""
+    for name in LIST_FIELDS:
+        row[name] = json.dumps(inc.get(name) or [], ensure_ascii=False)
+    row["below_threshold"] = 1 if inc.get("below_threshold") else 0
+    return row
+
+
+def next_incident_key(db: Database, case_id: int) -> str:
+    n = 0
+    for (key,) in db.execute("SELECT key FROM incidents WHERE case_id = ?", [case_id]):
+        m = re.fullmatch(r"I(\d+)", key)
+        if m:
+            n = max(n, int(m.group(1)))
+    return f"I{n + 1}"
+
+
+def incident_keys(db: Database, case_id: int) -> dict[str, int]:
+    return dict(db.execute("SELECT key, id FROM incidents WHERE case_id = ?", [case_id]).fetchall())
+
+
+def add_incident(db: Database, case_ref: str, fields: dict) -> dict:
+    """Record one incident. ``fields`` uses the bundle's names; ``occurred`` and
+    ``precision`` must already be parsed (see ``dates.parse_when``)."""
+    case = get_case(db, case_ref)
+    if case["status"] == "closed":
+        raise InvalidValue(f'Case "{case_ref}" is closed.', hint=f"Reopen it with: stalklog case reopen {case_ref}")
+    keys = {p["key"] for p in people(db, case["id"])}
+    existing = incident_keys(db, case["id"])
+    inc = validate_incident(fields, where="incident", people_keys=keys, incident_keys=set(existing))
+    now = utc_now_iso()
+    inc.setdefault("recorded", now)
+    inc["recorded"] = inc["recorded"] or now
+    key = next_incident_key(db, case["id"])
+    iid = db["incidents"].insert(_incident_row(case["id"], key, inc, now)).last_pk
+    _single(db).record("create", "incidents", iid, case["id"])
+    return get_incident(db, iid)
+
+
+_INCIDENT_QUERY = "SELECT incidents.*, cases.ref AS case_ref FROM incidents JOIN cases ON cases.id = incidents.case_id"
+
+
+def _fetch(db: Database, where: str, params: list) -> list[dict]:
+    cur = db.execute(f"{_INCIDENT_QUERY} {where}", params)
+    cols = [d[0] for d in cur.description]
+    out = []
+    for r in cur:
+        row = dict(zip(cols, r, strict=True))
+        out.append(_row_to_incident(row, row["case_ref"]))
+    return out
+
+
+def _attach_exhibits(db: Database, incidents: list[dict]) -> list[dict]:
+    if not incidents:
+        return incidents
+    by_id = {i["id"]: i for i in incidents}
+    ids = list(by_id)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        cur = db.execute(
+            "SELECT incident_id, ref, description, file_name, sha256, obtained, producer, how_obtained, size "
+            f"FROM exhibits WHERE incident_id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk)
+        for iid, ref, desc, fname, digest, obtained, producer, how, size in cur:
+            by_id[iid]["exhibits"].append({
+                "ref": ref, "description": desc, "file": fname, "sha256": digest, "obtained": obtained,
+                "producer": producer, "how_obtained": how, "size": size})
+    return incidents
+
+
+def get_incident(db: Database, incident: int | str, case_ref: str | None = None) -> dict:
+    """An incident by its id (``12``) or, with ``case_ref``, by its key (``I3``)."""
+    if isinstance(incident, str) and not incident.isdigit():
+        if not case_ref:
+            raise NotFound(f'"{incident}" is not an incident id.', hint="Give the number shown by stalklog list, or --case with a key.")
+        found = _fetch(db, "WHERE cases.ref = ? AND incidents.key = ?", [case_ref, incident])
+    else:
+        found = _fetch(db, "WHERE incidents.id = ?", [int(incident)])
+    if not found:
+        raise NotFound(f"No incident {incident} in this case file.", hint="See the ids with: stalklog list")
+    return _attach_exhibits(db, found)[0]
+
+
+def list_incidents(db: Database, *, case_ref: str | None = None, date_from: str | None = None,
+                   date_to: str | None = None, behaviour: str | None = None, by: str | None = None,
+                   include_withdrawn: bool = False, exhibits: bool = True) -> list[dict]:
+    clauses, params = [], []
+    if case_ref:
+        get_case(db, case_ref)
+        clauses.append("cases.ref = ?")
+        params.append(case_ref)
+    if date_from:
+        clauses.append("substr(incidents.occurred, 1, 10) >= ?")
+        params.append(date_from)
+    if date_to:
+        clauses.append("substr(incidents.occurred, 1, 10) <= ?")
+        params.append(date_to)
+    if behaviour:
+        check_word(behaviour, model.BEHAVIOURS, "behaviour", "--behaviour")
+        clauses.append("EXISTS (SELECT 1 FROM json_each(incidents.behaviours) WHERE value = ?)")
+        params.append(behaviour)
+    if by:
+        clauses.append("(EXISTS (SELECT 1 FROM json_each(incidents.[by]) WHERE value = ?) OR incidents.procured_by = ?)")
+        params += [by, by]
+    if not include_withdrawn:
+        clauses.append("incidents.withdrawn_utc IS NULL")
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    found = _fetch(db, f"{where} ORDER BY incidents.occurred, incidents.id", params)
+    return _attach_exhibits(db, found) if exhibits else found
+
+
+def search_incidents(db: Database, text: str, *, case_ref: str | None = None) -> list[dict]:
+    if not text.strip():
+        raise InvalidValue("search: give some words to look for.")
+    if case_ref:
+        get_case(db, case_ref)
+    query = db.quote_fts(text)
+    sql = ("WHERE incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)"
+           " AND incidents.withdrawn_utc IS NULL")
+    params: list = [query]
+    if case_ref:
+        sql += " AND cases.ref = ?"
+        params.append(case_ref)
+    return _fetch(db, sql + " ORDER BY incidents.occurred, incidents.id", params)
+
+
+# ---------------------------------------------------------------- corrections
+
+AMENDABLE = ("occurred", "occurred_end", "precision", "by", "attribution", "procured_by", "towards", "affected",
+             "behaviours", "channel", "location", "summary", "words", "effects", "impacts", "below_threshold",
+             "same_occasion_as", "links", "stated_purpose", "witnesses", "police_ref", "private_notes")
+
+
+def amend_incident(db: Database, incident_id: int, changes: dict, *, reason: str, by: str | None = None) -> dict:
+    """Change fields of an incident, keeping the old value, the new one, the reason and when."""
+    if not reason or not reason.strip():
+        raise InvalidValue("--reason: say why the entry is being corrected.")
+    current = get_incident(db, incident_id)
+    if current["withdrawn"]:
+        raise InvalidValue(f"Incident {incident_id} is withdrawn; it cannot be amended.")
+    for name in changes:
+        if name not in AMENDABLE:
+            raise InvalidValue(f'--set: "{name}" is not a field that can be amended. Fields: {", ".join(AMENDABLE)}.')
+    case = get_case(db, current["case"])
+    keys = {p["key"] for p in people(db, case["id"])}
+    others = set(incident_keys(db, case["id"])) - {current["key"]}
+    merged = validate_incident({**current, **changes}, where="incident", people_keys=keys, incident_keys=others)
+    appender = Appender(db)
+    now = utc_now_iso()
+    changed = {}
+    for name in changes:
+        old, new = current[name], merged[name]
+        if old == new:
+            continue
+        changed[name] = new
+        aid = db["amendments"].insert({
+            "incident_id": incident_id, "field": name, "old_value": json.dumps(old, ensure_ascii=False),
+            "new_value": json.dumps(new, ensure_ascii=False), "reason": reason.strip(), "by": by, "at_utc": now,
+        }).last_pk
+        appender.record("create", "amendments", aid, case["id"])
+    if not changed:
+        raise InvalidValue("Nothing to change: the new values are the same as the old.")
+    row = _incident_row(case["id"], current["key"], merged, now)
+    db["incidents"].update(incident_id, {k: row[k] for k in changed})
+    appender.record("amend", "incidents", incident_id, case["id"])
+    appender.flush()
+    return get_incident(db, incident_id)
+
+
+def withdraw_incident(db: Database, incident_id: int, *, reason: str) -> dict:
+    """Mark an incident withdrawn. Nothing is deleted: it stays in the file and the ledger."""
+    if not reason or not reason.strip():
+        raise InvalidValue("--reason: say why the entry is being withdrawn.")
+    current = get_incident(db, incident_id)
+    if current["withdrawn"]:
+        raise InvalidValue(f"Incident {incident_id} is already withdrawn.")
+    db["incidents"].update(incident_id, {"withdrawn_utc": utc_now_iso(), "withdrawn_reason": reason.strip()})
+    case = get_case(db, current["case"])
+    _single(db).record("withdraw", "incidents", incident_id, case["id"])
+    return get_incident(db, incident_id)
+
+
+def history(db: Database, incident_id: int) -> list[dict]:
+    cur = db.execute(
+        "SELECT field, old_value, new_value, reason, by, at_utc FROM amendments WHERE incident_id = ? ORDER BY id",
+        [incident_id])
+    return [{"field": f, "old": json.loads(o), "new": json.loads(n), "reason": r, "by": b, "at": a}
+            for f, o, n, r, b, a in cur.fetchall()]
+
+
+def add_case_impact(db: Database, case_ref: str, kind: str, date: str | None, detail: str | None) -> dict:
+    case = get_case(db, case_ref)
+    check_word(kind, model.IMPACTS, "day-to-day impact", "impact kind")
+    iid = db["case_impacts"].insert({"case_id": case["id"], "kind": kind, "date": date, "detail": detail,
+                                      "created_utc": utc_now_iso()}).last_pk
+    _single(db).record("create", "case_impacts", iid, case["id"])
+    return {"kind": kind, "date": date, "detail": detail}
+
+
+def case_impacts(db: Database, case_id: int) -> list[dict]:
+    cur = db.execute("SELECT kind, date, detail FROM case_impacts WHERE case_id = ? ORDER BY id", [case_id])
+    return [{"kind": k, "date": d, "detail": t} for k, d, t in cur.fetchall()]
