@@ -1,0 +1,108 @@
+"""``stalklog check`` and ``stalklog law``: the course-of-conduct check from the CLI."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import JsonOption, open_case_file, out, parse_date_arg, print_json, say
+
+JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the case's)."
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.command("law")(law)
+
+
+def _as_of(as_of: str | None):
+    import datetime as dt
+
+    from stalklog.clock import local_now
+
+    return dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
+
+
+def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tuple[dict, dict]:
+    """The check-v1 document for one case, and the bundle it was made from."""
+    from stalklog.bundle import export_bundle
+    from stalklog.law import check_case
+
+    bundle = export_bundle(db, case_ref)
+    return check_case(bundle, as_of, jurisdiction), bundle
+
+
+def _check_jurisdiction(jurisdiction: str | None) -> str | None:
+    from stalklog.model import JURISDICTIONS
+
+    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
+        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
+    return jurisdiction
+
+
+def check(
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The date the time limits are counted to (default today).")] = None,
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help=JURISDICTION_HELP)] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Check whether a case's incidents could make a course of conduct, which offences the
+    recorded facts could support, and how long is left to charge.
+
+    Not legal advice: the results are for review by the police, a prosecutor or a lawyer.
+
+    Example: stalklog check --case C-2025-014 --as-of 15/08/2025
+    """
+    jurisdiction = _check_jurisdiction(jurisdiction)
+    if all_ == bool(case):
+        raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
+    db = open_case_file()
+    day = _as_of(as_of)
+    if all_:
+        _check_all(db, day, jurisdiction, json_)
+        return
+    doc, bundle = check_one(db, case, day, jurisdiction)
+    if json_:
+        print_json(doc)
+        return
+    from stalklog.cli.check_view import render_check
+
+    render_check(doc, out(), people={p["key"]: p["name"] or p["key"] for p in bundle["people"]},
+                 incidents={i["key"]: i for i in bundle["incidents"]})
+
+
+def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
+    from stalklog import records
+    from stalklog.law import caseload_rows
+
+    docs = [check_one(db, c["ref"], day, jurisdiction)[0] for c in records.list_cases(db, status="open")]
+    if json_:
+        print_json(docs)
+        return
+    if not docs:
+        say("No open cases to check.")
+        return
+    from stalklog.cli.check_view import render_caseload
+
+    render_caseload(caseload_rows(docs), out())
+
+
+def law(
+    jurisdiction: Annotated[str | None, typer.Argument(help=JURISDICTION_HELP.replace(" (default: the case's)", ""))] = None,
+    json_: JsonOption = False,
+) -> None:
+    """List the offences the check knows: requirements, time limits, maximum penalties and citations.
+
+    Example: stalklog law scotland
+    """
+    from stalklog.law import catalogue
+
+    entries = catalogue(_check_jurisdiction(jurisdiction))
+    if json_:
+        print_json(entries)
+        return
+    from stalklog.cli.check_view import render_catalogue
+
+    render_catalogue(entries, out())
