@@ -1,0 +1,47 @@
+"""The course-of-conduct check: case records in, verdicts out.
+
+A pure package — no database, no printing. ``check_case`` writes the check-v1 document
+(``docs/check.md``); ``catalogue`` lists the rules as data for ``stalklog law``;
+``caseload_rows`` turns many check documents into one urgency-ordered table.
+
+Not legal advice: the check says what the recorded facts could support, for review by
+the police, a prosecutor or a lawyer.
+"""
+
+from __future__ import annotations
+
+from stalklog.law import england_wales
+from stalklog.law.caseload import caseload_rows
+from stalklog.law.check import JURISDICTIONS, check_case, jurisdiction_of
+from stalklog.law.offence import catalogue_entry
+from stalklog.law.text import DISCLAIMER
+
+__all__ = ["DISCLAIMER", "JURISDICTIONS", "catalogue", "caseload_rows", "check_case"]
+
+_ALTERNATIVES = {
+    "england-wales": ("osa-s181", "mca-s1"),
+    "northern-ireland": ("osa-s181",),
+}
+
+
+def catalogue(jurisdiction: str | None = None) -> list[dict]:
+    """Every offence (and single-message alternative) of one jurisdiction, or of all."""
+    names = [jurisdiction_of(jurisdiction).id] if jurisdiction else list(JURISDICTIONS)
+    out = []
+    for name in names:
+        out += [catalogue_entry(o) for o in JURISDICTIONS[name].offences]
+        out += [_alternative(a, name) for a in england_wales.CATALOGUE_ALTERNATIVES if a["id"] in _ALTERNATIVES.get(name, ())]
+    return out
+
+
+def _alternative(entry: dict, jurisdiction: str) -> dict:
+    return {
+        **entry,
+        "jurisdiction": jurisdiction,
+        "kind": "criminal",
+        "alternative": True,
+        "requirements": [{"code": f"point_{n}", "text": t, "cite": [entry["title"]]} for n, t in enumerate(entry["requirements"], 1)],
+        "for_review": [],
+        "in_force_cite": entry["title"],
+        "cite": [entry["title"].split("(")[-1].rstrip(")")],
+    }

@@ -1,0 +1,152 @@
+"""``check_case``: a case bundle in, the check-v1 document out (see docs/check.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stalklog.errors import InvalidValue
+from stalklog.law import courses as courses_mod
+from stalklog.law import england_wales, northern_ireland, scotland, text
+from stalklog.law.common import Course, Relationship, occasion_roots, read_incident, to_date
+from stalklog.law.offence import Facts, Jurisdiction, judge
+from stalklog.law.report import course_missing, course_warnings, imprecise_warnings
+
+JURISDICTIONS: dict[str, Jurisdiction] = {
+    j.id: j for j in (england_wales.JURISDICTION, scotland.JURISDICTION, northern_ireland.JURISDICTION)
+}
+
+
+def jurisdiction_of(name: str | None) -> Jurisdiction:
+    if name not in JURISDICTIONS:
+        known = ", ".join(JURISDICTIONS)
+        raise InvalidValue(f"unknown jurisdiction {name!r} (expected one of: {known})")
+    return JURISDICTIONS[name]
+
+
+class Case:
+    """The parts of a bundle the check reads, normalised once."""
+
+    def __init__(self, bundle: dict, jurisdiction: str | None):
+        case = bundle.get("case") or {}
+        self.ref = case.get("ref")
+        self.juris = jurisdiction_of(jurisdiction or case.get("jurisdiction"))
+        self.context = frozenset(case.get("context") or ())
+        self.people = {str(p.get("key")): p for p in bundle.get("people") or []}
+        self._rank = {key: n for n, key in enumerate(self.people)}
+        self.incidents = [read_incident(raw, n) for n, raw in enumerate(bundle.get("incidents") or [])]
+        self.roots = occasion_roots([i for i in self.incidents if not i.withdrawn])
+        self.case_impacts = tuple(str(i.get("kind")) for i in bundle.get("impacts") or [] if i.get("kind"))
+
+    def rank(self, key: str) -> tuple:
+        return (self._rank.get(key, len(self._rank)), key)
+
+    def relationship(self, subject: str, victim: str) -> Relationship:
+        for key in (subject, victim):
+            person = self.people.get(key) or {}
+            if person.get("relationship"):
+                until = person.get("lived_together_until")
+                return Relationship(person["relationship"], to_date(until) if until else None)
+        return Relationship()
+
+
+def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) -> dict:
+    """The check-v1 document for one case bundle; ``jurisdiction`` overrides the case's."""
+    as_of = to_date(as_of)
+    case = Case(bundle, jurisdiction)
+    courses = build_courses(case)
+    doc_courses, warnings, missing, alternatives = [], imprecise_warnings(courses), [], []
+    for course in courses:
+        offences = [_judge(case, course, o, as_of) for o in case.juris.listed(case.context)]
+        doc_courses.append(course_doc(course, offences))
+        warnings += course_warnings(course, offences, case.juris)
+        rel = case.relationship(course.subject, course.victims[0])
+        missing += course_missing(course, rel, case.juris.id, case.case_impacts)
+        if course.kind == "single" and course.status == "not_met":
+            alternatives += [{**a, "subject": course.subject, "victims": list(course.victims)} for a in case.juris.alternatives(course)]
+    return {
+        "format": "stalklog.check",
+        "version": 1,
+        "case": case.ref,
+        "jurisdiction": case.juris.id,
+        "as_of": as_of.isoformat(),
+        "courses": doc_courses,
+        "alternatives": _merge_alternatives(alternatives, case.rank),
+        "warnings": warnings,
+        "missing": _dedupe(missing),
+        "disclaimer": text.DISCLAIMER,
+    }
+
+
+def build_courses(case: Case) -> list[Course]:
+    """Single courses for every pair with an occasion, then s.1(1A) courses, assessed."""
+    pairs = courses_mod.group_pairs(case.incidents)
+    singles = courses_mod.single_courses(pairs, case.roots)
+    multiples = []
+    if case.juris.multiple_cite and "intent_to_persuade" in case.context:
+        multiples = courses_mod.multiple_courses(singles, pairs, case.roots, case.rank)
+    for course in singles:
+        courses_mod.assess(course, case.roots, case.context, list(case.juris.course_cite))
+    for course in multiples:
+        courses_mod.assess(course, case.roots, case.context, list(case.juris.multiple_cite))
+    everything = singles + multiples
+    everything.sort(key=lambda c: (case.rank(c.subject), c.kind == "multiple", [case.rank(v) for v in c.victims]))
+    return everything
+
+
+def _judge(case: Case, course: Course, offence, as_of: dt.date) -> dict:
+    facts = Facts(
+        course=course,
+        occasions=course.occasions,
+        status=course.status,
+        context=case.context,
+        relationship=case.relationship(course.subject, course.victims[0]),
+        case_impacts=case.case_impacts,
+    )
+    cite = list(case.juris.course_cite)
+
+    def status_of(occasions) -> str:
+        return courses_mod.judge_status(occasions, case.roots, case.context, course.victims, cite)[0]
+
+    return judge(offence, course, facts, as_of, status_of)
+
+
+def course_doc(course: Course, offences: list[dict]) -> dict:
+    return {
+        "subject": course.subject,
+        "victims": list(course.victims),
+        "kind": course.kind,
+        "occasions": [o.key for o in course.occasions],
+        "excluded": [{"incident": inc.key, "reason": reason} for inc, reason in course.excluded],
+        "gaps_days": course.gaps,
+        "status": course.status,
+        "reasons": course.reasons,
+        "flags": course.flags,
+        "offences": offences,
+        "occasion_detail": [
+            {"key": o.key, "incidents": o.keys, "start": o.start.isoformat(), "end": o.end.isoformat()}
+            for o in course.occasions
+        ],
+    }
+
+
+def _merge_alternatives(items: list[dict], rank) -> list[dict]:
+    """One entry per option and incident, naming every victim it was aimed at."""
+    merged: dict[tuple, dict] = {}
+    for item in items:
+        key = (item["id"], tuple(item["incidents"]), item["subject"])
+        if key in merged:
+            victims = set(merged[key]["victims"]) | set(item["victims"])
+            merged[key]["victims"] = sorted(victims, key=rank)
+        else:
+            merged[key] = dict(item)
+    return list(merged.values())
+
+
+def _dedupe(items: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for item in items:
+        key = (item["code"], tuple(item.get("incidents", ())), item.get("text"))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

@@ -1,0 +1,111 @@
+"""Reusable requirements ("points to prove") that the jurisdictions combine.
+
+Each builder returns a ``Requirement`` whose test looks at the occasions that count for
+the offence and answers (met, incident keys relied on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from stalklog.law.common import Occasion, Relationship
+from stalklog.law.offence import Facts, Requirement
+
+
+def _keys(occasions: list[Occasion]) -> list[str]:
+    return [o.key for o in occasions]
+
+
+def course(text: str, cite: tuple[str, ...], missing: str = "") -> Requirement:
+    """At least two occasions (or one towards each of several people, s.1(1A))."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        return f.status != "not_met", _keys(f.occasions)
+
+    missing = missing or "there is no course of conduct yet: fewer than two occasions"
+    return Requirement("course_of_conduct", text, cite, test, missing)
+
+
+def occasions_with(
+    code: str, pick: Callable[[Occasion], bool], at_least: int, text: str, cite, missing: str
+) -> Requirement:
+    """At least ``at_least`` occasions for which ``pick`` is true."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        found = [o for o in f.occasions if pick(o)]
+        return len(found) >= at_least, _keys(found)
+
+    return Requirement(code, text, tuple(cite), test, missing)
+
+
+def effect(code: str, effects: frozenset[str], at_least: int, text: str, cite, missing: str) -> Requirement:
+    return occasions_with(code, lambda o: bool(o.effects & effects), at_least, text, cite, missing)
+
+
+def behaviour(code: str, words: frozenset[str], at_least: int, text: str, cite, missing: str) -> Requirement:
+    return occasions_with(code, lambda o: bool(o.behaviours & words), at_least, text, cite, missing)
+
+
+def single_victim(cite) -> Requirement:
+    """s.2A, s.4, s.4A, s.76 need conduct towards one person (a breach of s.1(1))."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        return f.course.kind == "single", []
+
+    return Requirement(
+        "single_victim",
+        "conduct towards one person (not the several-people course of s.1(1A))",
+        tuple(cite),
+        test,
+        "this course is towards several people (s.1(1A)); this offence needs conduct towards one person",
+    )
+
+
+def context_word(code: str, word: str, text: str, cite, missing: str) -> Requirement:
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        return word in f.context, []
+
+    return Requirement(code, text, tuple(cite), test, missing)
+
+
+def serious_effect(cite, text: str) -> Requirement:
+    """s.4A(1)(b) / s.76(4): fear of violence twice, or serious alarm or distress with a
+    substantial adverse effect on day-to-day activities (Tanner v R)."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        fear = [o for o in f.occasions if "fear_of_violence" in o.effects]
+        if len(fear) >= 2:
+            return True, _keys(fear)
+        serious = [o for o in f.occasions if "serious_alarm_or_distress" in o.effects]
+        impact = [o for o in f.occasions if o.impacts]
+        ok = bool(serious) and bool(impact or f.case_impacts)
+        return ok, _keys(sorted(set(serious + impact), key=lambda o: o.order)) if ok else []
+
+    missing = (
+        "neither fear of violence on two occasions, nor serious alarm or distress together "
+        "with a recorded change to day-to-day life (distress alone is not enough)"
+    )
+    return Requirement("serious_effect", text, tuple(cite), test, missing)
+
+
+def connected_behaviour(
+    code: str,
+    words: frozenset[str],
+    connected: Callable[[Relationship, object], bool],
+    text: str,
+    cite,
+    missing: str,
+    fear_counts: bool = False,
+) -> Requirement:
+    """At least two occasions of ``words`` while the two were personally connected."""
+
+    def pick(o: Occasion, f: Facts) -> bool:
+        hit = bool(o.behaviours & words) or (fear_counts and "fear_of_violence" in o.effects)
+        rel = f.relationship
+        return hit and (connected(rel, o.start) or connected(rel, o.end))
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        found = [o for o in f.occasions if pick(o, f)]
+        return len(found) >= 2, _keys(found)
+
+    return Requirement(code, text, tuple(cite), test, missing)
