@@ -17,7 +17,7 @@ def local_now() -> dt.datetime:
             value = dt.datetime.fromisoformat(text.strip())
         except ValueError:
             raise InvalidDate(
-                f"STALKLOG_NOW={text!r} is not an ISO date-time.",
+                f'STALKLOG_NOW="{text}" is not an ISO date-time.',
                 hint="Use a form such as 2025-03-10T12:00, or unset it.",
             ) from None
         if value.tzinfo is not None:

@@ -118,18 +118,12 @@ class When:
 
 
 def now() -> dt.datetime:
-    """The clock: ``STALKLOG_NOW`` (ISO date or date-time) when set, else the local time."""
-    raw = os.environ.get("STALKLOG_NOW", "").strip()
-    if not raw:
-        return dt.datetime.now()
-    problem = "expected an ISO date-time such as 2025-03-10T12:00 or 2025-03-10"
-    try:
-        found = _from_iso(raw)
-    except _Unread as unread:
-        found, problem = None, str(unread)
-    if found is None:
-        raise InvalidDate(f'STALKLOG_NOW="{raw}" is not a date: {problem}')
-    return found[0]
+    """The clock: ``STALKLOG_NOW`` (ISO date or date-time) when set, else the local time.
+
+    One clock for the whole tool: see ``stalklog.clock.local_now``."""
+    from stalklog.clock import local_now
+
+    return local_now()
 
 
 _clock = now  # parse_when's parameter ``now`` hides the function
