@@ -62,6 +62,8 @@ def case_list(
     """List the cases in the case file."""
     from stalklog import records
 
+    if status is not None and status not in ("open", "closed"):
+        raise typer.BadParameter("choose open or closed.", param_hint="--status")
     db = open_case_file()
     cases = records.list_cases(db, status=status)
     if json_:
@@ -99,7 +101,12 @@ def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], j
         return
     from stalklog.cli.views import render_case
 
-    render_case(out(), data)
+    console = out()
+    render_case(console, data)
+    if extra:
+        from stalklog.cli.desk import render_case_extras
+
+        render_case_extras(console, data)
 
 
 def _case_show_extras(db, case) -> dict:

@@ -1,0 +1,525 @@
+"""The advocate's desk: ``stalklog cases``, ``pattern``, ``screening …`` and the CSV diary import.
+
+Everything here parses, calls the core (``records``, ``law``, ``analysis``, ``screening``,
+``csvimport``) and renders. Patterns and screenings are shown as records for a
+professional to weigh: indicators for review, never a score.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import CaseOption, JsonOption, open_case_file, out, print_json, say
+
+screening_app = typer.Typer(no_args_is_help=True, help="The stalking screening questions (S-DASH), kept with a case.")
+
+SOON = 28  # days: a deadline closer than this is coloured
+COURSE_RANK = {"met": 0, "borderline": 1, "not_met": 2}
+COURSE_WORDS = {"met": "could be a course", "borderline": "borderline", "not_met": "not yet", None: "no incidents"}
+OFFENCE_WORDS = {"indicated": "could support", "borderline": "for review"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("cases")(cases)
+    app.command("pattern")(pattern)
+    app.add_typer(screening_app, name="screening")
+
+
+# ---------------------------------------------------------------- stalklog cases
+
+
+def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
+    """One row per case, most urgent first: open before closed, then by its most urgent course."""
+    from stalklog import analysis, records
+    from stalklog.bundle import export_bundle
+    from stalklog.law import caseload_rows, check_case
+
+    chosen = records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
+    found, docs = [], []
+    for case in chosen:
+        bundle = export_bundle(db, case["ref"])
+        doc = check_case(bundle, as_of)
+        docs.append(doc)
+        rows = caseload_rows([doc])
+        result = analysis.patterns(bundle["incidents"])
+        lead = rows[0] if rows else {}
+        names = {p["key"]: p.get("name") for p in bundle["people"]}
+        found.append(
+            {
+                "case": case["ref"],
+                "title": case["title"],
+                "jurisdiction": case["jurisdiction"],
+                "status": case["status"],
+                "subjects": [
+                    {"key": p["key"], "name": p.get("name")} for p in bundle["people"] if p["role"] == "subject"
+                ],
+                "incidents": case["incidents"],
+                "last_incident": case["last_incident"],
+                "course_status": min((r["status"] for r in rows), key=COURSE_RANK.get, default=None),
+                "strongest": lead.get("strongest"),
+                "strongest_title": lead.get("strongest_title"),
+                "strongest_status": lead.get("strongest_status"),
+                "days_left": lead.get("days_left"),
+                "deadline": lead.get("deadline"),
+                "urgency": lead.get("urgency"),
+                "escalation": analysis.escalation_summary(result),
+                "indicators": [
+                    {"code": x["code"], "text": x["text"], "incidents": x["incidents"]}
+                    for x in result["indicators"]
+                    if x["escalation"]
+                ],
+                "courses": [{**r, "subject_name": names.get(r["subject"])} for r in rows],
+            }
+        )
+    # A case is as urgent as its most urgent course: its first place among every course,
+    # in the check's own order. Cases with no course yet follow; closed cases come last.
+    place: dict[str, int] = {}
+    for n, row in enumerate(caseload_rows(docs)):
+        place.setdefault(row["case"], n)
+    return sorted(found, key=lambda c: (c["status"] == "closed", place.get(c["case"], len(place)), c["case"]))
+
+
+def cases(
+    status: Annotated[str, typer.Option("--status", help="open, closed or all.")] = "open",
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Only cases in this jurisdiction.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date deadlines are counted to (default today).")
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """The caseload: every case with its subjects, incidents, course, strongest offence the
+    records could support, days to the nearest deadline and escalation indicators — the
+    case that needs you first at the top.
+
+    Example: stalklog cases --status open --as-of 15/08/2025
+    """
+    from stalklog.cli.check import _as_of
+    from stalklog.model import JURISDICTIONS
+
+    if status not in ("open", "closed", "all"):
+        raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
+    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
+        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
+    db = open_case_file()
+    rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=_as_of(as_of))
+    if json_:
+        print_json(rows)
+        return
+    if not rows:
+        say(
+            "No cases match."
+            if status != "open" or jurisdiction
+            else "No open cases. Create one with: stalklog case new REF --title …"
+        )
+        return
+    render_caseload(out(), rows)
+
+
+def _days_cell(days: int | None, deadline: str | None) -> str:
+    if days is None:
+        return "—"
+    if days < 0:
+        return f"[dim]passed {-days} days ago[/dim]"
+    text = f"{days} ({_day(deadline)})"
+    if days < 8:
+        return f"[bold red]{text}[/bold red]"
+    return f"[yellow]{text}[/yellow]" if days < SOON else text
+
+
+def _day(iso: str | None) -> str:
+    import datetime as dt
+
+    if not iso:
+        return ""
+    d = dt.date.fromisoformat(iso[:10])
+    return f"{d.day} {d:%b %Y}"
+
+
+def render_caseload(console, rows: list[dict]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from stalklog.law.text import SHORT_DISCLAIMER
+
+    table = Table(title="Caseload, most urgent first", title_justify="left")
+    for column in (
+        "Case",
+        "Subject(s)",
+        "Incidents",
+        "Last incident",
+        "Course",
+        "Strongest offence",
+        "Days to deadline",
+        "Escalation (for review)",
+    ):
+        table.add_column(column, overflow="fold")
+    for c in rows:
+        subjects = ", ".join(s["name"] or s["key"] for s in c["subjects"]) or "—"
+        strongest = "—"
+        if c["strongest"]:
+            strongest = (
+                f"{escape(c['strongest_title'])} ({OFFENCE_WORDS.get(c['strongest_status'], c['strongest_status'])})"
+            )
+        ref = escape(c["case"]) + (" [dim](closed)[/dim]" if c["status"] == "closed" else "")
+        table.add_row(
+            ref,
+            escape(subjects),
+            str(c["incidents"]),
+            _day(c["last_incident"]) or "—",
+            COURSE_WORDS.get(c["course_status"], c["course_status"]),
+            strongest,
+            _days_cell(c["days_left"], c["deadline"]),
+            f"[yellow]{escape(c['escalation'])}[/yellow]" if c["escalation"] else "",
+        )
+    console.print(table)
+    console.print(
+        "[italic]Escalation shows indicators for review (see stalklog pattern --case REF), not a "
+        f"judgement. {escape(SHORT_DISCLAIMER)}[/italic]"
+    )
+
+
+# ---------------------------------------------------------------- stalklog pattern
+
+
+def pattern(
+    case: CaseOption,
+    by: Annotated[
+        str, typer.Option("--by", help="Count per week, month, or auto (weeks for up to 16 weeks).")
+    ] = "auto",
+    json_: JsonOption = False,
+) -> None:
+    """Patterns over time in a case: how often, gaps shortening or lengthening, new kinds of
+    behaviour, effects becoming more serious — each with the incidents behind it, as
+    indicators for review.
+
+    Example: stalklog pattern --case C-2025-001 --by week
+    """
+    from stalklog import analysis, records
+
+    if by not in ("auto", "week", "month"):
+        raise typer.BadParameter("choose week, month or auto.", param_hint="--by")
+    db = open_case_file()
+    result = analysis.patterns(records.list_incidents(db, case_ref=case, exhibits=False), by=by)
+    if json_:
+        print_json({"case": case, **result})
+        return
+    render_pattern(out(), result, case)
+
+
+def render_pattern(console, result: dict, case: str | None = None, *, chart: bool = True) -> None:
+    from rich.markup import escape
+
+    title = f"Patterns over time{f' in case {escape(case)}' if case else ''}"
+    console.print(f"[bold]{title}[/bold]")
+    if not result["incidents"]:
+        console.print("No incidents recorded yet.")
+        return
+    console.print(f"[italic]{escape(result['wording'])}[/italic]")
+    console.print(escape(result["trend"]["text"]))
+    if chart and result["counts"]:
+        peak = max(r["count"] for r in result["counts"]) or 1
+        console.print(f"\n[bold]Incidents per {result['by']}[/bold]")
+        width = max(len(r["label"]) for r in result["counts"])
+        for r in result["counts"]:
+            bar = "█" * (round(20 * r["count"] / peak) if r["count"] else 0)
+            console.print(f"  {r['label']:<{width}}  {bar} {r['count']}")
+    if result["month_only"]:
+        n = result["month_only"]
+        console.print(
+            f"[dim]{n} incident{'s' if n != 1 else ''} known only to the month "
+            f"{'are' if n != 1 else 'is'} left out of the trend and the gaps.[/dim]"
+        )
+    console.print()
+    if not result["indicators"]:
+        console.print("No change in frequency, gaps, kinds of behaviour or effects stands out in the record so far.")
+        return
+    console.print("[bold]Indicators for review[/bold]")
+    for x in result["indicators"]:
+        style = "yellow" if x["escalation"] else ""
+        console.print(f"  • {escape(x['text'])}", style=style or None)
+        console.print(f"    [dim]Incidents: {escape(', '.join(x['incidents']))}[/dim]")
+
+
+# ---------------------------------------------------------------- stalklog screening
+
+
+@screening_app.command("record")
+def screening_record(
+    case: CaseOption,
+    answers: Annotated[
+        str | None,
+        typer.Option("--answers", help="All 11 answers in order, comma-separated: yes, no or not known (unknown)."),
+    ] = None,
+    note: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--note", help='A note on one answer: N=text, e.g. --note "6=threatened to hurt me" (repeatable).'
+        ),
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="When the questions were asked (default today).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who asked them (e.g. your name or role).")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Ask and keep the 11 stalking screening questions (S-DASH) for a case.
+
+    Each answer is yes, no or not known, with optional notes. Every screening is kept with its
+    date. stalklog records the answers; it does not add them up or grade them.
+
+    Example: stalklog screening record --case C-2025-001
+    Example: stalklog screening record --case C-2025-001 --answers yes,no,no,unknown,yes,yes,no,no,no,unknown,no
+    """
+    from stalklog import records, screening
+    from stalklog.cli.common import parse_date_arg
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    records.get_case(db, case)
+    taken = parse_date_arg(date, "--date")
+    notes = _notes(note)
+    if answers is not None:
+        words = [a.strip() for a in answers.split(",")]
+        if len(words) != len(screening.QUESTIONS):
+            raise typer.BadParameter(
+                f"give {len(screening.QUESTIONS)} answers, one per question ({len(words)} given).",
+                param_hint="--answers",
+            )
+        given = [{"answer": w, "notes": notes.get(n)} for n, w in enumerate(words, 1)]
+    else:
+        given = _ask(case, notes)
+        if given is None:
+            say("Nothing was recorded.")
+            raise typer.Exit(1)
+    with transaction(db):
+        kept = screening.record(db, case, given, taken=taken, by=by)
+    say(f"Screening of {_day(kept['taken'])} kept with case {case} (screening {kept['id']}).")
+    if json_:
+        print_json(kept)
+
+
+def _notes(values: list[str] | None) -> dict[int, str]:
+    notes: dict[int, str] = {}
+    for value in values or []:
+        number, sep, text = value.partition("=")
+        if not sep or not number.strip().isdigit() or not 1 <= int(number) <= 11:
+            raise typer.BadParameter(f'"{value}" should be N=text with N from 1 to 11.', param_hint="--note")
+        notes[int(number)] = text.strip()
+    return notes
+
+
+def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
+    """Ask each question in turn (messages on stderr); None if the person stops."""
+    from rich.markup import escape
+    from rich.prompt import Confirm, Prompt
+
+    from stalklog import screening
+    from stalklog.cli.common import err
+    from stalklog.errors import InvalidValue
+
+    console = err()
+    console.print(f"[bold]Stalking screening questions (S-DASH) for case {escape(case)}[/bold]")
+    console.print(
+        f"[dim]{escape(screening.SOURCE)}. Answer y (yes), n (no) or ? (not known); "
+        "then add a note if you wish (Enter to skip).[/dim]"
+    )
+    given = []
+    try:
+        for q in screening.QUESTIONS:
+            console.print(f"\n[bold]{q['number']}. {escape(q['text'])}[/bold]")
+            while True:
+                raw = Prompt.ask("  Answer (y / n / ?)", console=console)
+                try:
+                    answer = screening.normalise_answer(raw)
+                    break
+                except InvalidValue:
+                    console.print("  [red]Please answer y, n or ? (not known).[/red]")
+            text = Prompt.ask("  Notes", default=notes.get(q["number"], ""), show_default=False, console=console)
+            given.append({"answer": answer, "notes": text})
+        console.print()
+        for q, g in zip(screening.QUESTIONS, given, strict=True):
+            console.print(
+                f"  {q['number']:>2}. {screening.ANSWER_LABELS[g['answer']]}"
+                + (f" — {escape(g['notes'])}" if g["notes"] else "")
+            )
+        if not Confirm.ask("Keep this screening?", default=True, console=console):
+            return None
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return given
+
+
+@screening_app.command("show")
+def screening_show(
+    case: CaseOption,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Every screening of the case, oldest first (default: the latest).")
+    ] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Show the latest screening of a case (or every one with --all).
+
+    Example: stalklog screening show --case C-2025-001 --all
+    """
+    from stalklog import screening
+
+    db = open_case_file()
+    found = screening.list_screenings(db, case)
+    chosen = found if all_ else found[-1:]
+    if json_:
+        print_json(chosen if all_ else (chosen[0] if chosen else None))
+        return
+    if not chosen:
+        say(f"No screening recorded for case {case}. Record one with: stalklog screening record --case {case}")
+        return
+    console = out()
+    for s in chosen:
+        render_screening(console, s)
+
+
+def render_screening(console, s: dict, *, heading: str | None = None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from stalklog import screening
+
+    who = f", asked by {escape(s['by'])}" if s.get("by") else ""
+    table = Table(
+        "No.",
+        "Question",
+        "Answer",
+        "Notes",
+        title_justify="left",
+        title=heading or f"Stalking screening (S-DASH) of {_day(s['taken'])}{who}",
+    )
+    for a in s["answers"]:
+        word = screening.ANSWER_LABELS.get(a["answer"], a["answer"])
+        table.add_row(
+            str(a["question"]),
+            escape(a["text"]),
+            f"[bold]{word}[/bold]" if a["answer"] == "yes" else word,
+            escape(a.get("notes") or ""),
+        )
+    console.print(table)
+    console.print(f"[dim]Source: {escape(s['source'])}. Recorded as answered; not scored.[/dim]")
+
+
+# ---------------------------------------------------------------- case show
+
+
+def case_show_extras(db, case: dict) -> dict:
+    """What ``case show`` adds for the desk: the patterns and the latest screening."""
+    from stalklog import analysis, records, screening
+
+    incidents = records.list_incidents(db, case_ref=case["ref"], exhibits=False)
+    return {"pattern": analysis.patterns(incidents), "screening": screening.latest(db, case["ref"])}
+
+
+def render_case_extras(console, data: dict) -> None:
+    result = data.get("pattern")
+    if result and result["incidents"]:
+        console.print()
+        render_pattern(console, result, chart=False)
+    console.print()
+    if data.get("screening"):
+        render_screening(
+            console,
+            data["screening"],
+            heading=f"Latest stalking screening (S-DASH), {_day(data['screening']['taken'])}",
+        )
+    else:
+        console.print(f"No stalking screening (S-DASH) recorded: stalklog screening record --case {data['ref']}")
+
+
+# ---------------------------------------------------------------- CSV diary import
+
+
+def import_csv(
+    file: Path, *, case: str | None, mapping: str | None, dry_run: bool, skip_bad: bool, json_: bool
+) -> None:
+    """``stalklog import diary.csv --case REF``: preview every row, then write all or none."""
+    from stalklog import csvimport
+    from stalklog.cli.common import us_dates
+    from stalklog.cli.walkthrough import resolve_case
+    from stalklog.db import transaction
+    from stalklog.errors import InvalidValue
+
+    db = open_case_file()
+    case_ref = resolve_case(db, case)
+    preview = csvimport.prepare(
+        db, case_ref, file.read_bytes(), mapping=mapping, us_dates=us_dates(), file_name=file.name
+    )
+    written: list[dict] = []
+    problem = None
+    if not dry_run:
+        try:
+            with transaction(db):
+                written = csvimport.write(db, case_ref, preview, skip_bad=skip_bad)
+        except InvalidValue as e:
+            problem = e
+    elif preview["bad"] and not skip_bad:
+        problem = InvalidValue(
+            f"{preview['bad']} row{'s' if preview['bad'] != 1 else ''} cannot be read; "
+            "an import now would write nothing.",
+            hint="Correct them in the spreadsheet, or add --skip-bad to import only the good rows.",
+        )
+    if json_:
+        print_json({**preview, "dry_run": dry_run, "written": written})
+    else:
+        render_import(out(), preview)
+    for note in preview["notes"]:
+        say(f"Note: {note}")
+    if problem is not None:
+        raise problem
+    skipped = [r["row"] for r in preview["rows"] if not r["ok"]]
+    skipped_text = f" Skipped rows: {', '.join(map(str, skipped))}." if skipped else ""
+    if dry_run:
+        say(
+            f"Dry run: {preview['good']} row{'s' if preview['good'] != 1 else ''} would be recorded in case "
+            f"{case_ref}.{skipped_text} Nothing was written."
+        )
+    else:
+        keys = [w["key"] for w in written]
+        span = f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else (f" ({keys[0]})" if keys else "")
+        say(
+            f"Imported {len(written)} incident{'s' if len(written) != 1 else ''} into case {case_ref}{span}."
+            f"{skipped_text} Check them with: stalklog timeline --case {case_ref}"
+        )
+
+
+def render_import(console, preview: dict) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    mapping = Table(
+        "Column",
+        "Becomes",
+        title=f"Reading {escape(preview['file'] or 'the CSV')} "
+        f"({preview['delimiter']}-separated, {preview['encoding']})",
+        title_justify="left",
+    )
+    for m in preview["mapping"]:
+        mapping.add_row(escape(m["column"]), escape(m["becomes"]))
+    for h in preview["unused_columns"]:
+        mapping.add_row(escape(h), "[dim]not used (map it with --map field=Column)[/dim]")
+    console.print(mapping)
+    rows = Table(
+        "Row", "Date as typed", "Read as", "What happened", "Effects", "Problem", title="Rows", title_justify="left"
+    )
+    for r in preview["rows"]:
+        read = escape(r["when_text"] or "")
+        if r["ambiguous"]:
+            read += f"\n[yellow]{escape(r['ambiguous'])}[/yellow]"
+        summary = (r["fields"] or {}).get("summary", "").split("\n")[0]
+        effects = ", ".join(f"{escape(w)} → {e}" for w, e in r["effects_from"].items())
+        problem = "[red]" + escape("; ".join(r["errors"])) + "[/red]" if r["errors"] else "[green]ok[/green]"
+        rows.add_row(str(r["row"]), escape(r["as_typed"]), read, escape(summary[:60]), effects, problem)
+    console.print(rows)
+    blank = f", {preview['blank']} blank skipped" if preview["blank"] else ""
+    console.print(
+        f"{preview['good']} good, {preview['bad']} with problems{blank}. Effects are set only from "
+        "the clear words shown; everything written under 'how it made me feel' is kept with what happened."
+    )

@@ -1,0 +1,470 @@
+"""Spreadsheet diaries (CSV) into incidents, every date checked before anything is written.
+
+Victims are advised to keep a diary with the columns date, time, what happened, where,
+witnesses, how it made me feel and the police reference. ``prepare`` reads such a file,
+matches its headings to incident fields (or follows a ``--map``), reads every row's date
+with ``dates.parse_when`` (UK day-first unless ``us_dates``), and returns a preview: the
+mapping, and for every row what would be recorded or why it cannot be. ``write`` then
+records the good rows — all of them, or none if any row is bad, unless told to skip the
+bad ones. Row numbers are the spreadsheet's: the header is row 1, the first entry row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from sqlite_utils import Database
+
+from stalklog import model, records
+from stalklog.dates import parse_when
+from stalklog.errors import InvalidDate, InvalidValue
+
+# field: (what it becomes, the headings recognised for it — compared in lower case,
+# with punctuation and "(s)" dropped)
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "date": ("the date it happened", ("date", "day", "date of incident", "incident date", "when")),
+    "time": ("the time it happened", ("time", "time of incident", "incident time", "approx time")),
+    "summary": (
+        "what happened",
+        (
+            "what happened",
+            "description",
+            "details",
+            "incident",
+            "summary",
+            "description of incident",
+            "what",
+            "event",
+            "notes",
+        ),
+    ),
+    "location": ("where", ("where", "location", "place", "location of incident", "where it happened")),
+    "witnesses": (
+        "witnesses (split at ; or new lines)",
+        ("witnesses", "witness", "witness name", "witness names", "who saw it"),
+    ),
+    "feelings": (
+        "how it made me feel (kept with what happened; clear effect words become effects)",
+        (
+            "how it made me feel",
+            "feelings",
+            "feeling",
+            "effect",
+            "effects",
+            "how i felt",
+            "effect on me",
+            "how did it make you feel",
+        ),
+    ),
+    "police_ref": (
+        "the police or crime reference",
+        (
+            "police reference",
+            "police ref",
+            "crime ref",
+            "crime reference",
+            "crime reference number",
+            "crime number",
+            "police report number",
+            "report number",
+            "police",
+        ),
+    ),
+    "behaviours": (
+        "behaviour words (following, loitering, threats, …)",
+        ("behaviour", "behaviours", "behavior", "behaviors", "type", "type of incident"),
+    ),
+    "channel": (
+        "how it was done (in person, text, phone call, email, …)",
+        ("channel", "how", "method", "how contacted"),
+    ),
+    "words": ("what was said or written, word for word", ("what was said", "words", "words used", "exact words")),
+}
+REQUIRED = ("date", "summary")
+
+# How-it-made-me-feel words that clearly name an effect. Deliberately small: anything else
+# stays as written, in the incident's text, for the person to describe in their own words.
+EFFECT_WORDS: tuple[tuple[str, str], ...] = (
+    ("serious alarm or distress", "serious_alarm_or_distress"),
+    ("seriously alarmed", "serious_alarm_or_distress"),
+    ("seriously distressed", "serious_alarm_or_distress"),
+    ("fear of violence", "fear_of_violence"),
+    ("afraid of violence", "fear_of_violence"),
+    ("feared violence", "fear_of_violence"),
+    ("scared of violence", "fear_of_violence"),
+    ("afraid he would hurt me", "fear_of_violence"),
+    ("afraid she would hurt me", "fear_of_violence"),
+    ("afraid they would hurt me", "fear_of_violence"),
+    ("fear for others", "fear_for_others"),
+    ("alarm", "alarm"),
+    ("alarmed", "alarm"),
+    ("frightened", "alarm"),
+    ("scared", "alarm"),
+    ("afraid", "alarm"),
+    ("distress", "distress"),
+    ("distressed", "distress"),
+    ("upset", "distress"),
+)
+_NEGATION = re.compile(r"\b(not|no|never|wasn't|wasnt|isn't|didn't|didnt|nothing)\W+(?:\w+\W+)?$", re.IGNORECASE)
+
+CHANNEL_WORDS = {
+    "in person": "in_person",
+    "face to face": "in_person",
+    "person": "in_person",
+    "phone": "phone_call",
+    "call": "phone_call",
+    "phone call": "phone_call",
+    "calls": "phone_call",
+    "text": "text_message",
+    "sms": "text_message",
+    "texts": "text_message",
+    "text message": "text_message",
+    "whatsapp": "messaging_app",
+    "messenger": "messaging_app",
+    "message": "messaging_app",
+    "e-mail": "email",
+    "email": "email",
+    "facebook": "social_media",
+    "instagram": "social_media",
+    "twitter": "social_media",
+    "x": "social_media",
+    "tiktok": "social_media",
+    "social media": "social_media",
+    "post": "letter",
+    "letter": "letter",
+}
+
+_AMBIGUOUS = re.compile(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})(?:[/.-]([0-9]{2}|[0-9]{4}))?(?:\s.*)?")
+_EXCEL_MIDNIGHT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(?::00)?")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_table(data: bytes) -> dict:
+    """The CSV's header and rows: ``{"headers", "rows": [(row_number, cells)], "delimiter", "encoding"}``."""
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            raise InvalidValue(
+                "The CSV file is not text that stalklog can read.", hint="Save it from the spreadsheet as 'CSV UTF-8'."
+            ) from None
+    if "\x00" in text:
+        raise InvalidValue(
+            "The file is not a CSV text file (it holds binary data).",
+            hint="Save it from the spreadsheet as 'CSV UTF-8'.",
+        )
+    sample = text[:20000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        found = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as e:
+        raise InvalidValue(f"The CSV file cannot be read: {e}.") from None
+    if not found or not any(c.strip() for c in found[0]):
+        raise InvalidValue(
+            "The CSV file is empty, or its first row has no headings.",
+            hint="The first row should name the columns: Date, Time, What happened, …",
+        )
+    headers = [h.strip() for h in found[0]]
+    return {
+        "headers": headers,
+        "rows": list(enumerate(found[1:], start=2)),
+        "delimiter": delimiter,
+        "encoding": encoding,
+    }
+
+
+def _heading(text: str) -> str:
+    text = text.lower().replace("(s)", "")
+    return " ".join(re.sub(r"[^\w\s'-]", " ", text).split())
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """``date=Date,summary=What happened`` → ``{"date": "Date", "summary": "What happened"}``."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        field, sep, column = part.partition("=")
+        field = field.strip().lower().replace("-", "_")
+        if not sep or not column.strip():
+            raise InvalidValue(f'--map: "{part.strip()}" should be field=Column, e.g. summary=What happened.')
+        if field not in FIELDS:
+            raise InvalidValue(f'--map: "{field}" is not a field. Fields: {", ".join(FIELDS)}.')
+        mapping[field] = column.strip()
+    return mapping
+
+
+def resolve_mapping(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
+    """Each field's column index: the ``--map`` first, then the recognised headings."""
+    by_heading = {}
+    for n, h in enumerate(headers):
+        by_heading.setdefault(_heading(h), n)
+    mapping: dict[str, int] = {}
+    for field, column in (overrides or {}).items():
+        n = by_heading.get(_heading(column))
+        if n is None:
+            raise InvalidValue(
+                f'--map {field}={column}: the file has no column "{column}".', hint=f"Its columns: {', '.join(headers)}"
+            )
+        mapping[field] = n
+    taken = set(mapping.values())
+    for field, (_, names) in FIELDS.items():
+        if field in mapping:
+            continue
+        for name in names:
+            n = by_heading.get(name)
+            if n is not None and n not in taken:
+                mapping[field] = n
+                taken.add(n)
+                break
+    missing = [f for f in REQUIRED if f not in mapping]
+    if missing:
+        raise InvalidValue(
+            f"The CSV has no column for {' or '.join(FIELDS[f][0] for f in missing)}.",
+            hint=f"Its columns: {', '.join(headers)}. Say which to use, e.g. "
+            f"--map {','.join(f'{f}=…' for f in missing)}",
+        )
+    return mapping
+
+
+# ---------------------------------------------------------------- one row
+
+
+def effects_from(text: str) -> tuple[list[str], dict[str, str]]:
+    """The effects clearly named in free text, and which words gave each (negated words skipped)."""
+    found: dict[str, str] = {}
+    lowered = text.lower()
+    used: list[tuple[int, int]] = []
+    for phrase, effect in EFFECT_WORDS:
+        for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
+            if any(a <= m.start() < b for a, b in used) or _NEGATION.search(lowered[: m.start()]):
+                continue
+            used.append(m.span())
+            found.setdefault(text[m.start() : m.end()], effect)
+    effects = [e for e in model.EFFECTS if e in found.values()]
+    return effects, found
+
+
+def _ambiguity(date_text: str, when, us_dates: bool) -> str | None:
+    m = _AMBIGUOUS.fullmatch(date_text)
+    if not m:
+        return None
+    a, b = int(m[1]), int(m[2])
+    if a > 12 or b > 12 or a == b:
+        return None
+    day = when.start.date()
+    read = f"{day.day} {day:%B}" + (f" {day.year}" if m[3] else "")
+    other = "day first" if not us_dates else "month first"
+    return f"ambiguous (read as {read}, {other})"
+
+
+def _split(text: str, pattern: str) -> list[str]:
+    return [p.strip() for p in re.split(pattern, text) if p.strip()]
+
+
+def _behaviours(text: str) -> list[str]:
+    words = []
+    for part in _split(text, r"[,;/\n]"):
+        word = part.lower().replace("-", "_").replace(" ", "_")
+        if word not in model.BEHAVIOURS:
+            raise InvalidValue(f'"{part}" is not a behaviour word (use: {", ".join(model.BEHAVIOURS)})')
+        words.append(word)
+    return words
+
+
+def _channel(text: str) -> str:
+    word = " ".join(text.lower().split())
+    if word.replace(" ", "_").replace("-", "_") in model.CHANNELS:
+        return word.replace(" ", "_").replace("-", "_")
+    if word in CHANNEL_WORDS:
+        return CHANNEL_WORDS[word]
+    raise InvalidValue(f'"{text}" is not a channel (use: {", ".join(model.CHANNELS)}, or text, phone, whatsapp, …)')
+
+
+def read_row(
+    cells: dict[str, str], *, now: dt.datetime | None, us_dates: bool, by: list[str], towards: list[str]
+) -> dict:
+    """One row's incident fields and what the preview shows, or its problems."""
+    errors: list[str] = []
+    date_text, time_text = cells.get("date", ""), cells.get("time", "")
+    out: dict = {
+        "as_typed": " ".join(x for x in (date_text, time_text) if x),
+        "when": None,
+        "when_text": None,
+        "ambiguous": None,
+        "effects": [],
+        "effects_from": {},
+        "fields": None,
+    }
+    when = None
+    if not date_text:
+        errors.append("no date")
+    else:
+        date_text = _EXCEL_MIDNIGHT.sub(r"\1", date_text)
+        try:
+            when = parse_when(f"{date_text} {time_text}".strip(), now, us_dates=us_dates)
+        except InvalidDate as e:
+            errors.append(e.message)
+    if when is not None:
+        out.update(when=when.occurred(), when_text=when.describe(), ambiguous=_ambiguity(date_text, when, us_dates))
+    summary = cells.get("summary", "")
+    if not summary:
+        errors.append("'what happened' is empty")
+    feelings = cells.get("feelings", "")
+    effects, sources = effects_from(feelings) if feelings else ([], {})
+    out.update(effects=effects, effects_from=sources)
+    fields = {
+        "summary": summary + (f"\nHow it made me feel: {feelings}" if feelings else ""),
+        "location": cells.get("location", ""),
+        "words": cells.get("words", ""),
+        "witnesses": _split(cells.get("witnesses", ""), r"[;\n]"),
+        "police_ref": cells.get("police_ref") or None,
+        "effects": effects,
+        "by": list(by),
+        "towards": list(towards),
+        "behaviours": [],
+        "channel": None,
+    }
+    for name, reader in (("behaviours", _behaviours), ("channel", _channel)):
+        if cells.get(name):
+            try:
+                fields[name] = reader(cells[name])
+            except InvalidValue as e:
+                errors.append(e.message)
+    if when is not None:
+        fields.update(occurred=when.occurred(), occurred_end=when.occurred_end(), precision=when.precision)
+    out["errors"] = errors
+    out["ok"] = not errors
+    out["fields"] = fields if not errors else None
+    return out
+
+
+# ---------------------------------------------------------------- the whole file
+
+
+def prepare(
+    db: Database,
+    case_ref: str,
+    data: bytes,
+    *,
+    mapping: str | dict | None = None,
+    us_dates: bool = False,
+    now: dt.datetime | None = None,
+    file_name: str | None = None,
+) -> dict:
+    """The preview of an import: the mapping and every row, read and checked. Writes nothing."""
+    case = records.get_case(db, case_ref)
+    if case["status"] == "closed":
+        raise InvalidValue(f'Case "{case_ref}" is closed.', hint=f"Reopen it with: stalklog case reopen {case_ref}")
+    table = read_table(data)
+    overrides = parse_mapping(mapping) if isinstance(mapping, str) or mapping is None else dict(mapping)
+    columns = resolve_mapping(table["headers"], overrides)
+    people = records.people(db, case["id"])
+    subjects = [p["key"] for p in people if p["role"] == "subject"]
+    victims = [p["key"] for p in people if p["role"] == "victim"]
+    by = subjects if len(subjects) == 1 else []
+    towards = victims if len(victims) == 1 else []
+    existing = {
+        (i["occurred"], i["summary"]): i["key"] for i in records.list_incidents(db, case_ref=case_ref, exhibits=False)
+    }
+    keys = {p["key"] for p in people}
+    rows, blank, seen = [], 0, {}
+    width = len(table["headers"])
+    for number, raw in table["rows"]:
+        if not any(c.strip() for c in raw):
+            blank += 1
+            continue
+        cells = {f: (raw[n].strip() if n < len(raw) else "") for f, n in columns.items()}
+        row = {"row": number, **read_row(cells, now=now, us_dates=us_dates, by=by, towards=towards)}
+        if any(c.strip() for c in raw[width:]):
+            row["errors"].append(f"more cells ({len(raw)}) than there are headings ({width})")
+        if row["fields"] is not None:
+            _check_fields(row, keys, existing, seen)
+        row["ok"] = not row["errors"]
+        if not row["ok"]:
+            row["fields"] = None
+        rows.append(row)
+    notes = []
+    if not by:
+        notes.append(
+            f"The case has {len(subjects) or 'no'} subject{'s' if len(subjects) != 1 else ''}: the rows are "
+            "recorded without saying who did it; add it with stalklog amend."
+        )
+    if table["encoding"] != "utf-8":
+        notes.append("The file is not UTF-8; it was read as Windows-1252. Check accented letters in the preview.")
+    if not us_dates and any(_looks_month_first(r) for r in rows):
+        notes.append(
+            "Some dates look month first (US style, e.g. 04/13/2025). If the whole sheet is month first, "
+            "run again with --us-dates."
+        )
+    good = [r for r in rows if r["ok"]]
+    return {
+        "file": file_name,
+        "case": case_ref,
+        "encoding": table["encoding"],
+        "delimiter": {",": "comma", ";": "semicolon", "\t": "tab"}.get(table["delimiter"], table["delimiter"]),
+        "mapping": [
+            {"field": f, "column": table["headers"][n], "becomes": FIELDS[f][0]}
+            for f, n in sorted(columns.items(), key=lambda kv: kv[1])
+        ],
+        "unused_columns": [h for n, h in enumerate(table["headers"]) if n not in columns.values() and h],
+        "rows": rows,
+        "good": len(good),
+        "bad": len(rows) - len(good),
+        "blank": blank,
+        "notes": notes,
+    }
+
+
+def _check_fields(row: dict, people_keys: set[str], existing: dict, seen: dict) -> None:
+    fields = row["fields"]
+    try:
+        records.validate_incident(fields, where=f"row {row['row']}", people_keys=people_keys, incident_keys=set())
+    except InvalidValue as e:
+        row["errors"].append(e.message)
+        return
+    same = (fields["occurred"], fields["summary"])
+    if same in existing:
+        row["errors"].append(f"already in the case as {existing[same]} (same date and words)")
+    elif same in seen:
+        row["duplicate_of_row"] = seen[same]
+    else:
+        seen[same] = row["row"]
+
+
+def _looks_month_first(row: dict) -> bool:
+    m = _AMBIGUOUS.fullmatch(row["as_typed"])
+    return bool(m and not row["ok"] and int(m[1]) <= 12 < int(m[2]) <= 31)
+
+
+def write(db: Database, case_ref: str, preview: dict, *, skip_bad: bool = False) -> list[dict]:
+    """Record the previewed rows as incidents (in the caller's transaction).
+
+    Every row must be good unless ``skip_bad``; otherwise nothing is written. Returns
+    ``[{"row", "id", "key"}]`` for the incidents recorded, in row order.
+    """
+    bad = [r for r in preview["rows"] if not r["ok"]]
+    if bad and not skip_bad:
+        listed = "; ".join(f"row {r['row']}: {', '.join(r['errors'])}" for r in bad[:5])
+        raise InvalidValue(
+            f"{len(bad)} row{'s' if len(bad) != 1 else ''} of the CSV cannot be read, so nothing was written ({listed}"
+            + ("; …" if len(bad) > 5 else "")
+            + ").",
+            hint="Correct them in the spreadsheet and import again, or add --skip-bad to import only the good rows.",
+        )
+    written = []
+    for row in preview["rows"]:
+        if row["ok"]:
+            inc = records.add_incident(db, case_ref, row["fields"])
+            written.append({"row": row["row"], "id": inc["id"], "key": inc["key"]})
+    return written
