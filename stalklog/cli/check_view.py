@@ -1,0 +1,292 @@
+"""The human view of the check: what the recorded facts could support, in plain words.
+
+Rich renderers only — no typer, no case file. A victim should be able to read it without
+a lawyer; an officer should find the section numbers. The JSON (``check --json``) is the
+contract; this view says the same things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from stalklog.law.text import SHORT_DISCLAIMER, day
+from stalklog.model import label
+
+SOON = 28
+STATUS_WORDS = {
+    "indicated": "could support",
+    "borderline": "for review",
+    "not_indicated": "not indicated",
+    "not_available": "not available",
+}
+STATUS_STYLE = {"indicated": "bold green", "borderline": "bold yellow", "not_indicated": "dim", "not_available": "dim"}
+COURSE_STYLE = {"met": "bold green", "borderline": "bold yellow", "not_met": "bold"}
+JURISDICTION_NAMES = {"england-wales": "England and Wales", "scotland": "Scotland", "northern-ireland": "Northern Ireland"}
+EXCLUDED_WORDS = {
+    "below_threshold": "recorded for context, not counted",
+    "withdrawn": "withdrawn, not counted",
+    "attribution_unknown": "who did it is unknown, not counted",
+}
+REVIEW_CODES = ("attribution_review", "defence_review", "procured_conduct", "linked_across_gap", "separate_acts_same_day")
+
+
+def _date(iso: str | None) -> str:
+    return day(dt.date.fromisoformat(iso)) if iso else "—"
+
+
+def _who(key: str, people: dict[str, str] | None) -> str:
+    name = (people or {}).get(key)
+    return f"{name} ({key})" if name and name != key else key
+
+
+def _bullets(console: Console, heading: str, lines: list[str], style: str = "") -> None:
+    if not lines:
+        return
+    console.print(f"[bold]{heading}[/bold]")
+    for line in lines:
+        console.print(f"  • {line}", style=style or None)
+
+
+# ------------------------------------------------------------------ one case
+
+
+def render_check(
+    doc: dict,
+    console: Console,
+    people: dict[str, str] | None = None,
+    incidents: dict[str, dict] | None = None,
+) -> None:
+    """Print a check-v1 document for a person: one section per course."""
+    juris = JURISDICTION_NAMES.get(doc["jurisdiction"], doc["jurisdiction"])
+    console.print(
+        f"[bold]Course-of-conduct check: case {escape(str(doc['case']))}[/bold] — "
+        f"law of {juris}, time limits counted to {_date(doc['as_of'])}"
+    )
+    if not doc["courses"]:
+        console.print("No recorded incident is attributed to someone and aimed at someone yet: nothing to check.")
+    for course in doc["courses"]:
+        console.print()
+        _course(console, course, doc, people, incidents or {})
+    _alternatives(console, doc["alternatives"], people)
+    loose = [w for w in doc["warnings"] if "subject" not in w]
+    _bullets(console, "Please note", [escape(w["text"]) for w in loose], "yellow")
+    console.print()
+    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+
+
+def _course(console: Console, course: dict, doc: dict, people, incidents: dict) -> None:
+    victims = ", ".join(_who(v, people) for v in course["victims"])
+    kind = "one person" if course["kind"] == "single" else "several people, with an intent to persuade (PHA 1997 s.1(1A))"
+    console.rule(f"[bold]{escape(_who(course['subject'], people))} → {escape(victims)}[/bold]", align="left")
+    console.print(f"Towards {kind}.")
+    console.print(_headline(course), style=COURSE_STYLE[course["status"]])
+    if course["occasions"]:
+        console.print(_occasions_table(course, incidents))
+    left_out = [f"{escape(e['incident'])}: {EXCLUDED_WORDS.get(e['reason'], label(e['reason']))}" for e in course["excluded"]]
+    _bullets(console, "Left out", left_out)
+    review = [escape(r["text"]) for r in course["reasons"] if r["code"] in REVIEW_CODES]
+    _bullets(console, "Also for review", review)
+    console.print(_offences_table(course["offences"]))
+    _course_notes(console, course, doc)
+
+
+def _headline(course: dict) -> str:
+    status = course["status"]
+    n_occ = len(course["occasions"])
+    n_inc = sum(len(o["incidents"]) for o in course.get("occasion_detail", [])) or n_occ
+    what = f"These {n_inc} incidents" if n_inc == n_occ else f"These {n_inc} incidents, on {n_occ} occasions,"
+    first = next((r for r in course["reasons"] if r["code"] == "two_or_more_occasions"), None)
+    if status == "met":
+        detail = f": {first['text']}" if first else ""
+        return escape(f"{what} could make a course of conduct{detail} ({'; '.join(first['cite']) if first else ''}).")
+    if status == "borderline":
+        why = [r["text"] for r in course["reasons"] if r["code"] in BORDERLINE_CODES]
+        return escape(f"Borderline — for review because {'; and '.join(why) or 'of the reasons below'}.")
+    why = next((r["text"] for r in course["reasons"] if r["code"] == "fewer_than_two_occasions"), "")
+    return escape(f"Not yet a course of conduct: {why}.")
+
+
+BORDERLINE_CODES = ("wide_gap", "volatile_mutual_relationship", "reconciled_between_incidents", "single_act_several_victims")
+
+
+def _occasions_table(course: dict, incidents: dict) -> Table:
+    table = Table(title="Occasions", title_justify="left", show_lines=False)
+    for column, opts in (("#", {"justify": "right"}), ("Date", {}), ("Gap (days)", {"justify": "right"}),
+                         ("Incidents", {}), ("What happened", {}), ("Effect", {})):
+        table.add_column(column, **opts)
+    details = course.get("occasion_detail") or [{"key": k, "incidents": [k], "start": None, "end": None} for k in course["occasions"]]
+    gaps = [""] + [str(g) for g in course["gaps_days"]]
+    for n, (occ, gap) in enumerate(zip(details, gaps), 1):
+        parts = [incidents.get(k, {}) for k in occ["incidents"]]
+        table.add_row(
+            str(n),
+            _when(occ, parts),
+            _gap_cell(gap, n, course),
+            escape(", ".join(occ["incidents"])),
+            escape(_words(parts, "behaviours")),
+            escape(_words(parts, "effects")) or "[dim]none recorded[/dim]",
+        )
+    return table
+
+
+def _when(occ: dict, parts: list[dict]) -> str:
+    if not occ.get("start"):
+        return escape(str(parts[0].get("occurred", ""))) if parts and parts[0] else "—"
+    text = _date(occ["start"]) if occ["start"] == occ["end"] else f"{_date(occ['start'])} – {_date(occ['end'])}"
+    if any(p.get("precision") == "month" for p in parts):
+        text += " (month only)"
+    elif any(p.get("precision") == "approximate" for p in parts):
+        text += " (about)"
+    return text
+
+
+def _gap_cell(gap: str, n: int, course: dict) -> str:
+    wide = any(r["code"] == "wide_gap" for r in course["reasons"])
+    if gap and wide and int(gap) > 90:
+        return f"[bold yellow]{gap}[/bold yellow]"
+    return gap
+
+
+def _words(parts: list[dict], field: str) -> str:
+    seen = dict.fromkeys(w for p in parts for w in (p.get(field) or []))
+    return ", ".join(label(w) for w in seen)
+
+
+def _offences_table(offences: list[dict]) -> Table:
+    table = Table(title="What the recorded facts could support", title_justify="left")
+    for column in ("Offence", "Result", "Why", "Time limit", "Maximum", "Sources"):
+        table.add_column(column, overflow="fold")
+    for off in offences:
+        table.add_row(
+            escape(off["title"]),
+            f"[{STATUS_STYLE[off['status']]}]{STATUS_WORDS[off['status']]}[/]",
+            escape(_why(off)),
+            deadline_cell(off["time_limit"]),
+            escape(off["max_penalty"]),
+            escape("; ".join(off["cite"])),
+        )
+    return table
+
+
+def _why(off: dict) -> str:
+    """One short reason: the first point missing, or why it is for review."""
+    if off["status"] == "indicated":
+        return "the points the check looks at are recorded; knowledge and defences are for review"
+    reasons = off.get("reasons") or []
+    if not reasons:
+        return ""
+    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    return reasons[0]["text"] + more
+
+
+def deadline_cell(limit: dict) -> str:
+    """The time limit in days, red and bold when 28 days or fewer are left."""
+    if not limit.get("applies") or limit.get("status") == "none":
+        return "no time limit"
+    days = limit["days_left"]
+    when = _date(limit["deadline"])
+    if days < 0:
+        return f"[red]passed on {when}[/red] ({-days} days ago)"
+    text = f"{days} days left (until {when})"
+    return f"[bold red]{text}[/bold red]" if days <= SOON else text
+
+
+def _course_notes(console: Console, course: dict, doc: dict) -> None:
+    def mine(item: dict) -> bool:
+        return item.get("subject") == course["subject"] and item.get("victims") == course["victims"]
+
+    warnings = [w for w in doc["warnings"] if mine(w)]
+    for w in warnings:
+        style = "bold red" if w["code"] in ("time_limit_soon", "time_limit_expired") else "yellow"
+        console.print(f"⚠ {escape(w['text'])}", style=style)
+    if course["kind"] == "single":
+        missing = [m for m in doc["missing"] if mine(m)]
+        _bullets(console, "What to record next", [escape(f"{', '.join(m['incidents'])}: {m['text']}") for m in missing])
+    caveats = dict.fromkeys(c for o in course["offences"] if o["status"] in ("indicated", "borderline") for c in o.get("caveats", []))
+    _bullets(console, "Needs checking", [escape(c) for c in caveats], "dim")
+
+
+def _alternatives(console: Console, alternatives: list[dict], people) -> None:
+    if not alternatives:
+        return
+    console.print()
+    console.print("[bold]Single incidents: other offences to consider[/bold] (options, not results)")
+    for alt in alternatives:
+        who = f"{_who(alt['subject'], people)} → {', '.join(_who(v, people) for v in alt['victims'])}" if "subject" in alt else ""
+        console.print(f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']))} {escape(who)}: {escape(alt['why'])}")
+
+
+# ------------------------------------------------------------------ many cases
+
+
+def render_caseload(rows: list[dict], console: Console) -> None:
+    """One line per course, most urgent first (see ``stalklog.law.caseload``)."""
+    table = Table(title="Courses across open cases, most urgent first", title_justify="left")
+    for column in ("Case", "Subject → victims", "Kind", "Course", "Strongest", "Deadline"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        strongest = "—"
+        if row["strongest"]:
+            strongest = f"{escape(row['strongest_title'])} ({STATUS_WORDS[row['strongest_status']]})"
+        table.add_row(
+            escape(str(row["case"])),
+            escape(f"{row['subject']} → {', '.join(row['victims'])}"),
+            "several people" if row["kind"] == "multiple" else "one person",
+            _course_words(row["status"]),
+            strongest,
+            _days_cell(row["days_left"], row.get("deadline")),
+        )
+    if not rows:
+        console.print("No courses to show.")
+        return
+    console.print(table)
+    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+
+
+def _course_words(status: str) -> str:
+    return {"met": "[green]could be a course[/green]", "borderline": "[yellow]borderline[/yellow]", "not_met": "not yet"}[status]
+
+
+def _days_cell(days: int | None, deadline: str | None) -> str:
+    if days is None:
+        return "no summary deadline"
+    if days < 0:
+        return f"[red]passed {-days} days ago[/red]"
+    text = f"{days} days left ({_date(deadline)})"
+    return f"[bold red]{text}[/bold red]" if days <= SOON else text
+
+
+# ------------------------------------------------------------------ the rules
+
+
+def render_catalogue(entries: list[dict], console: Console) -> None:
+    """The offences the check knows, one table per jurisdiction."""
+    by_juris: dict[str, list[dict]] = {}
+    for entry in entries:
+        by_juris.setdefault(entry["jurisdiction"], []).append(entry)
+    for juris, items in by_juris.items():
+        table = Table(title=f"{JURISDICTION_NAMES.get(juris, juris)}", title_justify="left", show_lines=True)
+        for column in ("Offence", "What the records must show", "Time limit", "Maximum", "In force from", "Sources"):
+            table.add_column(column, overflow="fold")
+        for e in items:
+            table.add_row(*_catalogue_row(e))
+        console.print(table)
+    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+
+
+def _catalogue_row(e: dict) -> list[str]:
+    kind = "civil claim" if e["kind"] == "civil" else ("single message, alternative" if e.get("alternative") else "criminal")
+    points = [f"• {escape(r['text'] if isinstance(r, dict) else r)}" for r in e["requirements"]]
+    points += [f"[yellow]Note: {escape(c)}[/yellow]" for c in e.get("caveats", [])]
+    return [
+        f"[bold]{escape(e['title'])}[/bold]\n[dim]{escape(e['id'])} · {kind}[/dim]",
+        "\n".join(points),
+        escape(e["time_limit"]),
+        escape(e["max_penalty"]),
+        _date(e["in_force"]),
+        escape("; ".join(e.get("cite", []))),
+    ]
