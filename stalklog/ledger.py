@@ -7,9 +7,9 @@ Each write appends one entry per record it touched::
                                          case_id, content_sha256, prev_hash}))
 
 where ``canonical`` is JSON with sorted keys, no spaces, UTF-8 (``ensure_ascii=False``),
-``row`` is every column of the record as stored, except that an exhibit's ``content``
-bytes are left out (its ``sha256`` column stands for them and is checked against the
-bytes separately), and ``prev_hash`` is the previous entry's ``entry_hash`` (64 zeros for
+``row`` is every column of the record as stored, except columns that are NULL and an
+exhibit's ``content`` bytes (its ``sha256`` column stands for them and is checked against
+the bytes separately), and ``prev_hash`` is the previous entry's ``entry_hash`` (64 zeros for
 the first). ``verify`` recomputes all of it from the data; docs/integrity.md describes
 it for anyone who wants to check a case file without stalklog.
 """
@@ -43,7 +43,16 @@ BLOB_COLUMNS = {"exhibits": ("content",)}
 
 
 def canonical(obj) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_not_text).encode()
+
+
+def _not_text(value):
+    """Bytes where text belongs can only come from outside stalklog: hash them as something
+    no stored text can equal, so verify reports the record instead of failing."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$bytes": bytes(value).hex()}
+    raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
 def sha256(data: bytes) -> str:
@@ -51,8 +60,10 @@ def sha256(data: bytes) -> str:
 
 
 def row_hash(entity: str, row: dict) -> str:
+    """SHA-256 of a record: every column except the blob ones and those that are NULL (so a
+    new nullable column added by a later migration leaves every earlier hash valid)."""
     skip = BLOB_COLUMNS.get(entity, ())
-    return sha256(canonical({k: v for k, v in row.items() if k not in skip}))
+    return sha256(canonical({k: v for k, v in row.items() if k not in skip and v is not None}))
 
 
 def entry_hash(entry: dict) -> str:
@@ -252,17 +263,23 @@ def verify(db: Database, case_id: int | None = None) -> Report:
 
 
 def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> None:
-    sql = "SELECT id, ref, sha256, content FROM exhibits WHERE content IS NOT NULL"
+    # ``size`` is the length of the bytes held; it is NULL only for an exhibit that came as a
+    # reference (hash only), so bytes that vanish while ``size`` stays are caught too.
+    sql = "SELECT id, ref, sha256, size, content FROM exhibits WHERE (content IS NOT NULL OR size IS NOT NULL)"
     params: list = []
     if case_id is not None:
         sql += " AND case_id = ?"
         params.append(case_id)
-    for ex_id, ref, digest, content in db.execute(sql + " ORDER BY id", params):
+    for ex_id, ref, digest, size, content in db.execute(sql + " ORDER BY id", params):
         report.exhibits_checked += 1
-        if sha256(bytes(content)) != digest:
+        if content is None:
             report.problems.append(Problem(
                 "exhibit_bytes_changed", "exhibits", ex_id,
-                f"exhibit {ref}: the file's bytes do not match its SHA-256"))
+                f"exhibit {ref} (id {ex_id}): the file's bytes are missing (removed outside stalklog?)"))
+        elif sha256(bytes(content)) != digest or (size is not None and len(content) != size):
+            report.problems.append(Problem(
+                "exhibit_bytes_changed", "exhibits", ex_id,
+                f"exhibit {ref} (id {ex_id}): the file's bytes do not match its SHA-256 (changed outside stalklog?)"))
 
 
 def _name(entity: str) -> str:

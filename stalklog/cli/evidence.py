@@ -1,0 +1,279 @@
+"""Evidence: ``stalklog exhibit add|list|show|export``, ``stalklog verify``, and the zip
+bundle behind ``stalklog export --format zip`` / ``stalklog import FILE.zip``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import JsonOption, open_case_file, out, parse_when_arg, print_json, say
+
+exhibit_app = typer.Typer(
+    name="exhibit",
+    help="Exhibits: files kept inside the case file with their SHA-256, reference and continuity.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CaseOpt = Annotated[str | None, typer.Option("--case", "-c", help="The case reference, e.g. C-2025-001.")]
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who is doing this, for the continuity record (a name).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(exhibit_app, name="exhibit")
+    app.command("verify")(verify)
+
+
+# ---------------------------------------------------------------- exhibit add
+
+
+@exhibit_app.command("add")
+def add(
+    incident: Annotated[str, typer.Argument(help="The incident's id (from stalklog list), or its key with --case.")],
+    file: Annotated[Path, typer.Argument(help="The file: a screenshot, photo, recording, exported chat…")],
+    case: CaseOpt = None,
+    producer: Annotated[str | None, typer.Option("--producer", "-p", help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2….')] = None,
+    description: Annotated[str | None, typer.Option("--description", "-d", help="What it is, without abbreviations.")] = None,
+    how: Annotated[str | None, typer.Option("--how", help='How it was obtained, e.g. "native export from the doorbell app".')] = None,
+    obtained: Annotated[str | None, typer.Option("--obtained", help='When it was obtained: "05/01/2025 19:00", "yesterday".')] = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Set the reference by hand, e.g. AD/4 or a part of one: AD/1/1.")] = None,
+    part_of: Annotated[str | None, typer.Option("--part-of", help="Make it the next part of this exhibit (AD/1 → AD/1/1).")] = None,
+    by: ByOpt = None,
+    json_: JsonOption = False,
+) -> None:
+    """Keep a file as an exhibit of an incident, with its SHA-256, size and continuity.
+
+    The file's bytes are stored inside the case file (encrypted with it when it is encrypted),
+    so you can keep them safe with your backups. The original stays where it is: keep it too.
+
+    Example: stalklog exhibit add 3 doorbell.mp4 --producer "Alex Doe" --description "Doorbell camera clip" --how "native export from the doorbell app" --obtained "05/01/2025 19:00"
+    """
+    from stalklog import evidence
+    from stalklog.db import transaction
+
+    content, digest = evidence.read_file(file)
+    obtained_at = evidence.obtained_text(parse_when_arg(obtained, "--obtained")) if obtained else None
+    db = open_case_file()
+    with transaction(db):
+        exhibit = evidence.add_exhibit(
+            db, incident, content, file_name=file.name, case_ref=case, sha256=digest, producer=producer,
+            description=description, how_obtained=how, obtained=obtained_at, ref=ref, part_of=part_of, by=by)
+    say(f"Added exhibit {exhibit['ref']} to incident {exhibit['incident']} ({exhibit['incident_key']}) "
+        f"in case {exhibit['case']}: {exhibit['size']} bytes, SHA-256 {exhibit['sha256']}.")
+    if json_:
+        print_json(_public(exhibit))
+
+
+def _public(exhibit: dict) -> dict:
+    return {k: v for k, v in exhibit.items() if k != "id"}
+
+
+# ---------------------------------------------------------------- exhibit list / show
+
+
+@exhibit_app.command("list")
+def list_(
+    case: CaseOpt = None,
+    incident: Annotated[str | None, typer.Option("--incident", "-i", help="Only this incident's exhibits (id, or key with --case).")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """List exhibits: reference, incident, description, size and SHA-256.
+
+    Example: stalklog exhibit list --case C-2025-001
+    """
+    from stalklog import evidence
+
+    db = open_case_file()
+    found = evidence.list_exhibits(db, case_ref=case, incident=incident)
+    if json_:
+        print_json([_public(e) for e in found])
+        return
+    if not found:
+        say("No exhibits yet. Add one with: stalklog exhibit add INCIDENT FILE --producer NAME")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("Case", "Exhibit", "Incident", "Description", "Producer", "Size", "SHA-256")
+    for e in found:
+        table.add_row(escape(e["case"]), e["ref"], f"{e['incident']} ({e['incident_key']})",
+                      escape(e["description"] or ""), escape(e["producer"] or ""),
+                      _size(e["size"]) if e["has_file"] else "reference only", e["sha256"] or "")
+    out().print(table)
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return ""
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)  # pragma: no cover
+
+
+@exhibit_app.command("show")
+def show(
+    ref: Annotated[str, typer.Argument(help="The exhibit reference, e.g. AD/1.")],
+    case: CaseOpt = None,
+    json_: JsonOption = False,
+) -> None:
+    """Show one exhibit and its continuity: obtained, added, imported, exported — by whom, when.
+
+    Example: stalklog exhibit show AD/1 --case C-2025-001
+    """
+    from stalklog import evidence
+
+    db = open_case_file()
+    exhibit = evidence.get_exhibit(db, ref, case)
+    if json_:
+        print_json(_public(exhibit))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = out()
+    console.print(f"[bold]Exhibit {escape(exhibit['ref'])}[/bold] — case {escape(exhibit['case'])}, "
+                  f"incident {exhibit['incident']} ({escape(exhibit['incident_key'])})")
+    rows = [
+        ("Description", exhibit["description"]),
+        ("Original name", exhibit["file_name"]),
+        ("Size", f"{exhibit['size']} bytes" if exhibit["size"] is not None else None),
+        ("SHA-256", exhibit["sha256"]),
+        ("File held", "yes, inside the case file" if exhibit["has_file"] else "no (reference only)"),
+        ("Producer", exhibit["producer"]),
+        ("Obtained", exhibit["obtained"]),
+        ("How obtained", exhibit["how_obtained"]),
+    ]
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        if value:
+            table.add_row(name, escape(str(value)))
+    console.print(table)
+    cont = Table("When (UTC)", "Event", "By", "Detail", title="Continuity")
+    for ev in exhibit["continuity"]:
+        cont.add_row(ev["at"], ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or ""))
+    console.print(cont)
+
+
+# ---------------------------------------------------------------- exhibit export
+
+
+@exhibit_app.command("export")
+def export(
+    ref: Annotated[str, typer.Argument(help="The exhibit reference, e.g. AD/1.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (or a folder: the original name is kept).")],
+    case: CaseOpt = None,
+    by: ByOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Write an exhibit's original bytes back out, checked against its SHA-256.
+
+    The file is readable only by you (mode 0600). The export is recorded in the exhibit's
+    continuity.
+
+    Example: stalklog exhibit export AD/1 -o doorbell.mp4 --by "PC Jo Bloggs"
+    """
+    from stalklog import evidence
+    from stalklog.db import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        exhibit = evidence.export_exhibit(db, ref, output, case_ref=case, by=by, overwrite=force)
+    say(f"Wrote exhibit {exhibit['ref']} to {exhibit['output']} ({exhibit['size']} bytes); "
+        f"SHA-256 {exhibit['sha256']} checked.")
+    if json_:
+        print_json(_public(exhibit))
+
+
+# ---------------------------------------------------------------- verify
+
+
+def verify(
+    case: CaseOpt = None,
+    json_: JsonOption = False,
+) -> None:
+    """Check that nothing in the case file was changed outside stalklog.
+
+    Recomputes every record's hash, the ledger's hash chain and every exhibit's SHA-256 from
+    the data itself. Exit status 0 when intact, 3 when anything does not match (the first
+    problem is named). The ledger head printed at the end lets someone else check a copy
+    against this one (docs/integrity.md).
+
+    Example: stalklog verify --case C-2025-001
+    """
+    from stalklog import ledger, records
+
+    db = open_case_file()
+    case_id = records.get_case(db, case)["id"] if case else None
+    report = ledger.verify(db, case_id)
+    head = ledger.head(db)
+    if json_:
+        print_json({"ok": report.ok, "case": case, "head": report.head, "head_seq": head["seq"] if head else 0,
+                    "entries": report.entries, "records": report.records,
+                    "exhibits_checked": report.exhibits_checked,
+                    "problems": [p.as_dict() for p in report.problems]})
+    else:
+        scope = f" (case {case})" if case else ""
+        counts = (f"{report.records} records, {report.entries} ledger entries, "
+                  f"{report.exhibits_checked} exhibit files checked")
+        if report.ok:
+            lines = [f"Intact{scope}: {counts}. Ledger head: {report.head}"]
+        else:
+            lines = [f"NOT intact{scope}: {report.problems[0].text}"]
+            lines += [f"  also: {p.text}" for p in report.problems[1:]]
+            lines.append(f"{counts[0].upper()}{counts[1:]}. Ledger head: {report.head}")
+        sys.stdout.write("\n".join(lines) + "\n")
+    if not report.ok:
+        if not json_:
+            say("Something in the case file no longer matches what stalklog wrote. Keep a copy of the file "
+                "exactly as it is now and ask for advice before changing it; nothing was changed by this check.")
+        raise typer.Exit(3)
+
+
+# ---------------------------------------------------------------- zip bundles (called by cli/interchange.py)
+
+
+def export_zip(db, case_ref: str, output: Path, include_private: bool = False) -> None:
+    """``stalklog export --format zip``: the bundle, every exhibit file and a manifest."""
+    from stalklog import zipbundle
+
+    result = zipbundle.write_zip(db, case_ref, output, include_private=include_private)
+    if not result["source_verified"]:
+        say(f"Warning: this case file does not verify ({result['source_problems'][0]}). "
+            "The bundle says so; run stalklog verify.")
+    say(f"Exported case {case_ref} ({result['incidents']} incidents, {result['exhibit_files']} exhibit files) "
+        f"to {result['output']}" + ("." if include_private else " (private notes left out)."))
+    say(f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
+        f"Manifest SHA-256: {result['manifest_sha256']}")
+
+
+def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, json_: bool = False) -> None:
+    """``stalklog import FILE.zip``: every hash is checked before anything is written."""
+    from stalklog import bundle, zipbundle
+    from stalklog.cli.interchange import _report_import
+    from stalklog.db import transaction
+
+    checked = zipbundle.read_zip(file)
+    if dry_run:
+        _, warnings = bundle.validate(checked.bundle)
+        result = {"case": as_ref or checked.bundle["case"]["ref"], "incidents": len(checked.bundle["incidents"]),
+                  "dry_run": True, "exhibit_files": len(checked.exhibit_files),
+                  "sender_ledger_head": checked.manifest["ledger_head"],
+                  "manifest_sha256": checked.manifest_sha256, "warnings": warnings}
+    else:
+        db = open_case_file()
+        with transaction(db):
+            result = zipbundle.import_checked(db, checked, as_ref=as_ref)
+    result["warnings"] = checked.warnings + result.get("warnings", [])
+    if not json_:
+        say(f"Every file matched its SHA-256 in the manifest ({result['exhibit_files']} exhibit files). "
+            f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
+            f"Manifest SHA-256: {result['manifest_sha256']}")
+    _report_import(result, json_, dry_run)

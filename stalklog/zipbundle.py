@@ -1,0 +1,375 @@
+"""The zip bundle: a case bundle with its exhibit files and a manifest of their hashes.
+
+Layout::
+
+    bundle.json                    the case bundle (docs/bundle.md); each exhibit's ``file``
+                                   is its path inside the zip, or null for a reference only
+    exhibits/AD_1-doorbell.mp4     one file per exhibit held: the reference with ``/`` as ``_``,
+                                   a dash, the original name made safe
+    manifest.json                  {format, version, case, created_utc, ledger_head,
+                                    source_verified, private_notes_included,
+                                    files: [{path, sha256, size, exhibit?}], continuity}
+
+Reading checks everything before anything is written: the names (no paths that climb out,
+no duplicates, no files missing or extra), the sizes (a cap on members and on the total, so a
+zip bomb is refused), each file's SHA-256 against the manifest and each exhibit's against the
+bundle. docs/integrity.md describes it for anyone checking a bundle without stalklog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from stalklog import bundle, evidence, ledger, records
+from stalklog.clock import utc_now_iso
+from stalklog.errors import BundleError
+
+MANIFEST_FORMAT = "stalklog.zip-manifest"
+MANIFEST_VERSION = 1
+BUNDLE_NAME = "bundle.json"
+MANIFEST_NAME = "manifest.json"
+EXHIBITS_DIR = "exhibits/"
+MAX_MEMBERS = 10_000
+MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+MAX_JSON_BYTES = 200 * 1024 * 1024
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries carry no clock time: the same case gives the same zip
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_NOTHING = "Nothing from this bundle was written."
+CARRIED = evidence.CARRIED
+
+
+def _refuse(text: str) -> BundleError:
+    return BundleError(text, hint=_NOTHING)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def exhibit_path(ref: str, file_name: str | None) -> str:
+    """The path of an exhibit's file inside the zip: ``AD/1`` + ``doorbell.mp4`` →
+    ``exhibits/AD_1-doorbell.mp4``. A name that already carries the prefix (from an earlier
+    zip) keeps it once, so export → import → export gives the same path."""
+    prefix = ref.replace("/", "_")
+    name = evidence.safe_name(file_name or "file")
+    if name.startswith(prefix + "-") and len(name) > len(prefix) + 1:
+        name = name[len(prefix) + 1:]
+    return f"{EXHIBITS_DIR}{prefix}-{name}"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_zip(db: Database, case_ref: str, output: Path, *, include_private: bool = False,
+              by: str | None = None) -> dict:
+    """Write a case as a zip bundle and record an ``exported`` event for every exhibit file.
+
+    The zip is written to a temporary file beside ``output`` and renamed into place inside
+    the same transaction as the events. Returns a summary (case, incidents, exhibit files,
+    ledger head, manifest SHA-256, whether the case file verified).
+    """
+    case = records.get_case(db, case_ref)
+    report = ledger.verify(db, case["id"])
+    head = ledger.head(db)
+    data = bundle.export_bundle(db, case_ref, include_private=include_private)
+    rows = {ref: (eid, digest, size, has) for eid, ref, digest, size, has in db.execute(
+        "SELECT id, ref, sha256, size, content IS NOT NULL FROM exhibits WHERE case_id = ?", [case["id"]])}
+    held: list[tuple[str, int, str]] = []  # (ref, exhibit id, path)
+    for inc in data["incidents"]:
+        for e in inc["exhibits"]:
+            eid, _digest, _size, has = rows[e["ref"]]
+            if has:
+                e["file"] = exhibit_path(e["ref"], e["file"])
+                held.append((e["ref"], eid, e["file"]))
+            else:
+                e["file"] = None
+    bundle_bytes = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    files = [{"path": BUNDLE_NAME, "sha256": sha256(bundle_bytes), "size": len(bundle_bytes)}]
+    continuity = {}
+    output = Path(output)
+    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            _put(zf, BUNDLE_NAME, bundle_bytes)
+            for ref, eid, path in held:
+                content = evidence.content(db, {"id": eid, "ref": ref})
+                _put(zf, path, content)
+                files.append({"path": path, "sha256": sha256(content), "size": len(content), "exhibit": ref})
+                continuity[ref] = evidence.events(db, eid)
+            manifest = {
+                "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "case": case_ref,
+                "created_utc": utc_now_iso(), "generator": _generator(),
+                "ledger_head": {"seq": head["seq"], "hash": head["hash"]} if head else
+                {"seq": 0, "hash": ledger.GENESIS},
+                "source_verified": report.ok, "private_notes_included": include_private,
+                "files": files, "continuity": continuity,
+            }
+            manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+            _put(zf, MANIFEST_NAME, manifest_bytes)
+        from stalklog.db import transaction
+
+        with transaction(db):
+            appender = ledger.Appender(db)
+            for _ref, eid, _path in held:
+                evidence.record_event(db, eid, case["id"], "exported", by=by, at=appender.at,
+                                      detail=f"in zip bundle {output.name}", appender=appender)
+            appender.flush()
+            os.replace(tmp, output)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {
+        "case": case_ref, "output": str(output), "incidents": len(data["incidents"]), "exhibit_files": len(held),
+        "ledger_head": manifest["ledger_head"], "manifest_sha256": sha256(manifest_bytes),
+        "source_verified": report.ok, "source_problems": [p.text for p in report.problems],
+        "private_notes_included": include_private,
+    }
+
+
+def _put(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    zf.writestr(info, data)
+
+
+def _generator() -> str:
+    from stalklog import __version__
+
+    return f"stalklog {__version__}"
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass
+class Checked:
+    """A zip bundle whose every hash has been checked; nothing written yet."""
+
+    bundle: dict
+    manifest: dict
+    exhibit_files: dict[str, bytes]
+    manifest_sha256: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _safe_member(name: str) -> None:
+    bad = (name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or re.match(r"^[A-Za-z]:", name)
+           or "\x00" in name or any(part in ("", ".") for part in name.rstrip("/").split("/")))
+    if bad:
+        raise _refuse(f"{name!r}: a file name that could climb out of the bundle's folder; "
+                      "this is not a bundle stalklog wrote.")
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    out = bytearray()
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(1024 * 1024):
+                out += chunk
+                if len(out) > limit:
+                    raise _refuse(f"{info.filename}: larger than it says, or than a bundle may hold; refused.")
+    except zipfile.BadZipFile as e:
+        if "CRC" in str(e):
+            raise _refuse(f"{info.filename}: altered or damaged (its bytes fail the zip's CRC check).") from None
+        raise _refuse(f"{info.filename}: damaged ({e}).") from None
+    except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+        raise _refuse(f"{info.filename}: altered or damaged ({type(e).__name__}: {e}).") from None
+    if len(out) != info.file_size:
+        raise _refuse(f"{info.filename}: its size does not match the zip's directory; altered or damaged.")
+    return bytes(out)
+
+
+def read_zip(path: Path, *, max_total: int | None = None, max_members: int | None = None) -> Checked:
+    """Open a zip bundle and check every name, size and hash. Raises ``BundleError`` naming
+    the first problem; writes nothing."""
+    max_total = MAX_TOTAL_BYTES if max_total is None else max_total
+    max_members = MAX_MEMBERS if max_members is None else max_members
+    path = Path(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise _refuse(f"{path} is not a zip file, or it is damaged.") from None
+    except (OSError, ValueError) as e:
+        raise _refuse(f"{path}: cannot be read as a zip ({e}).") from None
+    with zf:
+        try:
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, ValueError) as e:  # pragma: no cover - caught on open
+            raise _refuse(f"{path}: damaged ({e}).") from None
+        members = _check_names(infos, max_members, max_total)
+        if MANIFEST_NAME not in members:
+            raise _refuse(f"{MANIFEST_NAME}: missing; this is not a stalklog zip bundle (or it was repacked).")
+        if BUNDLE_NAME not in members:
+            raise _refuse(f"{BUNDLE_NAME}: missing from the zip.")
+        manifest_bytes = _read_member(zf, members[MANIFEST_NAME], MAX_JSON_BYTES)
+        manifest = _parse_manifest(manifest_bytes)
+        listed = {f["path"]: f for f in manifest["files"]}
+        for name in members:
+            if name != MANIFEST_NAME and name not in listed:
+                raise _refuse(f"{name}: in the zip but not in the manifest (a file was added).")
+        for name in listed:
+            if name not in members:
+                raise _refuse(f"{name}: in the manifest but missing from the zip (a file was removed).")
+        contents: dict[str, bytes] = {}
+        for name, entry in listed.items():
+            info = members[name]
+            if info.file_size != entry["size"]:
+                raise _refuse(f"{name}: its size ({info.file_size} bytes) does not match the manifest "
+                              f"({entry['size']} bytes).")
+            limit = MAX_JSON_BYTES if name == BUNDLE_NAME else evidence.MAX_EXHIBIT_BYTES
+            data = _read_member(zf, info, limit)
+            if sha256(data) != entry["sha256"]:
+                raise _refuse(f"{name}: SHA-256 does not match the manifest.")
+            contents[name] = data
+    data = bundle.load_json(_text(contents.pop(BUNDLE_NAME), BUNDLE_NAME), BUNDLE_NAME)
+    files = _match_exhibits(data, contents, listed)
+    return Checked(bundle=data, manifest=manifest, exhibit_files=files, manifest_sha256=sha256(manifest_bytes),
+                   warnings=[] if manifest.get("source_verified", True) else
+                   ["the sender's case file did not verify when this bundle was made (see their stalklog verify)"])
+
+
+def _check_names(infos: list[zipfile.ZipInfo], max_members: int, max_total: int) -> dict[str, zipfile.ZipInfo]:
+    if len(infos) > max_members:
+        raise _refuse(f"the zip has {len(infos)} entries, more than a bundle may hold ({max_members}).")
+    members: dict[str, zipfile.ZipInfo] = {}
+    total = 0
+    for info in infos:
+        name = info.filename
+        _safe_member(name)
+        if info.is_dir():
+            if info.file_size:
+                raise _refuse(f"{name}: a folder entry with content.")
+            continue
+        if name in members:
+            raise _refuse(f"{name}: appears twice in the zip.")
+        if info.flag_bits & 0x1:
+            raise _refuse(f"{name}: encrypted inside the zip; stalklog bundles are not.")
+        total += info.file_size
+        if total > max_total:
+            raise _refuse(f"the zip would unpack to more than {max_total // (1024 * 1024)} MB; refused "
+                          "(a bundle this large is more likely a zip bomb than a case).")
+        members[name] = info
+    return members
+
+
+def _text(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refuse(f"{name}: not UTF-8 text.") from None
+
+
+def _parse_manifest(data: bytes) -> dict:
+    manifest = bundle.load_json(_text(data, MANIFEST_NAME), MANIFEST_NAME)
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise _refuse(f'{MANIFEST_NAME}: not a stalklog manifest (expected format "{MANIFEST_FORMAT}").')
+    if manifest.get("version") != MANIFEST_VERSION or isinstance(manifest.get("version"), bool):
+        raise _refuse(f"{MANIFEST_NAME}: version {json.dumps(manifest.get('version'))[:20]} is not one this "
+                      "stalklog reads (a newer stalklog may have written it).")
+    files = manifest.get("files")
+    if not isinstance(files, list) or not files:
+        raise _refuse(f"{MANIFEST_NAME}: files: expected a list of files and their SHA-256.")
+    seen = set()
+    for i, f in enumerate(files):
+        where = f"{MANIFEST_NAME}: files[{i}]"
+        if not isinstance(f, dict) or not isinstance(f.get("path"), str):
+            raise _refuse(f"{where}: expected {{path, sha256, size}}.")
+        _safe_member(f["path"])
+        if f["path"] in seen or f["path"] == MANIFEST_NAME:
+            raise _refuse(f"{where}: {f['path']} is listed twice.")
+        seen.add(f["path"])
+        if not isinstance(f.get("sha256"), str) or not _SHA_RE.match(f["sha256"]):
+            raise _refuse(f"{where}.sha256: expected 64 lowercase hex digits.")
+        if not isinstance(f.get("size"), int) or isinstance(f.get("size"), bool) or f["size"] < 0:
+            raise _refuse(f"{where}.size: expected a number of bytes.")
+    head = manifest.get("ledger_head")
+    if not (isinstance(head, dict) and isinstance(head.get("hash"), str) and _SHA_RE.match(head["hash"])):
+        raise _refuse(f"{MANIFEST_NAME}: ledger_head: expected {{seq, hash}}.")
+    _check_continuity(manifest.get("continuity") or {})
+    return manifest
+
+
+def _check_continuity(continuity) -> None:
+    if not isinstance(continuity, dict):
+        raise _refuse(f"{MANIFEST_NAME}: continuity: expected an object keyed by exhibit reference.")
+    for ref, evs in continuity.items():
+        if not isinstance(evs, list) or len(evs) > 10_000:
+            raise _refuse(f"{MANIFEST_NAME}: continuity[{ref}]: expected a list of events.")
+        for j, ev in enumerate(evs):
+            where = f"{MANIFEST_NAME}: continuity[{ref}][{j}]"
+            if not isinstance(ev, dict) or ev.get("event") not in evidence.EVENTS:
+                raise _refuse(f"{where}.event: expected one of {', '.join(evidence.EVENTS)}.")
+            if not isinstance(ev.get("at"), str) or not ev["at"]:
+                raise _refuse(f"{where}.at: expected a date-time.")
+            for k in ("by", "detail"):
+                if ev.get(k) is not None and not isinstance(ev[k], str):
+                    raise _refuse(f"{where}.{k}: expected text.")
+
+
+def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str, bytes]:
+    """Every exhibit file in the zip belongs to exactly one exhibit of the bundle, and its
+    bytes match that exhibit's SHA-256."""
+    wanted: dict[str, dict] = {}
+    incidents = data.get("incidents") if isinstance(data, dict) else None
+    for i, inc in enumerate(incidents if isinstance(incidents, list) else []):
+        exhibits = inc.get("exhibits") if isinstance(inc, dict) else None
+        for j, e in enumerate(exhibits if isinstance(exhibits, list) else []):
+            if not isinstance(e, dict) or not e.get("file"):
+                continue
+            where = f"{BUNDLE_NAME}: incidents[{i}].exhibits[{j}]"
+            name = e["file"]
+            if not isinstance(name, str):
+                raise _refuse(f"{where}.file: expected a path inside the zip.")
+            if name in wanted:
+                raise _refuse(f"{where}.file: {name} belongs to two exhibits.")
+            if name not in contents:
+                raise _refuse(f"{where}.file: {name} is not in the zip (an exhibit's file is missing).")
+            if e.get("sha256") != sha256(contents[name]):
+                raise _refuse(f"{name}: SHA-256 does not match exhibit {e.get('ref')} in {BUNDLE_NAME}.")
+            if listed[name].get("exhibit") not in (None, e.get("ref")):
+                raise _refuse(f"{name}: the manifest says it is exhibit {listed[name]['exhibit']}, "
+                              f"{BUNDLE_NAME} says {e.get('ref')}.")
+            wanted[name] = e
+    for name in contents:
+        if name not in wanted:
+            raise _refuse(f"{name}: in the zip but no exhibit in {BUNDLE_NAME} refers to it.")
+    return {name: contents[name] for name in wanted}
+
+
+# ---------------------------------------------------------------- importing
+
+
+def import_checked(db: Database, checked: Checked, *, as_ref: str | None = None) -> dict:
+    """Write a checked zip bundle as a new case, with the continuity it carried. The caller
+    holds the transaction: a failure writes nothing."""
+    result = bundle.import_bundle(db, checked.bundle, as_ref=as_ref, exhibit_files=checked.exhibit_files)
+    case = records.get_case(db, result["case"])
+    carried = checked.manifest.get("continuity") or {}
+    appender = ledger.Appender(db)
+    for ref, evs in carried.items():
+        row = db.execute("SELECT id FROM exhibits WHERE case_id = ? AND ref = ?", [case["id"], ref]).fetchone()
+        if row is None:
+            raise _refuse(f"{MANIFEST_NAME}: continuity names exhibit {ref}, which is not in {BUNDLE_NAME}.")
+        for ev in evs:
+            detail = ev.get("detail") or ""
+            if not detail.endswith(CARRIED):
+                detail = (detail + " " + CARRIED).strip()
+            evidence.record_event(db, row[0], case["id"], ev["event"], by=ev.get("by"), at=ev["at"],
+                                  detail=detail, action="import", appender=appender)
+    appender.flush()
+    head = checked.manifest["ledger_head"]
+    return {**result, "exhibit_files": len(checked.exhibit_files), "sender_ledger_head": head,
+            "manifest_sha256": checked.manifest_sha256,
+            "source_verified": checked.manifest.get("source_verified")}
+
