@@ -26,6 +26,7 @@ LISTS = set(records.LIST_FIELDS)
 def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict:
     """``["location=Mill Road", "behaviours=following,loitering"]`` → field values."""
     changes: dict = {}
+    explicit_end = False
     for item in assignments:
         if "=" not in item:
             raise InvalidValue(f'--set "{item}": expected field=value, e.g. --set location="Mill Road".')
@@ -33,12 +34,15 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
         name = ALIASES.get(name.strip().lower(), name.strip().lower())
         value = value.strip()
         if name == "occurred":
-            when = parse_when(value)
+            when = parse_when(value, f"--set {name}")
             changes["occurred"], changes["precision"] = when.occurred(), when.precision
-            if when.end is not None:
+            # a new "when" replaces the whole moment: without a span, any old end goes
+            # (unless an explicit until= is given too, in any order)
+            if not explicit_end:
                 changes["occurred_end"] = when.occurred_end()
         elif name == "occurred_end":
-            changes["occurred_end"] = parse_when(value).occurred() if value else None
+            explicit_end = True
+            changes["occurred_end"] = parse_when(value, f"--set {name}").occurred() if value else None
         elif name == "below_threshold":
             if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise InvalidValue(f"--set below_threshold: expected true or false, got {value!r}.")

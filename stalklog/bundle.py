@@ -185,8 +185,6 @@ def _validate_people(people) -> list[dict]:
 
 
 def _validate_incidents(incidents, people_keys: set[str]) -> list[dict]:
-    from stalklog.dates import from_stored
-
     if incidents is None:
         raise _fail("incidents", "is required (it may be an empty list)")
     _type_check(incidents, list, "incidents", "a list")
@@ -201,36 +199,59 @@ def _validate_incidents(incidents, people_keys: set[str]) -> list[dict]:
         all_keys.add(key)
     out = []
     for i, inc in enumerate(incidents):
-        where = f"incidents[{i}]"
-        for req in ("occurred", "by", "towards"):
-            if req not in inc:
-                raise _fail(f"{where}.{req}", f"is required (incident {inc['key']})")
-        precision = inc.get("precision") or ("exact" if "T" in str(inc["occurred"]) else "day")
-        if precision not in model.PRECISIONS:
-            raise _fail(f"{where}.precision", f"{json.dumps(precision)[:30]} is not one of {', '.join(model.PRECISIONS)}")
-        if not isinstance(inc["occurred"], str):
-            raise _fail(f"{where}.occurred", f"{json.dumps(inc['occurred'])[:40]} is not a date")
-        end = inc.get("occurred_end")
-        if end is not None and not isinstance(end, str):
-            raise _fail(f"{where}.occurred_end", f"{json.dumps(end)[:40]} is not a date")
         try:
-            when = from_stored(inc["occurred"], precision, end)
-        except InvalidDate:
-            raise _fail(f"{where}.occurred", f'"{inc["occurred"]}" is not a date'
-                        + (f' (or occurred_end "{end}" is not)' if end else "")) from None
-        fields = {k: inc.get(k) for k in records.BUNDLE_INCIDENT_FIELDS if k not in ("exhibits",)}
-        fields["occurred"], fields["occurred_end"], fields["precision"] = when.occurred(), when.occurred_end(), precision
-        fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
-        try:
-            norm = records.validate_incident(fields, where=where, people_keys=people_keys,
-                                             incident_keys=all_keys - {inc["key"]})
-        except InvalidValue as e:
-            raise BundleError(f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written.") from None
-        norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)
-        norm["withdrawn"] = _validate_withdrawn(inc.get("withdrawn"), where)
-        norm["history"] = _validate_history(inc.get("history") or [], where)
-        out.append(norm)
+            out.append(_validate_incident(i, inc, people_keys, all_keys))
+        except BundleError as e:  # every message names the field and the incident's key
+            if f"(incident {inc['key']})" not in e.message:
+                e.message = f"{e.message} (incident {inc['key']})"
+                e.args = (e.message,)
+            raise
     return out
+
+
+# Bundles may come from another machine a few time zones ahead: a day's grace.
+_FUTURE_GRACE = dt.timedelta(days=1)
+
+
+def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str]) -> dict:
+    from stalklog.clock import local_now
+    from stalklog.dates import from_stored
+
+    where = f"incidents[{i}]"
+    for req in ("occurred", "by", "towards"):
+        if req not in inc:
+            raise _fail(f"{where}.{req}", "is required")
+    precision = inc.get("precision") or ("exact" if "T" in str(inc["occurred"]) else "day")
+    if precision not in model.PRECISIONS:
+        raise _fail(f"{where}.precision", f"{json.dumps(precision)[:30]} is not one of {', '.join(model.PRECISIONS)}")
+    if not isinstance(inc["occurred"], str):
+        raise _fail(f"{where}.occurred", f"{json.dumps(inc['occurred'])[:40]} is not a date")
+    end = inc.get("occurred_end")
+    if end is not None and not isinstance(end, str):
+        raise _fail(f"{where}.occurred_end", f"{json.dumps(end)[:40]} is not a date")
+    try:
+        from_stored(inc["occurred"], precision)
+    except InvalidDate as e:
+        raise _fail(f"{where}.occurred", e.message) from None
+    try:
+        when = from_stored(inc["occurred"], precision, end)
+    except InvalidDate as e:
+        raise _fail(f"{where}.occurred_end", e.message) from None
+    if (when.end or when.start) > local_now() + _FUTURE_GRACE:
+        raise _fail(f"{where}.occurred_end" if when.end else f"{where}.occurred",
+                    f'"{end if when.end else inc["occurred"]}" is in the future')
+    fields = {k: inc.get(k) for k in records.BUNDLE_INCIDENT_FIELDS if k not in ("exhibits",)}
+    fields["occurred"], fields["occurred_end"], fields["precision"] = when.occurred(), when.occurred_end(), precision
+    fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
+    try:
+        norm = records.validate_incident(fields, where=where, people_keys=people_keys,
+                                         incident_keys=all_keys - {inc["key"]})
+    except InvalidValue as e:
+        raise BundleError(f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written.") from None
+    norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)
+    norm["withdrawn"] = _validate_withdrawn(inc.get("withdrawn"), where)
+    norm["history"] = _validate_history(inc.get("history") or [], where)
+    return norm
 
 
 def _validate_exhibits(exhibits, where: str) -> list[dict]:
@@ -375,9 +396,23 @@ def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files
     appender.record("import", "exhibit_events", ev, case_id)
 
 
+def _no_duplicate_keys(pairs: list) -> dict:
+    """JSON allows a key twice in one object and keeps the last: a bundle must not be that
+    ambiguous (which ``summary`` did the person mean?)."""
+    seen: dict = {}
+    for k, v in pairs:
+        if k in seen:
+            owner = dict(pairs).get("key")
+            where = f' (in the object with key "{owner}")' if isinstance(owner, str) else ""
+            raise BundleError(f'"{k}" appears twice in one JSON object{where}; which one is meant is unclear.',
+                              hint="Nothing was written.")
+        seen[k] = v
+    return seen
+
+
 def load_json(text: str, source: str) -> dict:
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as e:
         raise BundleError(f"{source} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}).",
                           hint="Nothing was written.") from None

@@ -273,7 +273,9 @@ def validate_incident(fields: dict, *, where: str, people_keys: set[str], incide
     for i, k in enumerate(out["links"]):
         if k not in incident_keys:
             raise InvalidValue(f'{where}.links[{i}]: "{k}" is not an incident of this case.')
-    flag = out.get("below_threshold", False)
+    flag = out.get("below_threshold")
+    if flag is None:  # an absent flag is false (bundle spec)
+        flag = False
     if not isinstance(flag, bool):
         raise InvalidValue(f"{where}.below_threshold: expected true or false, got {json.dumps(flag)[:30]}.")
     out["below_threshold"] = flag
@@ -361,6 +363,8 @@ def get_incident(db: Database, incident: int | str, case_ref: str | None = None)
         if not case_ref:
             raise NotFound(f'"{incident}" is not an incident id.', hint="Give the number shown by stalklog list, or --case with a key.")
         found = _fetch(db, "WHERE cases.ref = ? AND incidents.key = ?", [case_ref, incident])
+    elif int(incident) > 2**63 - 1:  # beyond SQLite's integers: no such id
+        found = []
     else:
         found = _fetch(db, "WHERE incidents.id = ?", [int(incident)])
     if not found:
@@ -401,7 +405,9 @@ def search_incidents(db: Database, text: str, *, case_ref: str | None = None) ->
         raise InvalidValue("search: give some words to look for.")
     if case_ref:
         get_case(db, case_ref)
-    query = db.quote_fts(text)
+    query = fts_query(text)
+    if not query:
+        raise InvalidValue("search: give some words to look for.")
     sql = ("WHERE incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)"
            " AND incidents.withdrawn_utc IS NULL")
     params: list = [query]
@@ -409,6 +415,20 @@ def search_incidents(db: Database, text: str, *, case_ref: str | None = None) ->
         sql += " AND cases.ref = ?"
         params.append(case_ref)
     return _fetch(db, sql + " ORDER BY incidents.occurred, incidents.id", params)
+
+
+def fts_query(text: str) -> str:
+    """Typed words as an FTS5 query that never has a syntax error: every word and every
+    "quoted phrase" becomes a quoted string (so AND, OR, NOT, NEAR, *, -, ( are plain text);
+    all of them must match. A stray double quote is dropped."""
+    parts = []
+    for phrase, word in re.findall(r'"([^"]*)"|([^\s"]+)', text):
+        item = (phrase or word).strip()
+        prefix = bool(word) and len(item) > 1 and item.endswith("*")  # mill* : words starting "mill"
+        item = item.rstrip("*") if prefix else item
+        if item:
+            parts.append('"' + item.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(parts)
 
 
 # ---------------------------------------------------------------- corrections
@@ -432,6 +452,14 @@ def amend_incident(db: Database, incident_id: int, changes: dict, *, reason: str
     keys = {p["key"] for p in people(db, case["id"])}
     others = set(incident_keys(db, case["id"])) - {current["key"]}
     merged = validate_incident({**current, **changes}, where="incident", people_keys=keys, incident_keys=others)
+    if {"occurred", "occurred_end", "precision"} & set(changes):
+        from stalklog.dates import from_stored
+        from stalklog.errors import InvalidDate
+
+        try:  # the dates must still make sense together (end after start, time or no time on both)
+            from_stored(merged["occurred"], merged["precision"] or "day", merged["occurred_end"])
+        except InvalidDate as e:
+            raise InvalidValue(f"--set: {e.message}.") from None
     appender = Appender(db)
     now = utc_now_iso()
     changed = {}

@@ -34,19 +34,20 @@ def out():
     """The console for data (stdout)."""
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False)
+    return Console(soft_wrap=False, highlight=False, emoji=False)
 
 
 def err():
     """The console for messages (stderr)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
-def say(message: str) -> None:
-    """A message for the person (stderr), never data."""
-    err().print(message)
+def say(message: str, *, markup: bool = False) -> None:
+    """A message for the person (stderr), never data. Printed as it is (messages quote the
+    user's own text, so ``[bold]`` in a name stays literal); ``markup=True`` to style it."""
+    err().print(message, markup=markup)
 
 
 def print_json(data) -> None:

@@ -100,6 +100,8 @@ def export(
 
     if format_ not in ("json", "zip"):
         raise typer.BadParameter("choose json or zip.", param_hint="--format")
+    if output is not None and not output.parent.is_dir():
+        raise InvalidValue(f"--output: the folder {output.parent} does not exist.", hint="Nothing was written.")
     db = open_case_file()
     if format_ == "zip":
         if output is None:

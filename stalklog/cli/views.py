@@ -24,13 +24,13 @@ def incident_table(incidents: list[dict]) -> Table:
         summary = escape(inc["summary"])
         if inc.get("withdrawn"):
             summary = f"[strike]{summary}[/strike] (withdrawn)"
-        table.add_row(str(inc["id"]), f"{escape(inc['case'])} {inc['key']}", _when(inc), summary,
+        table.add_row(str(inc["id"]), escape(f"{inc['case']} {inc['key']}"), _when(inc), summary,
                       _words(inc["behaviours"]), _words(inc["effects"]))
     return table
 
 
 def render_incident(console, inc: dict) -> None:
-    console.print(f"[bold]Incident {inc['id']}[/bold] ({inc['key']}) in case {escape(inc['case'])}")
+    console.print(f"[bold]Incident {inc['id']}[/bold] ({escape(inc['key'])}) in case {escape(inc['case'])}")
     if inc.get("withdrawn"):
         console.print(f"[red]Withdrawn[/red] {inc['withdrawn']['at']}: {escape(inc['withdrawn']['reason'] or '')}")
     rows = [
@@ -65,12 +65,13 @@ def render_incident(console, inc: dict) -> None:
     if inc["exhibits"]:
         ex = Table("Exhibit", "Description", "SHA-256", title="Exhibits")
         for e in inc["exhibits"]:
-            ex.add_row(e["ref"], escape(e["description"] or ""), e["sha256"] or "")
+            ex.add_row(escape(e["ref"]), escape(e["description"] or ""), e["sha256"] or "")
         console.print(ex)
     if inc.get("history"):
         hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
         for h in inc["history"]:
-            hist.add_row(h["at"], h["field"], escape(str(h["old"])), escape(str(h["new"])), escape(h["reason"]))
+            hist.add_row(escape(h["at"]), escape(h["field"]), escape(str(h["old"])), escape(str(h["new"])),
+                         escape(h["reason"] or ""))
         console.print(hist)
 
 
@@ -81,7 +82,7 @@ def render_case(console, data: dict) -> None:
     if data["people"]:
         people = Table("Key", "Role", "Name", "Relationship")
         for p in data["people"]:
-            people.add_row(p["key"], p["role"], escape(p["name"] or ""), p["relationship"] or "")
+            people.add_row(escape(p["key"]), p["role"], escape(p["name"] or ""), p["relationship"] or "")
         console.print(people)
     else:
         console.print(f"No people yet: stalklog person add --case {escape(data['ref'])} --role victim --name …")

@@ -10,11 +10,17 @@ from stalklog.errors import InvalidDate, InvalidValue, NotFound
 def resolve_case(db, case: str | None) -> str:
     """The case to record into: the one named, or the only open case."""
     if case:
-        records.get_case(db, case)
+        if records.get_case(db, case)["status"] == "closed":  # refuse before any question is asked
+            raise InvalidValue(f'Case "{case}" is closed.', hint=f"Reopen it with: stalklog case reopen {case}")
         return case
     open_cases = records.list_cases(db, status="open")
     if len(open_cases) == 1:
         return open_cases[0]["ref"]
+    closed = records.list_cases(db, status="closed")
+    if not open_cases and closed:
+        raise InvalidValue("There is no open case to record into: "
+                           f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
+                           hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}")
     if not open_cases:
         raise NotFound("There is no open case to record into.",
                        hint='Create one with: stalklog case new REF --title "…"')
@@ -68,7 +74,9 @@ def _ask_when(console, when_text: str | None):
         try:
             when = parse_when_arg(text)
         except InvalidDate as e:
-            console.print(f"  [red]{e.message}[/red]")
+            from rich.markup import escape
+
+            console.print(f"  [red]{escape(e.message)}[/red]")
             continue
         if Confirm.ask(f"  That is [bold]{when.describe()}[/bold]. Is that right?", default=True, console=console):
             return when
@@ -78,11 +86,19 @@ def _ask_when(console, when_text: str | None):
 
 def walk_through(db, case_ref: str, summary: str | None = None, when_text: str | None = None) -> dict | None:
     """Ask the questions; return the incident's fields, or None if the person stops."""
+    try:
+        return _walk_through(db, case_ref, summary, when_text)
+    except EOFError:  # Ctrl-D, or input ran out: stop, saving nothing
+        return None
+
+
+def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None) -> dict | None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.prompt import Confirm, Prompt
 
-    console = Console(stderr=True, highlight=False)
-    console.print(f"Recording an incident in case [bold]{case_ref}[/bold]. Press Ctrl+C at any time to stop: "
+    console = Console(stderr=True, highlight=False, emoji=False)
+    console.print(f"Recording an incident in case [bold]{escape(case_ref)}[/bold]. Press Ctrl+C at any time to stop: "
                   "nothing is saved until the end.")
     when = _ask_when(console, when_text)
     location = Prompt.ask("[bold]Where did it happen?[/bold]", default="", show_default=False, console=console)
@@ -124,7 +140,9 @@ def _ask_person(console, question: str, people: list[dict], role: str) -> list[s
     if not keys:
         console.print(f"  (No people in this case yet; add them with stalklog person add --role {role} …)")
         return []
-    listing = ", ".join(f"{p['key']} = {p['name'] or p['role']}" for p in people)
+    from rich.markup import escape
+
+    listing = escape(", ".join(f"{p['key']} = {p['name'] or p['role']}" for p in people))
     answer = Prompt.ask(f"[bold]{question}[/bold] ({listing}; Enter to skip)", default="", show_default=False,
                         console=console)
     return [k.strip() for k in answer.split(",") if k.strip() in keys]
