@@ -1,18 +1,73 @@
-"""Passphrases kept in the system keyring, only when the user asks (``stalklog db remember``)."""
+"""Passphrases kept in the system keyring, only when the user asks (``stalklog db remember``).
+
+The keyring is consulted only for a case file the user chose to remember: a small list
+of those files' paths (no passphrases) is kept in the settings folder
+(``remembered-files.json``), read before the case file is opened. A file not on the
+list never touches the keyring, so a machine without one (a server, a container) never
+waits on a keyring backend.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
+from stalklog.errors import StalklogError
+
 SERVICE = "stalklog"
+LIST_NAME = "remembered-files.json"
+
+
+class KeyringUnavailable(StalklogError):
+    """No usable system keyring (or it refused)."""
 
 
 def _account(path: Path) -> str:
     return str(Path(path).expanduser().resolve())
 
 
+def list_path() -> Path:
+    """Where the list of remembered case files is kept (beside the settings file)."""
+    from stalklog import config
+
+    return config.path().parent / LIST_NAME
+
+
+def remembered_files() -> list[str]:
+    p = list_path()
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, OSError):
+        return []
+    return [x for x in data if isinstance(x, str)] if isinstance(data, list) else []
+
+
+def _save_list(paths: list[str]) -> None:
+    p = list_path()
+    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not paths:
+        p.unlink(missing_ok=True)
+        return
+    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(sorted(set(paths)), f, indent=1)
+    os.replace(tmp, p)
+
+
+def is_remembered(path: Path) -> bool:
+    return _account(path) in remembered_files()
+
+
 def remembered(path: Path) -> str | None:
-    """The passphrase remembered for this case file, or None (also when there is no keyring)."""
+    """The passphrase remembered for this case file, or None.
+
+    None too when the file was never remembered (the keyring is then not touched), or
+    when the keyring is missing or refuses.
+    """
+    if not is_remembered(path):
+        return None
     try:
         import keyring
         from keyring.errors import KeyringError
@@ -22,3 +77,57 @@ def remembered(path: Path) -> str | None:
         return keyring.get_password(SERVICE, _account(path))
     except (KeyringError, RuntimeError):
         return None
+
+
+def _keyring():
+    try:
+        import keyring
+        from keyring.errors import KeyringError, NoKeyringError
+    except ImportError:
+        raise KeyringUnavailable("The keyring package is not installed.",
+                                 hint="Install it with: pip install keyring, or use STALKLOG_PASSPHRASE.") from None
+    return keyring, KeyringError, NoKeyringError
+
+
+def remember(path: Path, passphrase: str) -> str:
+    """Keep the passphrase in the system keyring and note that this file may use it."""
+    keyring, KeyringError, NoKeyringError = _keyring()
+    account = _account(path)
+    try:
+        keyring.set_password(SERVICE, account, passphrase)
+    except NoKeyringError:
+        raise KeyringUnavailable(
+            "No system keyring is available here, so the passphrase was not remembered.",
+            hint="You will be asked for it each time (or set STALKLOG_PASSPHRASE for one session).") from None
+    except (KeyringError, RuntimeError) as e:
+        raise KeyringUnavailable(f"The system keyring refused: {type(e).__name__}. Nothing was remembered.",
+                                 hint="Unlock the keyring and try again.") from None
+    _save_list([*remembered_files(), account])
+    return _keyring_name(keyring)
+
+
+def forget(path: Path) -> bool:
+    """Remove the passphrase from the keyring and the file from the list; True if it was there."""
+    account = _account(path)
+    listed = account in remembered_files()
+    _save_list([p for p in remembered_files() if p != account])
+    keyring, KeyringError, NoKeyringError = _keyring()
+    from keyring.errors import PasswordDeleteError
+
+    try:
+        keyring.delete_password(SERVICE, account)
+    except (NoKeyringError, PasswordDeleteError):  # nothing stored there
+        return listed
+    except (KeyringError, RuntimeError) as e:
+        raise KeyringUnavailable(
+            f"The system keyring refused to remove the passphrase ({type(e).__name__}).",
+            hint="stalklog will no longer look it up; remove the 'stalklog' entry in your keyring app.") from None
+    return True
+
+
+def _keyring_name(keyring) -> str:
+    try:
+        k = keyring.get_keyring()
+        return getattr(k, "name", type(k).__name__)
+    except Exception:  # noqa: BLE001 - only a label
+        return "the system keyring"

@@ -1,0 +1,335 @@
+"""``stalklog db …``: encrypt, decrypt, rekey, remember/forget, backup, restore, check, path.
+
+Passphrases come from ``STALKLOG_PASSPHRASE``, the system keyring (only for a file the
+user chose to remember) or a hidden prompt; never from a command-line argument, so they
+never reach the shell history.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import JsonOption, db_path, passphrase_source, print_json, say
+
+db_app = typer.Typer(
+    no_args_is_help=True,
+    help="The case file itself: encrypt it, back it up, restore it, check it.",
+)
+
+NEW_PASSPHRASE_ENV = "STALKLOG_NEW_PASSPHRASE"
+SHORT_PASSPHRASE = 10
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db_app, name="db")
+
+
+# ---------------------------------------------------------------- passphrases
+
+
+def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file") -> str:
+    """A passphrase being chosen: from ``env``, else a hidden prompt asked twice."""
+    from stalklog.errors import PassphraseError
+    from stalklog.privacy import check_new_passphrase
+
+    value = os.environ.get(env)
+    if value is None:
+        if not sys.stdin.isatty():
+            raise PassphraseError(
+                f"A new passphrase for {what} is needed, and there is no terminal to ask for it.",
+                hint=f"Run the command in a terminal to be asked, or set {env}.")
+        import getpass
+
+        value = getpass.getpass(f"New passphrase for {what}: ")
+        check_new_passphrase(value)
+        if getpass.getpass("The same passphrase again: ") != value:
+            raise PassphraseError("The two passphrases are not the same. Nothing was changed.")
+    check_new_passphrase(value)
+    if len(value) < SHORT_PASSPHRASE:
+        say("Warning: a short passphrase is easier to guess; several unrelated words are stronger.")
+    return value
+
+
+def current_passphrase(path: Path) -> str | None:
+    """The passphrase of an existing encrypted file (env, remembered, or asked); None if plain."""
+    from stalklog.db import is_encrypted
+
+    return passphrase_source(path)() if is_encrypted(path) else None
+
+
+def init_encrypted(path: Path) -> None:
+    """``stalklog init --encrypt``: a new encrypted case file."""
+    from stalklog.privacy import create_encrypted
+
+    passphrase = new_passphrase()
+    db = create_encrypted(path, passphrase)
+    db.close()
+    say("Keep the passphrase safe: without it the case file cannot be opened, by anyone — including you.")
+
+
+def _confirm(question: str, yes: bool) -> None:
+    from stalklog.errors import StalklogError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise StalklogError("This needs your confirmation.", hint="Run it in a terminal, or add --yes.")
+    if not typer.confirm(question, default=False, err=True):
+        say("Nothing was changed.")
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- commands
+
+
+@db_app.command("path")
+def path_(json_: JsonOption = False) -> None:
+    """Show which case file is in use, and whether it is encrypted.
+
+    Example: stalklog db path
+    """
+    from stalklog import secrets
+    from stalklog.db import is_encrypted
+
+    path = db_path()
+    exists = path.exists()
+    info = {"path": str(path), "exists": exists, "encrypted": exists and is_encrypted(path),
+            "remembered": secrets.is_remembered(path), "bytes": path.stat().st_size if exists else None}
+    if json_:
+        print_json(info)
+        return
+    sys.stdout.write(f"{path}\n")
+    if not exists:
+        say("(no case file there yet: create one with stalklog init --encrypt)")
+    else:
+        say("encrypted" + (", passphrase remembered in the system keyring" if info["remembered"] else "")
+            if info["encrypted"] else "not encrypted (encrypt it with: stalklog db encrypt)")
+
+
+@db_app.command("encrypt")
+def encrypt(json_: JsonOption = False) -> None:
+    """Encrypt the case file with a passphrase, in place.
+
+    A new encrypted copy is written beside it and checked record by record; only then
+    does it replace the plain file, whose bytes are overwritten before it is removed.
+
+    Example: stalklog db encrypt
+    """
+    from stalklog import privacy
+    from stalklog.errors import CaseFileError
+
+    path = privacy.existing_file(db_path())
+    if _encrypted(path):
+        raise CaseFileError(f"{path} is already encrypted.", hint="To change its passphrase: stalklog db rekey")
+    privacy.ensure_case_file(path, None)  # not a case file, or too new: stop before asking for a passphrase
+    result = privacy.encrypt(path, new_passphrase())
+    _report(result, json_, f"Encrypted {path}: {result['records']} records and {result['exhibits']} exhibit"
+            f" files checked; the plain copy was overwritten and removed.")
+    if not json_:
+        say("Keep the passphrase safe: without it the case file cannot be opened, by anyone — including you.")
+
+
+def _encrypted(path: Path) -> bool:
+    from stalklog.db import is_encrypted
+
+    return is_encrypted(path)
+
+
+@db_app.command("decrypt")
+def decrypt(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Remove the encryption: anyone who can read the file can then read the case.
+
+    Example: stalklog db decrypt
+    """
+    from stalklog import privacy, secrets
+
+    path = db_path()
+    say("Warning: after this, anyone who can read the file (or a backup of your computer) can read the case.")
+    passphrase = current_passphrase(path) if path.exists() else ""
+    _confirm("Remove the encryption from the case file?", yes)
+    result = privacy.decrypt(path, passphrase or "")
+    forgotten = secrets.is_remembered(path) and _forget_quietly(path)
+    _report(result, json_, f"Decrypted {path}: {result['records']} records checked. It is no longer encrypted."
+            + (" Its passphrase was removed from the keyring." if forgotten else ""))
+
+
+def _forget_quietly(path: Path) -> bool:
+    from stalklog import secrets
+    from stalklog.errors import StalklogError
+
+    try:
+        return secrets.forget(path)
+    except StalklogError as e:
+        say(f"Warning: {e.message}")
+        return False
+
+
+@db_app.command("rekey")
+def rekey(json_: JsonOption = False) -> None:
+    """Change the passphrase of the encrypted case file.
+
+    Asks for the current passphrase, then the new one twice (or reads STALKLOG_PASSPHRASE
+    and STALKLOG_NEW_PASSPHRASE).
+
+    Example: stalklog db rekey
+    """
+    from stalklog import privacy, secrets
+    from stalklog.errors import CaseFileError, StalklogError
+
+    path = db_path()
+    if not path.exists() or not _encrypted(path):
+        raise CaseFileError(f"{path} is not an encrypted case file.", hint="Encrypt it with: stalklog db encrypt")
+    old = current_passphrase(path)
+    privacy.ensure_case_file(path, old)  # a wrong passphrase stops here, before the new one is asked
+    new = new_passphrase(NEW_PASSPHRASE_ENV)
+    result = privacy.rekey(path, old or "", new)
+    message = f"Changed the passphrase of {path}."
+    if secrets.is_remembered(path):
+        try:
+            secrets.remember(path, new)
+            message += " The keyring now holds the new one."
+        except StalklogError as e:  # the passphrase did change; only the keyring is stale
+            message += f" The keyring could not be updated ({getattr(e, 'message', type(e).__name__)})."
+    _report(result, json_, message)
+
+
+@db_app.command("remember")
+def remember(json_: JsonOption = False) -> None:
+    """Keep the passphrase in the system keyring, so you are not asked each time.
+
+    Anyone who can use your unlocked computer account can then open the case file.
+
+    Example: stalklog db remember
+    """
+    from stalklog import privacy, secrets
+    from stalklog.errors import CaseFileError
+
+    path = db_path()
+    if not path.exists() or not _encrypted(path):
+        raise CaseFileError(f"{path} is not an encrypted case file: there is no passphrase to remember.")
+    passphrase = os.environ.get("STALKLOG_PASSPHRASE")
+    if passphrase is None:
+        if not sys.stdin.isatty():
+            from stalklog.errors import PassphraseError
+
+            raise PassphraseError("The passphrase is needed, and there is no terminal to ask for it.",
+                                  hint="Run the command in a terminal.")
+        import getpass
+
+        passphrase = getpass.getpass("Passphrase for the case file: ")
+    privacy.ensure_case_file(path, passphrase)  # only a passphrase that opens the file is kept
+    backend = secrets.remember(path, passphrase)
+    if json_:
+        print_json({"path": str(path), "remembered": True, "keyring": backend})
+        return
+    say(f"The passphrase is now kept in {backend}. Anyone who can use your unlocked account can open the case;"
+        " undo with: stalklog db forget")
+
+
+@db_app.command("forget")
+def forget(json_: JsonOption = False) -> None:
+    """Remove the case file's passphrase from the system keyring.
+
+    Example: stalklog db forget
+    """
+    from stalklog import secrets
+
+    path = db_path()
+    removed = secrets.forget(path)
+    if json_:
+        print_json({"path": str(path), "forgotten": removed})
+        return
+    say("The passphrase was removed from the keyring." if removed
+        else "No passphrase was remembered for this case file.")
+
+
+@db_app.command("backup")
+def backup(
+    target: Annotated[str, typer.Argument(metavar="PATH", help="The backup file to write (or a folder to write it in).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing backup file of that name.")] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Back up the case file (safe while it is in use). An encrypted case stays encrypted.
+
+    Example: stalklog db backup /media/usb/stalklog-backup.db
+    """
+    from stalklog import privacy
+
+    path = db_path()
+    passphrase = current_passphrase(path) if path.exists() else None
+    folder = target.endswith(("/", os.sep)) or Path(target).is_dir()
+    result = privacy.backup(path, passphrase, Path(target), force=force, into_folder=folder)
+    kind = "an encrypted backup (same passphrase)" if result["encrypted"] else "a backup (NOT encrypted)"
+    _report(result, json_, f"Wrote {kind} to {result['backup']}: {result['records']} records, "
+            f"{result['exhibits']} exhibit files, checked.")
+
+
+@db_app.command("restore")
+def restore(
+    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="A backup made with stalklog db backup.")],
+    json_: JsonOption = False,
+) -> None:
+    """Replace the case file with a backup, after checking the backup in full.
+
+    The current case file is not deleted: it is kept beside it as
+    <name>.before-restore-<time>, so nothing is lost.
+
+    Example: stalklog db restore /media/usb/stalklog-backup.db
+    """
+    from stalklog import privacy
+    from stalklog.db import is_encrypted
+
+    path = db_path()
+    passphrase = passphrase_source(backup_file)() if backup_file.exists() and is_encrypted(backup_file) else None
+    result = privacy.restore(path, backup_file, passphrase)
+    message = f"Restored {path} from {backup_file}: {result['records']} records checked."
+    if result["kept"]:
+        message += f" The previous case file was kept as {result['kept']}."
+    _report(result, json_, message)
+
+
+@db_app.command("check")
+def check(json_: JsonOption = False) -> None:
+    """Check the case file: SQLite's integrity check, then verify (the ledger and exhibit hashes).
+
+    Exit status 3 when a problem is found.
+
+    Example: stalklog db check
+    """
+    from stalklog import privacy
+    from stalklog.cli.common import open_case_file
+    from stalklog.errors import IntegrityError
+
+    result = privacy.check(open_case_file())
+    if json_:
+        print_json(result)
+    if result["ok"]:
+        if not json_:
+            led = result["ledger"]
+            say(f"OK: the file is sound and {led['records']} records, {led['entries']} ledger entries and "
+                f"{led['exhibits_checked']} exhibit files match.")
+        return
+    if result["ledger"] is None:
+        raise IntegrityError(f"The case file is damaged: {result['integrity_check'][0]}",
+                             hint="Restore it from a backup with: stalklog db restore BACKUP")
+    problems = result["ledger"]["problems"]
+    if not json_:
+        for p in problems[1:]:
+            say(f"  {p['text']}")
+    raise IntegrityError(f"verify found {len(problems)} problem(s): {problems[0]['text']}",
+                         hint="See stalklog db check --json; restore from a backup if the file was changed.")
+
+
+def _report(result: dict, json_: bool, message: str) -> None:
+    if json_:
+        print_json(result)
+    else:
+        say(message)

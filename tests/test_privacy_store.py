@@ -1,0 +1,153 @@
+"""The store's core operations, run against both a plain and an encrypted case file.
+
+Encrypted files here use a raw 256-bit key (``x'…'``), which SQLCipher takes as the key
+itself, skipping the deliberately slow passphrase derivation, so these tests stay fast.
+Real passphrases are used in test_privacy_convert.py and test_privacy_cli.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+
+import pytest
+
+from stalklog import bundle, ledger, records
+from stalklog.db import is_encrypted, open_db, transaction
+
+FAST_KEY = "x'" + "5c" * 32 + "'"
+MARKER = "Zanzibar-orchid-7781"  # a phrase found nowhere else in a case file
+EXHIBIT = b"\x89PNG fictional screenshot bytes " + MARKER.encode()
+
+
+def file_bytes(path) -> bytes:
+    """Everything stalklog leaves on disk for a case file: the file, its WAL and SHM."""
+    data = b""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = path.parent / f"{path.name}{suffix}"
+        if p.exists():
+            data += p.read_bytes()
+    return data
+
+
+@pytest.fixture(params=["plain", "encrypted"])
+def case_file(request, run, isolated, monkeypatch):
+    """A case file with case C-1 (victim V, subject P), plain or encrypted (built through the core)."""
+    from stalklog.privacy import create_encrypted
+
+    path = isolated / "stalklog.db"
+    if request.param == "encrypted":
+        monkeypatch.setenv("STALKLOG_PASSPHRASE", FAST_KEY)
+        db = create_encrypted(path, FAST_KEY)
+    else:
+        db = open_db(path, create=True)
+    try:
+        with transaction(db):
+            records.create_case(db, "C-1", title="Test case (fictional)")
+            records.add_person(db, "C-1", role="victim", name="Alex Doe")
+            records.add_person(db, "C-1", role="subject", name="Sam Roe", relationship="ex-partner")
+    finally:
+        db.close()
+    assert is_encrypted(path) == (request.param == "encrypted")
+    return {"kind": request.param, "path": path, "key": FAST_KEY if request.param == "encrypted" else None}
+
+
+def add_exhibit_case(path, key, ref="C-EX"):
+    """Import a second case carrying an exhibit file (through the core)."""
+    data = {
+        "format": "stalklog.case", "version": 1,
+        "case": {"ref": ref, "title": "Exhibit case (fictional)", "jurisdiction": "england-wales"},
+        "people": [{"key": "V", "role": "victim", "name": "Vic Tim"}, {"key": "P", "role": "subject", "name": "Sub Ject"}],
+        "incidents": [{
+            "key": "I1", "occurred": "2025-03-01T10:00:00", "precision": "exact", "summary": f"Screenshot {MARKER}",
+            "by": ["P"], "towards": ["V"], "behaviours": ["contacting"],
+            "exhibits": [{"ref": "VT/1", "description": "Screenshot", "file": "shot.png",
+                          "sha256": hashlib.sha256(EXHIBIT).hexdigest()}],
+        }],
+    }
+    db = open_db(path, key)
+    try:
+        with transaction(db):
+            bundle.import_bundle(db, data, exhibit_files={"shot.png": EXHIBIT})
+    finally:
+        db.close()
+
+
+def test_battery_of_operations(case_file, run, isolated):
+    """record, amend, withdraw, list, search, export, import, verify: the same on both kinds."""
+    run("add", f"He waited outside my work {MARKER}", "--when", "2025-03-10 17:10", "-b", "loitering", "-e", "alarm")
+    run("add", "Twenty texts in an hour", "--when", "2025-03-11 21:00", "-b", "contacting",
+        "--words", "You can't hide from me")
+    run("amend", "1", "--set", "location=Mill Road car park", "--reason", "I forgot where")
+    run("withdraw", "2", "--reason", "Entered twice")
+
+    listed = run.json("list", "--case", "C-1")
+    assert [i["summary"] for i in listed][0].endswith(MARKER)
+    assert listed[0]["location"] == "Mill Road car park"
+    found = run.json("search", MARKER)
+    assert [i["id"] for i in found] == [1]
+
+    out = isolated / "out.json"
+    run("export", "--case", "C-1", "-o", out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    run("import", out, "--as", "C-2")
+    assert len(run.json("list", "--case", "C-2")) == 1  # the withdrawn one is listed only on request
+
+    add_exhibit_case(case_file["path"], case_file["key"])
+    checked = run.json("db", "check")
+    assert checked["ok"] and checked["encrypted"] == (case_file["kind"] == "encrypted")
+    assert checked["ledger"]["exhibits_checked"] == 1
+
+    db = open_db(case_file["path"], case_file["key"])
+    try:
+        assert ledger.verify(db).ok
+        assert records.history(db, 1)[0]["field"] == "location"
+        content = db.execute("SELECT content FROM exhibits").fetchone()[0]
+        assert bytes(content) == EXHIBIT
+    finally:
+        db.close()
+
+    on_disk = file_bytes(case_file["path"])
+    if case_file["kind"] == "encrypted":
+        assert MARKER.encode() not in on_disk
+        assert b"Mill Road" not in on_disk
+        assert b"PNG fictional" not in on_disk
+    else:  # the control: the same search finds it in a plain file, so the test can fail
+        assert MARKER.encode() in on_disk
+
+
+def test_files_and_companions_are_private(case_file, run):
+    """The case file and the WAL/SHM files SQLite creates beside it are 0600."""
+    from stalklog.db import open_db
+
+    db = open_db(case_file["path"], case_file["key"])  # held open so the WAL files exist
+    try:
+        with transaction(db):
+            records.add_incident(db, "C-1", {"occurred": "2025-03-10", "precision": "day", "summary": "x",
+                                             "by": ["P"], "towards": ["V"]})
+        for suffix in ("", "-wal", "-shm"):
+            p = case_file["path"].parent / f"{case_file['path'].name}{suffix}"
+            assert p.exists(), suffix
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, suffix
+    finally:
+        db.close()
+
+
+def test_wrong_key_is_one_clear_error(case_file, run, monkeypatch):
+    if case_file["kind"] == "plain":
+        pytest.skip("a plain file needs no passphrase")
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", "not the passphrase")
+    r = run("list", code=1)
+    assert r.stderr.splitlines()[0] == "Error: Wrong passphrase, or not a stalklog case file."
+    assert len(r.stderr.splitlines()) <= 2
+    assert r.stdout == ""
+
+
+def test_exports_of_an_encrypted_case_are_plain_json(case_file, run, isolated):
+    """Exports are readable JSON by design (to hand to the police): 0600, and the docs warn."""
+    run("add", MARKER, "--when", "2025-03-10")
+    out = isolated / "export.json"
+    run("export", "--case", "C-1", "-o", out)
+    assert MARKER in json.loads(out.read_text())["incidents"][0]["summary"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
