@@ -1,0 +1,122 @@
+"""``stalklog report``: an evidence summary for the police, or a diary to hand over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stalklog.cli.common import say
+
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv",
+            ".json": "json"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def report(
+    kind: Annotated[str, typer.Option("--kind", "-k", help="evidence (a summary for the police) or diary (for the "
+                                      "victim and advocate).", metavar="evidence|diary")],
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="pdf, html, md, csv or json (default: from the "
+                                            "-o file's extension, else md).", metavar="FORMAT")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (readable by you only). "
+                                                "Without it, text formats go to stdout; pdf needs -o.")] = None,
+    offence: Annotated[str | None, typer.Option("--offence", help="The offence id whose points to prove the evidence "
+                                                "summary sets out, e.g. pha-s2a (default: the strongest the check "
+                                                "indicates).")] = None,
+    redact: Annotated[list[str] | None, typer.Option("--redact", help="For a disclosure copy, withhold: address, phone, "
+                                                     "email, names-of-witnesses, names, identifiers (comma-separated). "
+                                                     "The case file is not changed.")] = None,
+    include_private: Annotated[bool, typer.Option("--include-private", help="Include private notes (the document "
+                                                  "says so). Left out unless you ask.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The date the check counts time limits to "
+                                              "(default today).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+) -> None:
+    """Make an evidence summary or a diary: PDF, HTML, Markdown, CSV or JSON.
+
+    The evidence summary has the case reference and "Page x of y" on every page, a headline,
+    the occasions in date order, the points to prove mapped to occasions and exhibits, the
+    matters that point the other way, an exhibit schedule, the logged items not relied on and
+    the integrity record. Not legal advice: "could support" means for review.
+
+    Example: stalklog report --case C-2025-014 --kind evidence -o summary.pdf
+    """
+    from stalklog.reports import FORMATS, KINDS, render
+    from stalklog.reports import redact as redaction
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"choose {' or '.join(KINDS)}.", param_hint="--kind")
+    fmt = _format(fmt, output, json_, FORMATS)
+    if fmt == "pdf" and output is None:
+        raise typer.BadParameter("a PDF needs a file to go to: add -o FILE.pdf.", param_hint="--format")
+    kinds = redaction.parse(redact)
+    model = _build(case, kind, offence, include_private, as_of)
+    model = redaction.redact(model, kinds)
+    document = render(model, fmt)
+    if output is None:
+        import sys
+
+        sys.stdout.write(document)
+        return
+    write_private(output, document.encode("utf-8") if isinstance(document, str) else document)
+    what = "evidence summary" if kind == "evidence" else "diary"
+    extras = [w for w, on in (("private notes included", include_private),
+                              (f"redacted: {', '.join(kinds)}", bool(kinds))) if on]
+    say(f"Wrote the {what} for case {model['case']['ref']} to {output} ({fmt}"
+        + "".join(f"; {e}" for e in extras) + ").")
+
+
+def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[str, ...]) -> str:
+    if json_:
+        if fmt not in (None, "json"):
+            raise typer.BadParameter("--json and --format disagree.", param_hint="--json")
+        return "json"
+    if fmt is None:
+        return SUFFIXES.get(output.suffix.lower(), "md") if output is not None else "md"
+    fmt = fmt.lower().lstrip(".")
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    if fmt not in formats:
+        raise typer.BadParameter(f"choose one of {', '.join(formats)}.", param_hint="--format")
+    return fmt
+
+
+def _build(case: str | None, kind: str, offence: str | None, include_private: bool, as_of: str | None) -> dict:
+    import datetime as dt
+
+    from stalklog.cli.common import open_case_file, parse_date_arg
+    from stalklog.cli.walkthrough import resolve_case
+    from stalklog.clock import local_now
+    from stalklog.reports.data import build_report
+
+    db = open_case_file()
+    ref = resolve_case(db, case)
+    day = dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
+    return build_report(db, ref, kind=kind, as_of=day, offence=offence, include_private=include_private)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, readable and writable by the owner only (0600)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

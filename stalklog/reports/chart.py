@@ -1,0 +1,79 @@
+"""The timeline chart: incidents over time, one row per behaviour, gaps visible.
+
+Drawn with matplotlib (Agg backend, imported only when a chart is made) and returned as an
+SVG string to put inline in the HTML (and so in the PDF). Only dates and vocabulary words go
+into the chart, never free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+from stalklog.reports.words import BEHAVIOUR_SHORT
+
+GAP_MARK_DAYS = 28  # gaps at least this long are labelled with their length
+WIDE_GAP_DAYS = 90  # and shaded when wider than this
+
+
+def timeline_svg(points: list[dict]) -> str:
+    """``points``: ``[{date: "YYYY-MM-DD", behaviours: [...], relied_on: bool, below_threshold: bool}]``.
+
+    Filled markers are the occasions relied on; hollow ones were logged but are not relied on.
+    Returns ``""`` when there is nothing to draw.
+    """
+    if not points:
+        return ""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+
+    rows = list(dict.fromkeys(b for p in sorted(points, key=lambda p: p["date"]) for b in p["behaviours"]))
+    row_of = {b: n for n, b in enumerate(rows)}
+    days = sorted({dt.date.fromisoformat(p["date"][:10]) for p in points})
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "stalklog", "font.size": 8,
+                                "font.family": "DejaVu Sans"}):
+        fig = Figure(figsize=(7.2, 1.3 + 0.32 * len(rows)))
+        ax = fig.add_subplot()
+        for relied, style in ((False, {"facecolors": "white", "edgecolors": "#666666"}),
+                              (True, {"facecolors": "#1f4e79", "edgecolors": "#1f4e79"})):
+            xs, ys = [], []
+            for p in points:
+                if bool(p["relied_on"]) != relied:
+                    continue
+                for b in p["behaviours"]:
+                    xs.append(dt.date.fromisoformat(p["date"][:10]))
+                    ys.append(row_of[b])
+            if xs:
+                ax.scatter(xs, ys, s=28, linewidths=1, zorder=3,
+                           label="relied on" if relied else "logged, not relied on", **style)
+        top = len(rows) - 0.4
+        for before, after in zip(days, days[1:], strict=False):
+            gap = (after - before).days
+            if gap > WIDE_GAP_DAYS:
+                ax.axvspan(before, after, color="#f4d6a0", alpha=0.6, zorder=1)
+            if gap >= GAP_MARK_DAYS:
+                middle = before + (after - before) / 2
+                ax.text(middle, top, f"{gap} days", ha="center", va="bottom", fontsize=7, color="#8a4b00")
+        ax.set_yticks(range(len(rows)), [BEHAVIOUR_SHORT.get(b, b.replace("_", " ")) for b in rows])
+        ax.set_ylim(-0.7, len(rows) - 0.1 + 0.4)
+        ax.invert_yaxis()
+        pad = dt.timedelta(days=max(3, (days[-1] - days[0]).days // 25))
+        ax.set_xlim(days[0] - pad, days[-1] + pad)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False, fontsize=7)
+        fig.tight_layout()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "stalklog"})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]  # inline: no XML declaration or doctype
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
+    return re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg class="chart" role="img" \1', svg, count=1)
