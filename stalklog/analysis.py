@@ -36,7 +36,8 @@ PRESENCE_BEHAVIOURS = ("following", "loitering", "entering_premises")
 EFFECT_LEVEL = {"alarm": 1, "distress": 1, "fear_of_violence": 2, "fear_for_others": 2, "serious_alarm_or_distress": 2}
 
 MIN_FOR_TREND = 4  # occasions needed before frequency is compared
-MIN_GAPS = 3  # gaps needed before their lengths are compared
+MIN_GAPS = 4  # gaps needed (two in each half) before their lengths are compared
+MIN_REMOTE_BEFORE = 2  # remote-only incidents before a first in-person one counts as a change
 WEEKLY_UP_TO_DAYS = 16 * 7  # spans up to 16 weeks are counted by week, longer ones by month
 
 
@@ -247,7 +248,7 @@ def _in_person(incs: list[dict]) -> list[dict]:
         if not _present(inc):
             continue
         before = incs[:n]
-        if before and all(_remote(i) for i in before):
+        if len(before) >= MIN_REMOTE_BEFORE and all(_remote(i) for i in before):
             later = [i for i in incs[n:] if _present(i)]
             channels = sorted({model.label(i["channel"]) for i in before})
             return [

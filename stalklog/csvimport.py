@@ -108,7 +108,8 @@ EFFECT_WORDS: tuple[tuple[str, str], ...] = (
     ("distressed", "distress"),
     ("upset", "distress"),
 )
-_NEGATION = re.compile(r"\b(not|no|never|wasn't|wasnt|isn't|didn't|didnt|nothing)\W+(?:\w+\W+)?$", re.IGNORECASE)
+# "not scared", "not at all scared" — but not "no, I was scared" (punctuation ends the negation)
+_NEGATION = re.compile(r"\b(not|no|never|wasn't|wasnt|isn't|didn't|didnt|nothing)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 CHANNEL_WORDS = {
     "in person": "in_person",

@@ -1,0 +1,155 @@
+"""``stalklog cases`` (urgency order, deadlines, closed cases, filters), ``pattern`` and ``search --all``."""
+
+from __future__ import annotations
+
+import pytest
+
+from stalklog import records
+from stalklog.db import open_db, transaction
+
+
+def _case(db, ref: str, incidents: list[tuple], jurisdiction: str = "england-wales") -> None:
+    """A fictional case: victim V, subject P, and incidents (day, summary, behaviours, channel, effects)."""
+    records.create_case(db, ref, title=f"Fictional {ref}", jurisdiction=jurisdiction)
+    records.add_person(db, ref, role="victim", name=f"Victim {ref}")
+    records.add_person(db, ref, role="subject", name=f"Subject {ref}", relationship="ex-partner")
+    for day, summary, behaviours, channel, effects in incidents:
+        records.add_incident(
+            db,
+            ref,
+            {
+                "occurred": day,
+                "precision": "day",
+                "summary": summary,
+                "by": ["P"],
+                "towards": ["V"],
+                "behaviours": behaviours,
+                "channel": channel,
+                "effects": effects,
+            },
+        )
+
+
+def texts(*days: str) -> list[tuple]:
+    return [(d, f"Messages on {d}", ["contacting"], "text_message", ["distress"]) for d in days]
+
+
+@pytest.fixture
+def caseload(run, isolated):
+    """Five cases, as of 12 March 2025: deadlines in 8 days and 151 days, one long passed,
+    one single incident, one with no incidents — and one closed."""
+    run("init")
+    db = open_db(isolated / "stalklog.db")
+    with transaction(db):
+        _case(db, "LATER", texts("2025-02-01", "2025-02-10"))
+        _case(db, "SOON", texts("2024-09-01", "2024-09-20"))
+        _case(db, "PASSED", texts("2024-01-01", "2024-01-05"))
+        _case(db, "SINGLE", texts("2025-03-01"))
+        _case(db, "EMPTY", [])
+        _case(
+            db,
+            "ESCALATING",
+            texts("2024-12-02", "2024-12-20", "2025-01-10")
+            + [
+                (
+                    "2025-02-03",
+                    "Waited outside my house and said he would hurt me",
+                    ["loitering", "threats"],
+                    "in_person",
+                    ["fear_of_violence"],
+                )
+            ],
+            jurisdiction="scotland",
+        )
+        _case(db, "SHUT", texts("2024-09-05", "2024-09-15"))
+        records.close_case(db, "SHUT", "Moved away (fictional)")
+    db.close()
+
+
+def test_cases_are_ordered_by_the_most_urgent_course(run, caseload):
+    rows = run.json("cases")
+    assert [r["case"] for r in rows] == ["SOON", "LATER", "ESCALATING", "PASSED", "SINGLE", "EMPTY"]
+    soon = rows[0]
+    assert soon["days_left"] == 8 and soon["deadline"] == "2025-03-20"
+    assert soon["course_status"] == "met"
+    assert soon["strongest"] == "pha-s2a" and soon["strongest_status"] == "indicated"
+    assert soon["subjects"] == [{"key": "P", "name": "Subject SOON"}]
+    assert soon["incidents"] == 2 and soon["last_incident"] == "2024-09-20"
+    assert rows[1]["days_left"] == 151
+    assert rows[3]["days_left"] < 0 and rows[3]["urgency"] == "expired"
+    assert rows[4]["course_status"] == "not_met" and rows[4]["strongest"] is None
+    assert rows[5]["course_status"] is None and rows[5]["incidents"] == 0
+
+
+def test_escalation_indicators_are_named_with_their_incidents(run, caseload):
+    esc = next(r for r in run.json("cases") if r["case"] == "ESCALATING")
+    assert esc["jurisdiction"] == "scotland"
+    assert {"now in person", "new: threats", "effects more serious"} <= set(esc["escalation"].split("; "))
+    threats = next(x for x in esc["indicators"] if x["code"] == "new_behaviour_threats")
+    assert threats["incidents"] == ["I4"]
+    flat = next(r for r in run.json("cases") if r["case"] == "LATER")
+    assert flat["escalation"] == "" and flat["indicators"] == []
+
+
+def test_closed_cases_are_left_out_unless_asked_for(run, caseload):
+    assert "SHUT" not in [r["case"] for r in run.json("cases")]
+    assert [r["case"] for r in run.json("cases", "--status", "closed")] == ["SHUT"]
+    every = [r["case"] for r in run.json("cases", "--status", "all")]
+    assert every[-1] == "SHUT" and len(every) == 7  # closed after every open case, however urgent
+
+
+def test_jurisdiction_filter_and_as_of(run, caseload):
+    assert [r["case"] for r in run.json("cases", "--jurisdiction", "scotland")] == ["ESCALATING"]
+    later = run.json("cases", "--as-of", "01/04/2025")
+    soon = next(r for r in later if r["case"] == "SOON")
+    assert soon["days_left"] < 0
+    assert later[0]["case"] == "LATER"
+
+
+def test_bad_options_are_usage_errors(run, caseload):
+    assert "open, closed or all" in run("cases", "--status", "shut", code=2).stderr
+    assert "--jurisdiction" in run("cases", "--jurisdiction", "wales", code=2).stderr
+
+
+def test_the_table_shows_why(run, caseload):
+    out = run("cases").stdout
+    assert out.index("SOON") < out.index("LATER") < out.index("PASSED")
+    assert "8 (20 Mar 2025)" in out
+    assert "passed" in out
+    assert "Subject SOON" in out
+    assert "new: threats" in out
+    assert "for review" in out and "Not legal advice" in out
+
+
+def test_no_cases_says_how_to_start(run):
+    run("init")
+    result = run("cases")
+    assert result.stdout == "" and "case new" in result.stderr
+    assert run.json("cases") == []
+
+
+def test_pattern_command(run, caseload):
+    data = run.json("pattern", "--case", "ESCALATING")
+    assert data["case"] == "ESCALATING"
+    assert "in_person_after_remote" in [x["code"] for x in data["indicators"]]
+    out = run("pattern", "--case", "ESCALATING", "--by", "week").stdout
+    assert "Incidents per week" in out and "w/c 2 Dec 2024" in out and "█" in out
+    assert "Indicators for review" in out and "Incidents: I4" in out
+    assert "predict" not in out.lower()
+    flat = run("pattern", "--case", "LATER").stdout
+    assert "No change in frequency, gaps, kinds of behaviour or effects stands out" in flat
+
+
+def test_case_show_includes_the_patterns(run, caseload):
+    shown = run.json("case", "show", "ESCALATING")
+    assert shown["pattern"]["incidents"] == 4 and shown["screening"] is None
+    human = run("case", "show", "ESCALATING").stdout
+    assert "Indicators for review" in human and "Threats first recorded on 3 Feb 2025 (I4)" in human
+
+
+def test_search_all_finds_incidents_in_every_case(run, caseload):
+    found = run.json("search", "Messages", "--all")
+    assert {i["case"] for i in found} == {"LATER", "SOON", "PASSED", "SINGLE", "ESCALATING", "SHUT"}
+    assert [i["case"] for i in run.json("search", "hurt", "--all")] == ["ESCALATING"]
+    assert all(i["case"] == "SOON" for i in run.json("search", "Messages", "--case", "SOON"))
+    assert "No incidents mention" in run("search", "nothing-like-this", "--all").stderr
