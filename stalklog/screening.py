@@ -4,6 +4,10 @@ The 11 questions are kept as data, with their source. A screening is the answers
 one date — ``yes``, ``no`` or ``not_known`` to each, with optional notes — and every
 completed screening is kept. Nothing here adds the answers up or grades them: stalklog
 records the screening; the professional using it judges.
+
+Stored in ``screenings.answers`` as a JSON list, one item per question, in order:
+``{"number": 1, "question": "Is the victim very frightened?", "answer": "yes", "notes": null}``
+(the question's words are kept with the answer, as they were asked).
 """
 
 from __future__ import annotations
@@ -93,8 +97,8 @@ def record(
         notes = (item.get("notes") or "").strip() or None
         kept.append(
             {
-                "question": question["number"],
-                "text": question["text"],
+                "number": question["number"],
+                "question": question["text"],
                 "answer": normalise_answer(item.get("answer", ""), f"question {question['number']}"),
                 "notes": notes,
             }

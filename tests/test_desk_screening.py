@@ -72,7 +72,8 @@ def test_round_trip_through_the_cli(run, case, isolated):
         "no",
     ]
     assert kept["answers"][5]["notes"] == "said he would hurt me"
-    assert kept["answers"][0]["text"] == "Is the victim very frightened?"
+    assert kept["answers"][0]["question"] == "Is the victim very frightened?"
+    assert kept["answers"][0]["number"] == 1
     shown = run.json("screening", "show", "--case", case)
     assert shown == kept
     # nothing here adds the answers up
@@ -103,8 +104,8 @@ def test_asked_one_question_at_a_time(run, case):
     assert "kept with case C-1" in result.stderr
     kept = run.json("screening", "show", "--case", case)
     assert kept["answers"][0] == {
-        "question": 1,
-        "text": "Is the victim very frightened?",
+        "number": 1,
+        "question": "Is the victim very frightened?",
         "answer": "yes",
         "notes": "frightened to go out",
     }

@@ -398,8 +398,8 @@ def render_screening(console, s: dict, *, heading: str | None = None) -> None:
     for a in s["answers"]:
         word = screening.ANSWER_LABELS.get(a["answer"], a["answer"])
         table.add_row(
-            str(a["question"]),
-            escape(a["text"]),
+            str(a["number"]),
+            escape(a["question"]),
             f"[bold]{word}[/bold]" if a["answer"] == "yes" else word,
             escape(a.get("notes") or ""),
         )
