@@ -120,7 +120,7 @@ def _occasions_table(course: dict, incidents: dict) -> Table:
         table.add_column(column, **opts)
     details = course.get("occasion_detail") or [{"key": k, "incidents": [k], "start": None, "end": None} for k in course["occasions"]]
     gaps = [""] + [str(g) for g in course["gaps_days"]]
-    for n, (occ, gap) in enumerate(zip(details, gaps), 1):
+    for n, (occ, gap) in enumerate(zip(details, gaps, strict=True), 1):
         parts = [incidents.get(k, {}) for k in occ["incidents"]]
         table.add_row(
             str(n),
@@ -227,7 +227,7 @@ def render_caseload(rows: list[dict], console: Console) -> None:
     """One line per course, most urgent first (see ``stalklog.law.caseload``)."""
     table = Table(title="Courses across open cases, most urgent first", title_justify="left")
     for column in ("Case", "Subject → victims", "Kind", "Course", "Strongest", "Deadline"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("Case", "Deadline"))
     for row in rows:
         strongest = "—"
         if row["strongest"]:

@@ -10,7 +10,7 @@ Order (the ``urgency`` field names the group):
    recently passed first;
 4. ``not_met`` — everything else.
 
-Ties go by case reference, subject, kind and victims, so the order is stable.
+Ties go by case reference, then the order of the courses in their check document.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ _PENALTY = re.compile(r"(\d+)\s+(year|month)")
 
 def caseload_rows(docs: list[dict]) -> list[dict]:
     """Rows for every course of every check document, sorted by urgency."""
-    rows = [_row(doc, course) for doc in docs for course in doc.get("courses", [])]
-    rows.sort(key=_urgency)
-    return rows
+    rows = [(_row(doc, course), n) for doc in docs for n, course in enumerate(doc.get("courses", []))]
+    rows.sort(key=lambda pair: _urgency(*pair))
+    return [row for row, _ in rows]
 
 
 def _row(doc: dict, course: dict) -> dict:
@@ -95,8 +95,8 @@ def _group(row: dict) -> str:
     return "deadline" if row["days_left"] >= 0 else "expired"
 
 
-def _urgency(row: dict) -> tuple:
+def _urgency(row: dict, position: int) -> tuple:
     group = GROUPS.index(row["urgency"])
     days = row["days_left"]
     inner = {0: days, 1: 0 if row["status"] == "met" else 1, 2: -days if days is not None else 0, 3: 0}[group]
-    return (group, inner, str(row["case"]), row["subject"], row["kind"], row["victims"])
+    return (group, inner, str(row["case"]), position)

@@ -122,11 +122,20 @@ def course_doc(course: Course, offences: list[dict]) -> dict:
         "reasons": course.reasons,
         "flags": course.flags,
         "offences": offences,
-        "occasion_detail": [
-            {"key": o.key, "incidents": o.keys, "start": o.start.isoformat(), "end": o.end.isoformat()}
-            for o in course.occasions
-        ],
+        "occasion_detail": _detail(course),
     }
+
+
+def _detail(course: Course) -> list[dict]:
+    """Each occasion's incidents and dates (for views and reports)."""
+    iso: dict[dt.date, str] = {}
+
+    def text(day: dt.date) -> str:
+        if day not in iso:
+            iso[day] = day.isoformat()
+        return iso[day]
+
+    return [{"key": o.key, "incidents": o.keys, "start": text(o.start), "end": text(o.end)} for o in course.occasions]
 
 
 def _merge_alternatives(items: list[dict], rank) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from stalklog.errors import InvalidValue
 
@@ -84,6 +85,15 @@ def _as_tuple(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _as_set(value: object) -> frozenset[str]:
+    if not value:
+        return _EMPTY
+    return frozenset((value,) if isinstance(value, str) else value)
+
+
 @dataclass(slots=True)
 class Incident:
     """One incident of the bundle, normalised for the check (treat as read-only)."""
@@ -138,10 +148,10 @@ def read_incident(raw: dict, position: int) -> Incident:
         get("attribution"),
         _as_tuple(get("procured_by")),
         _as_tuple(get("towards")),
-        frozenset(_as_tuple(get("behaviours"))),
+        _as_set(get("behaviours")),
         get("channel"),
-        frozenset(_as_tuple(get("effects"))),
-        frozenset(_as_tuple(get("impacts"))),
+        _as_set(get("effects")),
+        _as_set(get("impacts")),
         bool(get("below_threshold")),
         get("same_occasion_as") or None,
         _as_tuple(get("links")),
@@ -212,6 +222,8 @@ class Occasion:
 
     @property
     def keys(self) -> list[str]:
+        if len(self.parts) == 1:
+            return [self.key]
         return [p.key for p in self.parts]
 
     def __repr__(self) -> str:
@@ -234,7 +246,7 @@ def _order(o: Occasion) -> tuple:
 
 def gaps_between(occasions: list[Occasion]) -> list[int]:
     """Calendar days from the end of each occasion to the start of the next (≥ 0)."""
-    return [max(0, (b.start - a.end).days) for a, b in zip(occasions, occasions[1:])]
+    return [max(0, (b.start - a.end).days) for a, b in pairwise(occasions)]
 
 
 def gap_limit(index: int, count: int) -> int:

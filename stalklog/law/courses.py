@@ -9,6 +9,7 @@ the subject means to persuade someone (s.1(1A), s.7(3)(b)). The status rules are
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from stalklog.law import text
 from stalklog.law.common import (
@@ -117,7 +118,7 @@ def _bridged_reason(occasions: list[Occasion], i: int, days: int) -> dict:
 
 
 def _kelly(occasions: list[Occasion]) -> list[dict]:
-    same_day = sum(1 for a, b in zip(occasions, occasions[1:]) if b.start == a.end)
+    same_day = sum(1 for a, b in pairwise(occasions) if b.start == a.end)
     if not same_day:
         return []
     words = (

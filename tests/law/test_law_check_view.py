@@ -1,0 +1,120 @@
+"""The human view of the check (stalklog.cli.check_view)."""
+
+from __future__ import annotations
+
+import io
+
+from law_helpers import bundle, check, inc, series
+from rich.console import Console
+
+from stalklog.cli.check_view import deadline_cell, render_caseload, render_catalogue, render_check
+from stalklog.law import caseload_rows, catalogue
+
+NAMES = {"P": "Sam Roe", "V": "Alex Doe", "W": "Chris Poe"}
+
+
+def render(doc, b=None, colour=False) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=colour, color_system="standard" if colour else None)
+    incidents = {i["key"]: i for i in (b or {"incidents": []})["incidents"]}
+    render_check(doc, console, people=NAMES, incidents=incidents)
+    return buffer.getvalue()
+
+
+def met_case():
+    incidents = [
+        inc("I0", "2024-12-20", below_threshold=True),
+        inc("I1", "2025-01-05T18:30", behaviours=["following"], effects=["alarm"]),
+        inc("I2", "2025-02-10", behaviours=["contacting"], effects=[], channel="text_message"),
+        inc("I3", "2025-03-01", behaviours=["loitering"], effects=["fear_of_violence"]),
+    ]
+    return bundle(incidents)
+
+
+def test_view_met_course_reads_in_plain_words():
+    b = met_case()
+    text = render(check(b), b)
+    assert "Sam Roe (P) → Alex Doe (V)" in text
+    assert "These 3 incidents could make a course of conduct" in text
+    assert "5 Jan 2025" in text and "36" in text and "following" in text and "fear of violence" in text
+    assert "could support" in text and "not indicated" in text
+    assert "PHA 1997 s.2A" in text and "DPP v Baker" in text
+    assert "17 days left" in text
+    assert "What to record next" in text and "how did this affect V?" in text
+    assert "I0: recorded for context, not counted" in text
+    assert "Not legal advice" in text
+    assert "guilty" not in text.lower()
+
+
+def test_view_deadline_under_28_days_is_red_and_bold():
+    b = met_case()
+    text = render(check(b), b, colour=True)
+    assert "\x1b[1;31m17 days left" in text
+    assert deadline_cell({"applies": True, "status": "in_time", "deadline": "2025-09-01", "days_left": 28}).startswith("[bold red]")
+    assert not deadline_cell({"applies": True, "status": "in_time", "deadline": "2025-09-02", "days_left": 29}).startswith("[bold")
+    assert deadline_cell({"applies": False, "status": "none", "deadline": None, "days_left": None}) == "no time limit"
+    assert "passed on" in deadline_cell({"applies": True, "status": "expired", "deadline": "2025-09-01", "days_left": -3})
+
+
+def test_view_borderline_course_says_why():
+    b = bundle(series("2024-11-15", [124]))
+    text = render(check(b), b)
+    assert "Borderline — for review because a gap of 124 days" in text
+    assert "for review" in text
+
+
+def test_view_not_met_course_and_alternatives():
+    b = bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="text_message")])
+    text = render(check(b), b)
+    assert "Not yet a course of conduct: only 1 occasion" in text
+    assert "Threatening communications (Online Safety Act 2023 s.181)" in text
+    assert "options, not results" in text
+
+
+def test_view_not_available_and_merged_occasions():
+    incidents = [inc("I1", "2012-10-01"), inc("I1b", "2012-10-01", same_occasion_as="I1"), inc("I2", "2012-11-01")]
+    b = bundle(incidents)
+    text = render(check(b), b)
+    assert "These 3 incidents, on 2 occasions, could make a course of conduct" in text
+    assert "not available" in text and "I1, I1b" in text
+
+
+def test_view_review_flags_and_warnings():
+    incidents = series("2025-02-01", [20], attribution="suspected", stated_purpose="reporting a crime", precision="month")
+    b = bundle(incidents, jurisdiction="northern-ireland")
+    text = render(check(b), b)
+    assert "Also for review" in text and "only suspected" in text and "stated purpose" in text
+    assert "not been confirmed" in text  # pfho-art4 time_limit_unverified
+    assert "dated only to the month" in text
+    assert "(month only)" in text
+
+
+def test_view_without_incident_details_or_courses():
+    b = bundle(series("2025-02-01", [20]))
+    doc = check(b)
+    buffer = io.StringIO()
+    render_check(doc, Console(file=buffer, width=120))
+    assert "P → V" in buffer.getvalue()
+    empty = io.StringIO()
+    render_check(check(bundle([])), Console(file=empty, width=120))
+    assert "nothing to check" in empty.getvalue()
+
+
+def test_view_caseload_one_line_per_course():
+    docs = [check(b) for b in (met_case(), bundle([inc("I1", "2025-08-01")]))]
+    buffer = io.StringIO()
+    render_caseload(caseload_rows(docs), Console(file=buffer, width=120))
+    text = buffer.getvalue()
+    assert "17 days left (1 Sep 2025)" in text and "Stalking" in text and "not yet" in text
+    empty = io.StringIO()
+    render_caseload([], Console(file=empty, width=120))
+    assert "No courses" in empty.getvalue()
+
+
+def test_view_catalogue_shows_sources_and_caveats():
+    buffer = io.StringIO()
+    render_catalogue(catalogue(), Console(file=buffer, width=250))
+    text = buffer.getvalue()
+    for phrase in ("England and Wales", "Scotland", "Northern Ireland", "pfsa-s1", "cjlsa-s39", "civil claim",
+                   "Note:", "25 Nov 2012", "13 Dec 2010", "Not legal advice"):
+        assert phrase in text, phrase
