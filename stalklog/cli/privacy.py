@@ -32,6 +32,11 @@ def register(app: typer.Typer) -> None:
 # ---------------------------------------------------------------- passphrases
 
 
+def _tty() -> bool:
+    """Whether a person is there to answer a hidden prompt."""
+    return sys.stdin.isatty()
+
+
 def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file") -> str:
     """A passphrase being chosen: from ``env``, else a hidden prompt asked twice."""
     from stalklog.errors import PassphraseError
@@ -39,7 +44,7 @@ def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file"
 
     value = os.environ.get(env)
     if value is None:
-        if not sys.stdin.isatty():
+        if not _tty():
             raise PassphraseError(
                 f"A new passphrase for {what} is needed, and there is no terminal to ask for it.",
                 hint=f"Run the command in a terminal to be asked, or set {env}.")
@@ -77,7 +82,7 @@ def _confirm(question: str, yes: bool) -> None:
 
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not _tty():
         raise StalklogError("This needs your confirmation.", hint="Run it in a terminal, or add --yes.")
     if not typer.confirm(question, default=False, err=True):
         say("Nothing was changed.")
@@ -217,7 +222,7 @@ def remember(json_: JsonOption = False) -> None:
         raise CaseFileError(f"{path} is not an encrypted case file: there is no passphrase to remember.")
     passphrase = os.environ.get("STALKLOG_PASSPHRASE")
     if passphrase is None:
-        if not sys.stdin.isatty():
+        if not _tty():
             from stalklog.errors import PassphraseError
 
             raise PassphraseError("The passphrase is needed, and there is no terminal to ask for it.",
