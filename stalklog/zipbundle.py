@@ -23,7 +23,6 @@ import json
 import os
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,25 +182,30 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
         if "CRC" in str(e):
             raise _refuse(f"{info.filename}: altered or damaged (its bytes fail the zip's CRC check).") from None
         raise _refuse(f"{info.filename}: damaged ({e}).") from None
-    except (zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+    except BundleError:
+        raise
+    except Exception as e:  # noqa: BLE001 - zipfile raises many kinds (zlib.error, ValueError, EOFError…) on damage
         raise _refuse(f"{info.filename}: altered or damaged ({type(e).__name__}: {e}).") from None
     if len(out) != info.file_size:
         raise _refuse(f"{info.filename}: its size does not match the zip's directory; altered or damaged.")
     return bytes(out)
 
 
-def read_zip(path: Path, *, max_total: int | None = None, max_members: int | None = None) -> Checked:
+def read_zip(path, *, max_total: int | None = None, max_members: int | None = None) -> Checked:
     """Open a zip bundle and check every name, size and hash. Raises ``BundleError`` naming
     the first problem; writes nothing."""
     max_total = MAX_TOTAL_BYTES if max_total is None else max_total
     max_members = MAX_MEMBERS if max_members is None else max_members
-    path = Path(path)
+    if not hasattr(path, "read"):  # a path; a file-like object (bytes in memory) is read as it is
+        path = Path(path)
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise _refuse(f"{path} is not a zip file, or it is damaged.") from None
-    except (OSError, ValueError) as e:
-        raise _refuse(f"{path}: cannot be read as a zip ({e}).") from None
+    except OSError as e:
+        raise _refuse(f"{path}: cannot be read ({e.strerror or e}).") from None
+    except Exception as e:  # noqa: BLE001 - a damaged directory can raise ValueError, struct.error…
+        raise _refuse(f"{path} is not a zip file, or it is damaged ({type(e).__name__}).") from None
     with zf:
         try:
             infos = zf.infolist()
