@@ -288,14 +288,7 @@ def _convert(path: Path, old_key: str | None, new_key: str | None) -> dict:
                 conn.execute("ROLLBACK")
             conn.execute("DETACH DATABASE converted")
         _verify_copy(tmp, new_key, before, "converted file")
-        keep = os.open(path, os.O_WRONLY)  # the old file's bytes, to overwrite once it is replaced
-        try:
-            os.replace(tmp, path)
-            done = True
-            if old_key is None:  # a plain file: its bytes are the case itself
-                _overwrite(keep)
-        finally:
-            os.close(keep)
+        done = _swap(tmp, path, conn, overwrite_old=old_key is None)  # a plain file's bytes are the case
     finally:
         if not done:
             _back_to_wal(conn)
@@ -304,6 +297,42 @@ def _convert(path: Path, old_key: str | None, new_key: str | None) -> dict:
             _remove(tmp)
     return {"path": str(path), "encrypted": new_key is not None, "tables": len(before.counts),
             "records": before.records, "exhibits": before.exhibits_checked, "ledger_head": before.head}
+
+
+def _swap(new: Path, path: Path, conn, *, overwrite_old: bool) -> bool:
+    """Put ``new`` in place of ``path``, then overwrite (or just drop) the old file's bytes.
+
+    On POSIX the old file stays open (and locked by ``conn``) until its bytes are gone.
+    Windows cannot replace an open file: there the lock is released first, the old file
+    renamed aside, the new one renamed in (the old one put back if that fails).
+    """
+    if os.name == "nt":  # pragma: no cover - exercised on Windows only
+        conn.close()
+        aside = _temp_beside(path, "old")
+        os.replace(path, aside)
+        try:
+            os.replace(new, path)
+        except BaseException:
+            os.replace(aside, path)
+            raise
+        _after_swap(lambda: shred(aside) if overwrite_old else aside.unlink(), path)
+        return True
+    keep = os.open(path, os.O_WRONLY)  # the old file's bytes, to overwrite once it is replaced
+    try:
+        os.replace(new, path)
+        if overwrite_old:
+            _after_swap(lambda: _overwrite(keep), path)
+    finally:
+        os.close(keep)
+    return True
+
+
+def _after_swap(step, path: Path) -> None:
+    try:
+        step()
+    except OSError as e:
+        raise CaseFileError(f"{path} was converted, but the old copy could not be overwritten ({e.strerror}).",
+                            hint="The case file itself is fine; see docs/privacy.md about secure deletion.") from None
 
 
 def _verify_copy(copy: Path, key: str | None, before: Snapshot, what: str) -> Snapshot:
@@ -432,7 +461,9 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
     is renamed ``<name>.before-restore-<time>`` (its WAL beside it), so nothing is lost.
     """
     path = Path(path).expanduser()
-    backup_path = existing_file(backup_path)
+    backup_path = Path(backup_path).expanduser()
+    if not backup_path.is_file():
+        raise CaseFileError(f"No backup file at {backup_path}.", hint="Check the path (stalklog db backup wrote it).")
     if path.exists() and backup_path.resolve() == path.resolve():
         raise CaseFileError("That is the case file itself, not a backup.")
     key = passphrase if is_encrypted(backup_path) else None

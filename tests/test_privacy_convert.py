@@ -201,6 +201,21 @@ def test_restore_refuses_a_backup_that_fails_verify(plain, isolated):
     assert leftovers(plain) == [] or all(n.endswith(("-wal", "-shm")) for n in leftovers(plain))
 
 
+def test_restore_onto_a_new_computer(plain, isolated):
+    """No case file yet (a new machine): the backup simply becomes the case file."""
+    privacy.encrypt(plain, FAST_KEY)
+    backup = isolated / "b.db"
+    privacy.backup(plain, FAST_KEY, backup)
+    target = isolated / "new-machine" / "stalklog.db"
+    result = privacy.restore(target, backup, FAST_KEY)
+    assert result["kept"] is None
+    assert fingerprint(target, FAST_KEY) == fingerprint(plain, FAST_KEY)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    with pytest.raises(CaseFileError, match="No backup file"):
+        privacy.restore(target, isolated / "missing.db", FAST_KEY)
+
+
 def test_restore_refuses_a_file_that_is_not_a_case_file(plain, isolated):
     other = isolated / "other.db"
     import sqlite3

@@ -117,27 +117,31 @@ def test_battery_of_operations(case_file, run, isolated):
         assert MARKER.encode() in on_disk
 
 
-def test_files_and_companions_are_private(case_file, run):
-    """The case file and the WAL/SHM files SQLite creates beside it are 0600."""
-    from stalklog.db import open_db
-
-    db = open_db(case_file["path"], case_file["key"])  # held open so the WAL files exist
+def test_files_and_companions_are_private(case_file):
+    """The case file and the WAL/SHM files SQLite creates beside it are 0600; an encrypted
+    file's WAL holds nothing readable while the file is in use."""
+    path = case_file["path"]
+    db = open_db(path, case_file["key"])  # held open so the WAL files exist
     try:
         with transaction(db):
-            records.add_incident(db, "C-1", {"occurred": "2025-03-10", "precision": "day", "summary": "x",
+            records.add_incident(db, "C-1", {"occurred": "2025-03-10", "precision": "day", "summary": MARKER,
                                              "by": ["P"], "towards": ["V"]})
+        wal = path.parent / f"{path.name}-wal"
         for suffix in ("", "-wal", "-shm"):
-            p = case_file["path"].parent / f"{case_file['path'].name}{suffix}"
+            p = path.parent / f"{path.name}{suffix}"
             assert p.exists(), suffix
             assert stat.S_IMODE(p.stat().st_mode) == 0o600, suffix
+        assert (MARKER.encode() in wal.read_bytes()) == (case_file["kind"] == "plain")
     finally:
         db.close()
 
 
 def test_wrong_key_is_one_clear_error(case_file, run, monkeypatch):
-    if case_file["kind"] == "plain":
-        pytest.skip("a plain file needs no passphrase")
+    """A wrong passphrase: one line, exit 1. A plain file ignores a passphrase it does not need."""
     monkeypatch.setenv("STALKLOG_PASSPHRASE", "not the passphrase")
+    if case_file["kind"] == "plain":
+        assert run.json("list") == []
+        return
     r = run("list", code=1)
     assert r.stderr.splitlines()[0] == "Error: Wrong passphrase, or not a stalklog case file."
     assert len(r.stderr.splitlines()) <= 2

@@ -155,10 +155,14 @@ def decrypt(
     Example: stalklog db decrypt
     """
     from stalklog import privacy, secrets
+    from stalklog.errors import CaseFileError
 
-    path = db_path()
+    path = privacy.existing_file(db_path())
+    if not _encrypted(path):
+        raise CaseFileError(f"{path} is not encrypted.")
+    passphrase = current_passphrase(path)
+    privacy.ensure_case_file(path, passphrase)  # a wrong passphrase stops here, before the question
     say("Warning: after this, anyone who can read the file (or a backup of your computer) can read the case.")
-    passphrase = current_passphrase(path) if path.exists() else ""
     _confirm("Remove the encryption from the case file?", yes)
     result = privacy.decrypt(path, passphrase or "")
     forgotten = secrets.is_remembered(path) and _forget_quietly(path)
