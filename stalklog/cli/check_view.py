@@ -12,6 +12,7 @@ import datetime as dt
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from stalklog.law.text import SHORT_DISCLAIMER, day
 from stalklog.model import label
@@ -25,13 +26,36 @@ STATUS_WORDS = {
 }
 STATUS_STYLE = {"indicated": "bold green", "borderline": "bold yellow", "not_indicated": "dim", "not_available": "dim"}
 COURSE_STYLE = {"met": "bold green", "borderline": "bold yellow", "not_met": "bold"}
-JURISDICTION_NAMES = {"england-wales": "England and Wales", "scotland": "Scotland", "northern-ireland": "Northern Ireland"}
+JURISDICTION_NAMES = {
+    "england-wales": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
 EXCLUDED_WORDS = {
     "below_threshold": "recorded for context, not counted",
     "withdrawn": "withdrawn, not counted",
     "attribution_unknown": "who did it is unknown, not counted",
 }
-REVIEW_CODES = ("attribution_review", "defence_review", "procured_conduct", "linked_across_gap", "separate_acts_same_day")
+REVIEW_CODES = (
+    "attribution_review",
+    "defence_review",
+    "procured_conduct",
+    "linked_across_gap",
+    "separate_acts_same_day",
+)
+
+
+def _m(markup: str) -> Text:
+    """Markup to text with emoji codes left alone: names and keys may hold ``:smile:``."""
+    return Text.from_markup(markup, emoji=False)
+
+
+def _say(console: Console, markup: str = "", style: str | None = None) -> None:
+    console.print(_m(markup), style=style)
+
+
+def _add_row(table: Table, *cells: str) -> None:
+    table.add_row(*(_m(c) for c in cells))
 
 
 def _date(iso: str | None) -> str:
@@ -46,9 +70,9 @@ def _who(key: str, people: dict[str, str] | None) -> str:
 def _bullets(console: Console, heading: str, lines: list[str], style: str = "") -> None:
     if not lines:
         return
-    console.print(f"[bold]{heading}[/bold]")
+    _say(console, f"[bold]{heading}[/bold]")
     for line in lines:
-        console.print(f"  • {line}", style=style or None)
+        _say(console, f"  • {line}", style=style or None)
 
 
 # ------------------------------------------------------------------ one case
@@ -62,35 +86,45 @@ def render_check(
 ) -> None:
     """Print a check-v1 document for a person: one section per course."""
     juris = JURISDICTION_NAMES.get(doc["jurisdiction"], doc["jurisdiction"])
-    console.print(
+    _say(
+        console,
         f"[bold]Course-of-conduct check: case {escape(str(doc['case']))}[/bold] — "
-        f"law of {juris}, time limits counted to {_date(doc['as_of'])}"
+        f"law of {juris}, time limits counted to {_date(doc['as_of'])}",
     )
     if not doc["courses"]:
-        console.print("No recorded incident is attributed to someone and aimed at someone yet: nothing to check.")
+        _say(console, "No recorded incident is attributed to someone and aimed at someone yet: nothing to check.")
     for course in doc["courses"]:
-        console.print()
+        _say(console)
         _course(console, course, doc, people, incidents or {})
     _alternatives(console, doc["alternatives"], people)
     loose = [w for w in doc["warnings"] if "subject" not in w]
     _bullets(console, "Please note", [escape(w["text"]) for w in loose], "yellow")
-    console.print()
-    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+    _say(console)
+    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
 
 
 def _course(console: Console, course: dict, doc: dict, people, incidents: dict) -> None:
     victims = ", ".join(_who(v, people) for v in course["victims"])
-    kind = "one person" if course["kind"] == "single" else "several people, with an intent to persuade (PHA 1997 s.1(1A))"
-    console.rule(f"[bold]{escape(_who(course['subject'], people))} → {escape(victims)}[/bold]", align="left")
-    console.print(f"Towards {kind}.")
-    console.print(_headline(course), style=COURSE_STYLE[course["status"]])
+    kind = (
+        "one person" if course["kind"] == "single" else "several people, with an intent to persuade (PHA 1997 s.1(1A))"
+    )
+    console.rule(_m(f"[bold]{escape(_who(course['subject'], people))} → {escape(victims)}[/bold]"), align="left")
+    _say(console, f"Towards {kind}.")
+    _say(console, _headline(course), style=COURSE_STYLE[course["status"]])
     if course["occasions"]:
         console.print(_occasions_table(course, incidents))
-    left_out = [f"{escape(e['incident'])}: {EXCLUDED_WORDS.get(e['reason'], label(e['reason']))}" for e in course["excluded"]]
+    left_out = [
+        f"{escape(e['incident'])}: {EXCLUDED_WORDS.get(e['reason'], label(e['reason']))}" for e in course["excluded"]
+    ]
     _bullets(console, "Left out", left_out)
     review = [escape(r["text"]) for r in course["reasons"] if r["code"] in REVIEW_CODES]
     _bullets(console, "Also for review", review)
     console.print(_offences_table(course["offences"]))
+    _say(
+        console,
+        "[dim]'could support' means the points the check looks at are recorded; what the subject "
+        "knew or meant, and any defence, are for the police, prosecutors and courts.[/dim]",
+    )
     _course_notes(console, course, doc)
 
 
@@ -110,19 +144,33 @@ def _headline(course: dict) -> str:
     return escape(f"Not yet a course of conduct: {why}.")
 
 
-BORDERLINE_CODES = ("wide_gap", "volatile_mutual_relationship", "reconciled_between_incidents", "single_act_several_victims")
+BORDERLINE_CODES = (
+    "wide_gap",
+    "volatile_mutual_relationship",
+    "reconciled_between_incidents",
+    "single_act_several_victims",
+)
 
 
 def _occasions_table(course: dict, incidents: dict) -> Table:
     table = Table(title="Occasions", title_justify="left", show_lines=False)
-    for column, opts in (("#", {"justify": "right"}), ("Date", {}), ("Gap (days)", {"justify": "right"}),
-                         ("Incidents", {}), ("What happened", {}), ("Effect", {})):
+    for column, opts in (
+        ("#", {"justify": "right"}),
+        ("Date", {}),
+        ("Gap (days)", {"justify": "right"}),
+        ("Incidents", {}),
+        ("What happened", {}),
+        ("Effect", {}),
+    ):
         table.add_column(column, **opts)
-    details = course.get("occasion_detail") or [{"key": k, "incidents": [k], "start": None, "end": None} for k in course["occasions"]]
+    details = course.get("occasion_detail") or [
+        {"key": k, "incidents": [k], "start": None, "end": None} for k in course["occasions"]
+    ]
     gaps = [""] + [str(g) for g in course["gaps_days"]]
     for n, (occ, gap) in enumerate(zip(details, gaps, strict=True), 1):
         parts = [incidents.get(k, {}) for k in occ["incidents"]]
-        table.add_row(
+        _add_row(
+            table,
             str(n),
             _when(occ, parts),
             _gap_cell(gap, n, course),
@@ -161,7 +209,8 @@ def _offences_table(offences: list[dict]) -> Table:
     for column in ("Offence", "Result", "Why", "Time limit", "Maximum", "Sources"):
         table.add_column(column, overflow="fold")
     for off in offences:
-        table.add_row(
+        _add_row(
+            table,
             escape(off["title"]),
             f"[{STATUS_STYLE[off['status']]}]{STATUS_WORDS[off['status']]}[/]",
             escape(_why(off)),
@@ -175,7 +224,7 @@ def _offences_table(offences: list[dict]) -> Table:
 def _why(off: dict) -> str:
     """One short reason: the first point missing, or why it is for review."""
     if off["status"] == "indicated":
-        return "the points the check looks at are recorded; knowledge and defences are for review"
+        return "all points recorded"
     reasons = off.get("reasons") or []
     if not reasons:
         return ""
@@ -202,22 +251,31 @@ def _course_notes(console: Console, course: dict, doc: dict) -> None:
     warnings = [w for w in doc["warnings"] if mine(w)]
     for w in warnings:
         style = "bold red" if w["code"] in ("time_limit_soon", "time_limit_expired") else "yellow"
-        console.print(f"⚠ {escape(w['text'])}", style=style)
+        _say(console, f"⚠ {escape(w['text'])}", style=style)
     if course["kind"] == "single":
         missing = [m for m in doc["missing"] if mine(m)]
         _bullets(console, "What to record next", [escape(f"{', '.join(m['incidents'])}: {m['text']}") for m in missing])
-    caveats = dict.fromkeys(c for o in course["offences"] if o["status"] in ("indicated", "borderline") for c in o.get("caveats", []))
+    caveats = dict.fromkeys(
+        c for o in course["offences"] if o["status"] in ("indicated", "borderline") for c in o.get("caveats", [])
+    )
     _bullets(console, "Needs checking", [escape(c) for c in caveats], "dim")
 
 
 def _alternatives(console: Console, alternatives: list[dict], people) -> None:
     if not alternatives:
         return
-    console.print()
-    console.print("[bold]Single incidents: other offences to consider[/bold] (options, not results)")
+    _say(console)
+    _say(console, "[bold]Single incidents: other offences to consider[/bold] (options, not results)")
     for alt in alternatives:
-        who = f"{_who(alt['subject'], people)} → {', '.join(_who(v, people) for v in alt['victims'])}" if "subject" in alt else ""
-        console.print(f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']))} {escape(who)}: {escape(alt['why'])}")
+        who = (
+            f"{_who(alt['subject'], people)} → {', '.join(_who(v, people) for v in alt['victims'])}"
+            if "subject" in alt
+            else ""
+        )
+        _say(
+            console,
+            f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']))} {escape(who)}: {escape(alt['why'])}",
+        )
 
 
 # ------------------------------------------------------------------ many cases
@@ -232,7 +290,8 @@ def render_caseload(rows: list[dict], console: Console) -> None:
         strongest = "—"
         if row["strongest"]:
             strongest = f"{escape(row['strongest_title'])} ({STATUS_WORDS[row['strongest_status']]})"
-        table.add_row(
+        _add_row(
+            table,
             escape(str(row["case"])),
             escape(f"{row['subject']} → {', '.join(row['victims'])}"),
             "several people" if row["kind"] == "multiple" else "one person",
@@ -241,14 +300,18 @@ def render_caseload(rows: list[dict], console: Console) -> None:
             _days_cell(row["days_left"], row.get("deadline")),
         )
     if not rows:
-        console.print("No courses to show.")
+        _say(console, "No courses to show.")
         return
     console.print(table)
-    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
 
 
 def _course_words(status: str) -> str:
-    return {"met": "[green]could be a course[/green]", "borderline": "[yellow]borderline[/yellow]", "not_met": "not yet"}[status]
+    return {
+        "met": "[green]could be a course[/green]",
+        "borderline": "[yellow]borderline[/yellow]",
+        "not_met": "not yet",
+    }[status]
 
 
 def _days_cell(days: int | None, deadline: str | None) -> str:
@@ -273,13 +336,17 @@ def render_catalogue(entries: list[dict], console: Console) -> None:
         for column in ("Offence", "What the records must show", "Time limit", "Maximum", "In force from", "Sources"):
             table.add_column(column, overflow="fold")
         for e in items:
-            table.add_row(*_catalogue_row(e))
+            _add_row(table, *_catalogue_row(e))
         console.print(table)
-    console.print(f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
 
 
 def _catalogue_row(e: dict) -> list[str]:
-    kind = "civil claim" if e["kind"] == "civil" else ("single message, alternative" if e.get("alternative") else "criminal")
+    kind = (
+        "civil claim"
+        if e["kind"] == "civil"
+        else ("single message, alternative" if e.get("alternative") else "criminal")
+    )
     points = [f"• {escape(r['text'] if isinstance(r, dict) else r)}" for r in e["requirements"]]
     points += [f"[yellow]Note: {escape(c)}[/yellow]" for c in e.get("caveats", [])]
     return [

@@ -30,7 +30,11 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
     out = []
     for name in names:
         out += [catalogue_entry(o) for o in JURISDICTIONS[name].offences]
-        out += [_alternative(a, name) for a in england_wales.CATALOGUE_ALTERNATIVES if a["id"] in _ALTERNATIVES.get(name, ())]
+        out += [
+            _alternative(a, name)
+            for a in england_wales.CATALOGUE_ALTERNATIVES
+            if a["id"] in _ALTERNATIVES.get(name, ())
+        ]
     return out
 
 
@@ -40,7 +44,9 @@ def _alternative(entry: dict, jurisdiction: str) -> dict:
         "jurisdiction": jurisdiction,
         "kind": "criminal",
         "alternative": True,
-        "requirements": [{"code": f"point_{n}", "text": t, "cite": [entry["title"]]} for n, t in enumerate(entry["requirements"], 1)],
+        "requirements": [
+            {"code": f"point_{n}", "text": t, "cite": [entry["title"]]} for n, t in enumerate(entry["requirements"], 1)
+        ],
         "for_review": [],
         "in_force_cite": entry["title"],
         "cite": [entry["title"].split("(")[-1].rstrip(")")],

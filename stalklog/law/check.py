@@ -62,7 +62,10 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
         rel = case.relationship(course.subject, course.victims[0])
         missing += course_missing(course, rel, case.juris.id, case.case_impacts)
         if course.kind == "single" and course.status == "not_met":
-            alternatives += [{**a, "subject": course.subject, "victims": list(course.victims)} for a in case.juris.alternatives(course)]
+            alternatives += [
+                {**a, "subject": course.subject, "victims": list(course.victims)}
+                for a in case.juris.alternatives(course)
+            ]
     return {
         "format": "stalklog.check",
         "version": 1,

@@ -33,9 +33,7 @@ STALKING_BEHAVIOURS = frozenset(
 )
 HARASSING_EFFECTS = frozenset({"alarm", "distress", "fear_of_violence", "serious_alarm_or_distress"})
 FEAR_OR_ALARM = frozenset({"alarm", "fear_of_violence", "serious_alarm_or_distress"})
-MESSAGE_CHANNELS = frozenset(
-    {"text_message", "messaging_app", "email", "social_media", "letter", "online_other"}
-)
+MESSAGE_CHANNELS = frozenset({"text_message", "messaging_app", "email", "social_media", "letter", "online_other"})
 REVIEW_ATTRIBUTIONS = frozenset({"suspected", "told_by_other"})
 
 # Dates of force used by more than one jurisdiction.

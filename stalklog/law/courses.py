@@ -114,7 +114,9 @@ def _gap_reason(occasions: list[Occasion], i: int, days: int) -> dict:
 
 def _bridged_reason(occasions: list[Occasion], i: int, days: int) -> dict:
     words = text.bridged_gap(days, occasions[i].end, occasions[i + 1].start)
-    return _reason("linked_across_gap", words, ["Lau v DPP [2000] EWHC QB 182", "Hipgrave v Jones [2004] EWHC 2901 (QB)"])
+    return _reason(
+        "linked_across_gap", words, ["Lau v DPP [2000] EWHC QB 182", "Hipgrave v Jones [2004] EWHC 2901 (QB)"]
+    )
 
 
 def _kelly(occasions: list[Occasion]) -> list[dict]:
@@ -198,4 +200,3 @@ def multiple_courses(singles: list[Course], pairs: dict, roots: dict[str, str], 
 
 def _sorted_excluded(items) -> list[tuple[Incident, str]]:
     return sorted(items, key=lambda item: (item[0].order, item[1]))
-

@@ -89,8 +89,7 @@ CONTROLLING = points.behaviour(
     "controlling_behaviour",
     frozenset({"controlling_or_coercive"}),
     2,
-    "controlling or coercive behaviour repeatedly or continuously (at least two occasions), "
-    "from 29 Dec 2015",
+    "controlling or coercive behaviour repeatedly or continuously (at least two occasions), from 29 Dec 2015",
     ("Serious Crime Act 2015 s.76(1)(a)",),
     "fewer than two occasions from 29 Dec 2015 record controlling or coercive behaviour",
 )
@@ -327,7 +326,10 @@ CATALOGUE_ALTERNATIVES = (
         "id": "osa-s181",
         "title": "Threatening communications (Online Safety Act 2023 s.181)",
         "summary": "Sending a message that threatens death or serious harm; one message is enough.",
-        "requirements": ["a message threatening death or serious harm", "intent or recklessness that the recipient fears it will be carried out"],
+        "requirements": [
+            "a message threatening death or serious harm",
+            "intent or recklessness that the recipient fears it will be carried out",
+        ],
         "time_limit": "no time limit (either way)",
         "max_penalty": "5 years (needs checking)",
         "in_force": "2024-01-31",

@@ -127,7 +127,10 @@ OFFENCES = (
             ("Magistrates' Courts (NI) Order 1981 art.19", "DPP v Baker [2004] EWHC 2782 (Admin)"),
         ),
         summary="A course of conduct that amounts to harassment of another person.",
-        for_review=("whether the subject knew or ought to have known it amounted to harassment (art.3)", "any defence under art.3(3)"),
+        for_review=(
+            "whether the subject knew or ought to have known it amounted to harassment (art.3)",
+            "any defence under art.3(3)",
+        ),
         caveats=(
             "Whether art.4 is still summary only (one guide says up to 2 years on indictment), "
             "and so whether the six-month limit applies, needs checking.",

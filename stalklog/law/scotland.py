@@ -80,7 +80,11 @@ DASA_ABUSE = points.connected_behaviour(
     "abusive behaviour towards a partner or ex-partner on at least two occasions from 1 Apr "
     "2019 (violent, threatening or intimidating behaviour, or behaviour controlling, "
     "monitoring, isolating, frightening or humiliating them)",
-    ("Domestic Abuse (Scotland) Act 2018 s.1", "Domestic Abuse (Scotland) Act 2018 s.2", "Domestic Abuse (Scotland) Act 2018 s.10(4)"),
+    (
+        "Domestic Abuse (Scotland) Act 2018 s.1",
+        "Domestic Abuse (Scotland) Act 2018 s.2",
+        "Domestic Abuse (Scotland) Act 2018 s.10(4)",
+    ),
     "fewer than two occasions of abusive behaviour while partners or ex-partners (or the relationship is not recorded)",
     fear_counts=True,
 )
@@ -172,10 +176,10 @@ OFFENCES = (
             ("Prescription and Limitation (Scotland) Act 1973 s.18B", "PHA 1997 s.10"),
         ),
         summary="An action for harassment in the civil courts: damages, interdict or a non-harassment order.",
-        for_review=("whether the conduct was intended to be, or would appear to a reasonable person to be, harassment (s.8(1))",),
-        caveats=(
-            "s.8A (domestic abuse) lets one occasion do in some cases: not applied here, needs checking.",
+        for_review=(
+            "whether the conduct was intended to be, or would appear to a reasonable person to be, harassment (s.8(1))",
         ),
+        caveats=("s.8A (domestic abuse) lets one occasion do in some cases: not applied here, needs checking.",),
     ),
 )
 

@@ -74,8 +74,7 @@ def gaps_ok(count: int) -> str:
     if count <= 3:
         return "no gap between occasions is longer than 90 days"
     return (
-        "no gap between occasions is longer than 365 days, and the last occasion follows "
-        "the one before within 90 days"
+        "no gap between occasions is longer than 365 days, and the last occasion follows the one before within 90 days"
     )
 
 

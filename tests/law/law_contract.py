@@ -34,7 +34,18 @@ def _coded(items, where: str) -> None:
 
 def assert_contract(doc: dict, bundle: dict) -> None:
     """Raise AssertionError where ``doc`` breaks the contract for ``bundle``."""
-    keys = {"format", "version", "case", "jurisdiction", "as_of", "courses", "alternatives", "warnings", "missing", "disclaimer"}
+    keys = {
+        "format",
+        "version",
+        "case",
+        "jurisdiction",
+        "as_of",
+        "courses",
+        "alternatives",
+        "warnings",
+        "missing",
+        "disclaimer",
+    }
     assert keys <= set(doc), f"missing top-level keys: {keys - set(doc)}"
     assert doc["format"] == "stalklog.check" and doc["version"] == 1
     assert doc["case"] == bundle["case"]["ref"]
@@ -43,7 +54,9 @@ def assert_contract(doc: dict, bundle: dict) -> None:
     assert "not legal advice" in doc["disclaimer"].lower()
     live = {i["key"]: i for i in bundle["incidents"]}
     all_keys = set(live)
-    persons = {p["key"] for p in bundle["people"]} | {k for i in live.values() for k in i.get("by", []) + i.get("towards", [])}
+    persons = {p["key"] for p in bundle["people"]} | {
+        k for i in live.values() for k in i.get("by", []) + i.get("towards", [])
+    }
     seen = set()
     for course in doc["courses"]:
         _course(course, doc, all_keys, persons, live)

@@ -97,8 +97,12 @@ def check(b: dict, as_of=AS_OF, jurisdiction: str | None = None) -> dict:
 
 
 def course(doc: dict, subject: str = "P", victims=("V",), kind: str = "single") -> dict:
-    found = [c for c in doc["courses"] if c["subject"] == subject and c["victims"] == list(victims) and c["kind"] == kind]
-    assert len(found) == 1, f"no single {kind} course {subject}->{victims}: {[(c['subject'], c['victims'], c['kind']) for c in doc['courses']]}"
+    found = [
+        c for c in doc["courses"] if c["subject"] == subject and c["victims"] == list(victims) and c["kind"] == kind
+    ]
+    assert len(found) == 1, (
+        f"no single {kind} course {subject}->{victims}: {[(c['subject'], c['victims'], c['kind']) for c in doc['courses']]}"
+    )
     return found[0]
 
 

@@ -50,10 +50,16 @@ def test_view_deadline_under_28_days_is_red_and_bold():
     b = met_case()
     text = render(check(b), b, colour=True)
     assert "\x1b[1;31m17 days left" in text
-    assert deadline_cell({"applies": True, "status": "in_time", "deadline": "2025-09-01", "days_left": 28}).startswith("[bold red]")
-    assert not deadline_cell({"applies": True, "status": "in_time", "deadline": "2025-09-02", "days_left": 29}).startswith("[bold")
+    assert deadline_cell({"applies": True, "status": "in_time", "deadline": "2025-09-01", "days_left": 28}).startswith(
+        "[bold red]"
+    )
+    assert not deadline_cell(
+        {"applies": True, "status": "in_time", "deadline": "2025-09-02", "days_left": 29}
+    ).startswith("[bold")
     assert deadline_cell({"applies": False, "status": "none", "deadline": None, "days_left": None}) == "no time limit"
-    assert "passed on" in deadline_cell({"applies": True, "status": "expired", "deadline": "2025-09-01", "days_left": -3})
+    assert "passed on" in deadline_cell(
+        {"applies": True, "status": "expired", "deadline": "2025-09-01", "days_left": -3}
+    )
 
 
 def test_view_borderline_course_says_why():
@@ -80,7 +86,9 @@ def test_view_not_available_and_merged_occasions():
 
 
 def test_view_review_flags_and_warnings():
-    incidents = series("2025-02-01", [20], attribution="suspected", stated_purpose="reporting a crime", precision="month")
+    incidents = series(
+        "2025-02-01", [20], attribution="suspected", stated_purpose="reporting a crime", precision="month"
+    )
     b = bundle(incidents, jurisdiction="northern-ireland")
     text = render(check(b), b)
     assert "Also for review" in text and "only suspected" in text and "stated purpose" in text
@@ -115,6 +123,25 @@ def test_view_catalogue_shows_sources_and_caveats():
     buffer = io.StringIO()
     render_catalogue(catalogue(), Console(file=buffer, width=250))
     text = buffer.getvalue()
-    for phrase in ("England and Wales", "Scotland", "Northern Ireland", "pfsa-s1", "cjlsa-s39", "civil claim",
-                   "Note:", "25 Nov 2012", "13 Dec 2010", "Not legal advice"):
+    for phrase in (
+        "England and Wales",
+        "Scotland",
+        "Northern Ireland",
+        "pfsa-s1",
+        "cjlsa-s39",
+        "civil claim",
+        "Note:",
+        "25 Nov 2012",
+        "13 Dec 2010",
+        "Not legal advice",
+    ):
         assert phrase in text, phrase
+
+
+def test_view_prints_markup_and_emoji_codes_in_names_literally():
+    b = bundle(series("2025-02-01", [20]))
+    b["case"]["ref"] = "[bold]C[/bold]"
+    buffer = io.StringIO()
+    render_check(check(b), Console(file=buffer, width=120), people={"P": "[blink]Sam :smile:", "V": "[red]Alex[/red]"})
+    text = buffer.getvalue()
+    assert "[blink]Sam :smile: (P)" in text and "[red]Alex[/red] (V)" in text and "[bold]C[/bold]" in text

@@ -129,7 +129,11 @@ def test_hipgrave_link_to_an_earlier_occasion_bridges_only_the_gaps_it_spans():
 
 
 def test_lau_link_to_an_excluded_incident_does_not_bridge():
-    incidents = [inc("I0", "2024-06-01", below_threshold=True), inc("I1", "2024-01-01"), inc("I2", "2024-09-01", links=["I0"])]
+    incidents = [
+        inc("I0", "2024-06-01", below_threshold=True),
+        inc("I1", "2024-01-01"),
+        inc("I2", "2024-09-01", links=["I0"]),
+    ]
     assert course(check(bundle(incidents)))["status"] == "borderline"
 
 
@@ -266,7 +270,10 @@ def test_roles_do_not_decide_who_can_be_a_subject():
 
 
 def test_withdrawn_incident_is_ignored_and_listed_as_excluded():
-    incidents = [inc("I1", "2025-02-01", withdrawn={"at": "2025-03-01T10:00:00+00:00", "reason": "typed twice"}), inc("I2", "2025-02-10")]
+    incidents = [
+        inc("I1", "2025-02-01", withdrawn={"at": "2025-03-01T10:00:00+00:00", "reason": "typed twice"}),
+        inc("I2", "2025-02-10"),
+    ]
     c = course(check(bundle(incidents)))
     assert c["occasions"] == ["I2"] and c["status"] == "not_met"
     assert c["excluded"] == [{"incident": "I1", "reason": "withdrawn"}]
@@ -324,7 +331,9 @@ def test_s1_1A_needs_two_victims_with_an_occasion_each():
 
 def test_crawford_two_victims_with_two_occasions_each_are_two_courses():
     # Crawford v CPS: former wife and her new partner, two counts.
-    incidents = series("2025-01-01", [10], prefix="A", towards=["V"]) + series("2025-02-01", [10], prefix="B", towards=["W"])
+    incidents = series("2025-01-01", [10], prefix="A", towards=["V"]) + series(
+        "2025-02-01", [10], prefix="B", towards=["W"]
+    )
     doc = check(bundle(incidents))
     assert course(doc, victims=("V",))["status"] == "met"
     assert course(doc, victims=("W",))["status"] == "met"

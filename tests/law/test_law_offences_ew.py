@@ -38,7 +38,11 @@ def test_s7_2_harassment_needs_alarm_or_distress_on_some_occasion():
 
 def test_iqbal_alarm_need_not_follow_every_occasion():
     # Kelly v DPP; Iqbal v Dean Manson: the course as a whole; one letter colours the others.
-    incidents = [inc("I1", "2025-03-01", effects=[]), inc("I2", "2025-03-05", effects=[]), inc("I3", "2025-03-09", effects=["distress"])]
+    incidents = [
+        inc("I1", "2025-03-01", effects=[]),
+        inc("I2", "2025-03-05", effects=[]),
+        inc("I3", "2025-03-09", effects=["distress"]),
+    ]
     doc = check(bundle(incidents))
     off = offence(course(doc), "pha-s2")
     assert off["status"] == "indicated"
@@ -69,8 +73,19 @@ def test_s2A_3_following_makes_stalking_indicated():
 
 @pytest.mark.parametrize(
     "behaviour",
-    ["following", "contacting", "publishing", "monitoring_communications", "loitering", "interfering_with_property",
-     "watching_or_spying", "entering_premises", "leaving_items", "tracking", "third_party_contact"],
+    [
+        "following",
+        "contacting",
+        "publishing",
+        "monitoring_communications",
+        "loitering",
+        "interfering_with_property",
+        "watching_or_spying",
+        "entering_premises",
+        "leaving_items",
+        "tracking",
+        "third_party_contact",
+    ],
 )
 def test_s2A_3_each_stalking_behaviour_counts(behaviour):
     doc = check(bundle(series("2025-03-01", [10], behaviours=[behaviour])))
@@ -163,7 +178,10 @@ def test_henley_fear_for_others_is_not_s4():
 
 def test_qosja_entering_premises_with_fear_twice_is_s4A():
     # R v Qosja: unauthorised entry to her home; fear need not be of immediate violence.
-    incidents = [fear("I1", "2025-03-01", behaviours=["contacting"]), fear("I2", "2025-03-05", behaviours=["entering_premises"])]
+    incidents = [
+        fear("I1", "2025-03-01", behaviours=["contacting"]),
+        fear("I2", "2025-03-05", behaviours=["entering_premises"]),
+    ]
     doc = check(bundle(incidents))
     assert status(doc, "pha-s4a") == "indicated"
     assert status(doc, "pha-s4") == "indicated"
@@ -196,7 +214,10 @@ def test_tanner_distress_without_daily_impact_is_not_s4a():
 
 
 def test_tanner_serious_distress_with_an_incident_impact_is_s4a():
-    incidents = [inc("I1", "2025-03-01", effects=["serious_alarm_or_distress"]), inc("I2", "2025-03-10", impacts=["changed_route"])]
+    incidents = [
+        inc("I1", "2025-03-01", effects=["serious_alarm_or_distress"]),
+        inc("I2", "2025-03-10", impacts=["changed_route"]),
+    ]
     doc = check(bundle(incidents))
     off = offence(course(doc), "pha-s4a")
     assert off["status"] == "indicated"
@@ -221,9 +242,20 @@ def test_s4A_needs_stalking_too():
 def test_cda_s32_aggravated_forms_are_listed_only_with_hostility():
     plain = course(check(bundle(series("2025-03-01", [10]))))
     assert "cda-s32-s2" not in [o["id"] for o in plain["offences"]]
-    hostile = course(check(bundle(series("2025-03-01", [10], effects=["fear_of_violence"]), context=["racial_or_religious_hostility"])))
+    hostile = course(
+        check(
+            bundle(series("2025-03-01", [10], effects=["fear_of_violence"]), context=["racial_or_religious_hostility"])
+        )
+    )
     assert [o["id"] for o in hostile["offences"]] == [
-        "pha-s2", "cda-s32-s2", "pha-s2a", "pha-s4", "cda-s32-s4", "pha-s4a", "sca-s76", "pha-s3"
+        "pha-s2",
+        "cda-s32-s2",
+        "pha-s2a",
+        "pha-s4",
+        "cda-s32-s4",
+        "pha-s4a",
+        "sca-s76",
+        "pha-s3",
     ]
     s2 = offence(hostile, "cda-s32-s2")
     assert s2["status"] == "indicated" and s2["time_limit"]["status"] == "none"
@@ -249,14 +281,18 @@ def ex_partner(until=None):
 
 
 def test_sca_s76_partner_with_controlling_behaviour_and_serious_effect_is_indicated():
-    doc = check(bundle([controlling("I1", "2024-03-01"), controlling("I2", "2024-03-20")], subject={"relationship": "partner"}))
+    doc = check(
+        bundle([controlling("I1", "2024-03-01"), controlling("I2", "2024-03-20")], subject={"relationship": "partner"})
+    )
     off = offence(course(doc), "sca-s76")
     assert off["status"] == "indicated" and off["time_limit"]["status"] == "none"
     assert off["max_penalty"] == "5 years"
 
 
 def test_sca_s76_ex_partner_living_apart_before_5_april_2023_is_not_connected():
-    doc = check(bundle([controlling("I1", "2023-03-01"), controlling("I2", "2023-04-04")], subject=ex_partner("2022-12-31")))
+    doc = check(
+        bundle([controlling("I1", "2023-03-01"), controlling("I2", "2023-04-04")], subject=ex_partner("2022-12-31"))
+    )
     off = offence(course(doc), "sca-s76")
     assert off["status"] == "not_indicated"
     assert not requirement(off, "personally_connected")["met"]
@@ -264,12 +300,16 @@ def test_sca_s76_ex_partner_living_apart_before_5_april_2023_is_not_connected():
 
 def test_sca_s76_ex_partner_living_apart_from_5_april_2023_is_connected():
     # Domestic Abuse Act 2021 s.68 substituted s.76(6) from 5 April 2023.
-    doc = check(bundle([controlling("I1", "2023-04-05"), controlling("I2", "2023-05-01")], subject=ex_partner("2022-12-31")))
+    doc = check(
+        bundle([controlling("I1", "2023-04-05"), controlling("I2", "2023-05-01")], subject=ex_partner("2022-12-31"))
+    )
     assert status(doc, "sca-s76") == "indicated"
 
 
 def test_sca_s76_ex_partner_while_living_together_is_connected_before_2023():
-    doc = check(bundle([controlling("I1", "2022-06-01"), controlling("I2", "2022-07-01")], subject=ex_partner("2022-12-31")))
+    doc = check(
+        bundle([controlling("I1", "2022-06-01"), controlling("I2", "2022-07-01")], subject=ex_partner("2022-12-31"))
+    )
     assert status(doc, "sca-s76") == "indicated"
 
 
@@ -280,9 +320,13 @@ def test_sca_s76_ex_partner_without_a_living_together_date_asks_for_it():
 
 
 def test_sca_s76_nothing_before_29_december_2015_counts():
-    early = check(bundle([controlling("I1", "2015-11-01"), controlling("I2", "2015-12-01")], subject={"relationship": "spouse"}))
+    early = check(
+        bundle([controlling("I1", "2015-11-01"), controlling("I2", "2015-12-01")], subject={"relationship": "spouse"})
+    )
     assert status(early, "sca-s76") == "not_available"
-    one_after = check(bundle([controlling("I1", "2015-12-01"), controlling("I2", "2016-01-05")], subject={"relationship": "spouse"}))
+    one_after = check(
+        bundle([controlling("I1", "2015-12-01"), controlling("I2", "2016-01-05")], subject={"relationship": "spouse"})
+    )
     assert status(one_after, "sca-s76") == "not_indicated"
 
 

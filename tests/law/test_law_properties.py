@@ -34,7 +34,9 @@ def incident_lists(draw, max_size: int = 9) -> list[dict]:
             "channel": draw(st.sampled_from(CHANNELS)),
             "below_threshold": draw(st.booleans().map(lambda b: b and draw(st.booleans()))),
             "precision": draw(st.sampled_from(["day", "day", "month"])) if not time else "exact",
-            "same_occasion_as": draw(st.none() | st.sampled_from(others)) if others and draw(st.integers(0, 3)) == 0 else None,
+            "same_occasion_as": draw(st.none() | st.sampled_from(others))
+            if others and draw(st.integers(0, 3)) == 0
+            else None,
             "links": draw(st.lists(st.sampled_from(others), max_size=1)) if others else [],
             "procured_by": "P" if draw(st.integers(0, 9)) == 0 else None,
             "stated_purpose": "reporting a crime" if draw(st.integers(0, 9)) == 0 else None,
@@ -107,8 +109,16 @@ def test_splitting_an_occasion_into_parts_never_adds_an_occasion(b, data):
     pieces = []
     for n in range(1, parts):
         head = target["key"] if not chain or n == 1 else f"{target['key']}~{n - 1}"
-        pieces.append(dict(target, key=f"{target['key']}~{n}", same_occasion_as=head, links=[],
-                           behaviours=target["behaviours"][:1], effects=target["effects"][:1]))
+        pieces.append(
+            dict(
+                target,
+                key=f"{target['key']}~{n}",
+                same_occasion_as=head,
+                links=[],
+                behaviours=target["behaviours"][:1],
+                effects=target["effects"][:1],
+            )
+        )
     split = dict(b, incidents=b["incidents"] + pieces)
     before = {k: len(c) for k, c in _occasions(check(b)).items()}
     after = {k: len(c) for k, c in _occasions(check(split)).items()}

@@ -41,7 +41,12 @@ def test_cjlsa_s39_following_with_alarm_is_stalking():
 
 
 def test_cjlsa_s39_6_e_h_entering_premises_and_leaving_items_are_listed_conduct():
-    doc = scot([inc("I1", "2025-03-01", behaviours=["entering_premises"]), inc("I2", "2025-03-09", behaviours=["leaving_items"])])
+    doc = scot(
+        [
+            inc("I1", "2025-03-01", behaviours=["entering_premises"]),
+            inc("I2", "2025-03-09", behaviours=["leaving_items"]),
+        ]
+    )
     assert requirement(offence(course(doc), "cjlsa-s39"), "conduct_in_list")["incidents"] == ["I1", "I2"]
 
 

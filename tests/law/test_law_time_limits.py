@@ -91,7 +91,12 @@ def test_mca_s127_2_either_way_offences_have_no_time_limit():
     doc = check(bundle(series("2025-03-01", [10], effects=["fear_of_violence"])))
     c = course(doc)
     for oid in ("pha-s4", "pha-s4a", "sca-s76"):
-        assert offence(c, oid)["time_limit"] == {"applies": False, "deadline": None, "status": "none", "days_left": None}
+        assert offence(c, oid)["time_limit"] == {
+            "applies": False,
+            "deadline": None,
+            "status": "none",
+            "days_left": None,
+        }
 
 
 def test_limitation_act_s2_civil_claim_six_years_from_the_last_occasion():
