@@ -30,11 +30,11 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
     for item in assignments:
         if "=" not in item:
             raise InvalidValue(f'--set "{item}": expected field=value, e.g. --set location="Mill Road".')
-        name, _, value = item.partition("=")
-        name = ALIASES.get(name.strip().lower(), name.strip().lower())
+        typed, _, value = item.partition("=")
+        name = ALIASES.get(typed.strip().lower(), typed.strip().lower())
         value = value.strip()
         if name == "occurred":
-            when = parse_when(value, f"--set {name}")
+            when = parse_when(value, f"--set {typed.strip()}")
             changes["occurred"], changes["precision"] = when.occurred(), when.precision
             # a new "when" replaces the whole moment: without a span, any old end goes
             # (unless an explicit until= is given too, in any order)
@@ -42,7 +42,7 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
                 changes["occurred_end"] = when.occurred_end()
         elif name == "occurred_end":
             explicit_end = True
-            changes["occurred_end"] = parse_when(value, f"--set {name}").occurred() if value else None
+            changes["occurred_end"] = parse_when(value, f"--set {typed.strip()}").occurred() if value else None
         elif name == "below_threshold":
             if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
                 raise InvalidValue(f"--set below_threshold: expected true or false, got {value!r}.")

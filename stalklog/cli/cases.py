@@ -72,11 +72,12 @@ def case_list(
     if not cases:
         say("No cases yet. Create one with: stalklog case new REF --title …")
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
     for c in cases:
-        table.add_row(c["ref"], c["title"] or "", c["jurisdiction"], c["status"], str(c["incidents"]),
+        table.add_row(escape(c["ref"]), escape(c["title"] or ""), c["jurisdiction"], c["status"], str(c["incidents"]),
                       (c["last_incident"] or "")[:10])
     out().print(table)
 
@@ -195,11 +196,13 @@ def person_list(case: CaseOption, json_: JsonOption = False) -> None:
     if json_:
         print_json(people)
         return
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("Key", "Role", "Name", "Relationship", "Identifiers")
     for p in people:
-        table.add_row(p["key"], p["role"], p["name"] or "", p["relationship"] or "", ", ".join(p["identifiers"]))
+        table.add_row(escape(p["key"]), p["role"], escape(p["name"] or ""), p["relationship"] or "",
+                      escape(", ".join(p["identifiers"])))
     out().print(table)
 
 
