@@ -19,6 +19,7 @@ BINARY = {"pdf"}
 _MODULES = ("stalklog.reports.documents", "stalklog.reports.markdown", "stalklog.reports.tables")
 
 _RENDERERS: dict[tuple[str, str], Callable[[dict], str | bytes]] = {}
+_loaded = False
 
 
 def renderer(fmt: str, kinds: tuple[str, ...] = KINDS):
@@ -34,11 +35,13 @@ def renderer(fmt: str, kinds: tuple[str, ...] = KINDS):
 
 def renderers() -> dict[tuple[str, str], Callable[[dict], str | bytes]]:
     """Every registered renderer, by (kind, format)."""
-    if not _RENDERERS:
+    global _loaded
+    if not _loaded:
         import importlib
 
         for name in _MODULES:
             importlib.import_module(name)
+        _loaded = True
     return dict(_RENDERERS)
 
 

@@ -282,8 +282,9 @@ def latest_screening(db: Database, case_id: int) -> dict | None:
     items = []
     for a in answers if isinstance(answers, list) else []:
         if isinstance(a, dict):
-            items.append({"question": str(a.get("question") or ""), "answer": _answer(a.get("answer")),
-                          "notes": str(a.get("notes") or "")})
+            number, text = a.get("question"), a.get("text")
+            question = f"{number}. {text}" if text and isinstance(number, int) else str(text or number or "")
+            items.append({"question": question, "answer": _answer(a.get("answer")), "notes": str(a.get("notes") or "")})
     return {"taken": row[0], "taken_text": _date_text(row[0]), "taken_by": row[1] or "", "answers": items}
 
 
@@ -292,7 +293,7 @@ def _answer(value) -> str:
         return "Yes"
     if value is False:
         return "No"
-    return "" if value is None else str(value)
+    return "" if value is None else str(value).replace("_", " ").capitalize()
 
 
 def _integrity(db: Database, case_id: int, generated: str) -> dict:
