@@ -49,5 +49,6 @@ def _alternative(entry: dict, jurisdiction: str) -> dict:
         ],
         "for_review": [],
         "in_force_cite": entry["title"],
+        "dates": [{"date": entry["in_force"], "what": "in force (needs checking)"}],
         "cite": [entry["title"].split("(")[-1].rstrip(")")],
     }

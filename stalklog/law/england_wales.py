@@ -15,6 +15,7 @@ from stalklog.law.common import (
     MESSAGE_CHANNELS,
     PENALTY_RISE,
     PHA_IN_FORCE,
+    SCA_EX_PARTNER_RULE,
     STALKING_BEHAVIOURS,
     Course,
     connected_sca,
@@ -68,7 +69,7 @@ FEAR_TWICE = points.effect(
     frozenset({"fear_of_violence"}),
     2,
     "fear that violence will be used against the person, on at least two occasions "
-    "(fear for someone else does not count)",
+    "(fear for someone else is taken not to count: R v Henley, needs checking)",
     ("PHA 1997 s.4(1)", "R v Henley [2000] Crim LR 582", "Caurti v DPP [2002] EWHC 867 (Admin)"),
     "fewer than two occasions record fear that violence would be used against the person",
 )
@@ -234,6 +235,9 @@ OFFENCES = (
             "subject is personally connected to, with a serious effect on them."
         ),
         scope="from_force",
+        extra_dates=(
+            (SCA_EX_PARTNER_RULE, "ex-partners living apart are personally connected (Domestic Abuse Act 2021 s.68)"),
+        ),
         for_review=(
             "whether the subject knew or ought to have known it would have a serious effect (s.76(1)(d), (5))",
             "the best-interests defence (s.76(8)-(10))",
@@ -256,7 +260,8 @@ OFFENCES = (
         time_limit=TimeLimit(
             72,
             False,
-            "6 years from the last occasion for damages (an injunction against feared harassment is not barred the same way)",
+            "6 years from the last occasion for damages (when the claim accrues needs checking; an injunction against "
+            "feared harassment may not be barred the same way, needs checking)",
             ("Limitation Act 1980 s.2", "Limitation Act 1980 s.11(1A)"),
         ),
         summary="A claim in the civil courts for damages and an injunction against harassment.",

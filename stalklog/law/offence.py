@@ -76,6 +76,7 @@ class Offence:
     listed_if: str | None = None
     for_review: tuple[str, ...] = ()
     caveats: tuple[str, ...] = field(default_factory=tuple)
+    extra_dates: tuple[tuple[dt.date, str], ...] = ()
 
     def max_penalty(self, last: dt.date) -> str:
         phrase = self.penalty[0][1]
@@ -195,6 +196,7 @@ def catalogue_entry(offence: Offence) -> dict:
         "max_penalty": offence.penalty_text(),
         "in_force": offence.in_force.isoformat(),
         "in_force_cite": offence.force_cite,
+        "dates": _dates(offence),
         "cite": list(offence.cite),
         "caveats": list(offence.caveats),
     }
@@ -215,3 +217,13 @@ class Jurisdiction:
 
     def listed(self, context: frozenset[str]) -> list[Offence]:
         return [o for o in self.offences if o.listed_if is None or o.listed_if in context]
+
+
+def _dates(offence: Offence) -> list[dict]:
+    """Every date that changes how the offence applies: force, penalty changes, others."""
+    out = [{"date": offence.in_force.isoformat(), "what": f"in force ({offence.force_cite})"}]
+    out += [
+        {"date": since.isoformat(), "what": f"maximum penalty {words}"} for since, words in offence.penalty if since
+    ]
+    out += [{"date": since.isoformat(), "what": what} for since, what in offence.extra_dates]
+    return sorted(out, key=lambda d: d["date"])

@@ -110,7 +110,7 @@ def _relationship_gaps(course: Course, rel: Relationship, juris_id: str, victim:
     relevant = controlling if juris_id == "england-wales" else abusive
     yield (
         "relationship_not_recorded",
-        [o.key for o in relevant] if relevant and not rel.kind else None,
+        [o.key for o in relevant] if relevant and rel.kind in (None, "", "unknown") else None,
         f"what is {course.subject}'s relationship to {victim} (partner, ex-partner, family…)?",
     )
     early = [o.key for o in controlling if o.start < SCA_EX_PARTNER_RULE]

@@ -24,6 +24,7 @@ def test_catalogue_lists_each_offence_of_a_jurisdiction(jurisdiction):
         assert e["title"] and e["requirements"] and e["cite"]
         assert isinstance(e["time_limit"], str) and isinstance(e["max_penalty"], str)
         dt.date.fromisoformat(e["in_force"])
+        assert e["dates"] and all(dt.date.fromisoformat(d["date"]) and d["what"] for d in e["dates"])
 
 
 def test_catalogue_without_a_jurisdiction_lists_all_three():
@@ -44,6 +45,11 @@ def test_catalogue_marks_unsettled_points_as_needing_checking():
     assert "10 years" in ew["pha-s4"]["max_penalty"] and "3 Apr 2017" in ew["pha-s4"]["max_penalty"]
     assert ew["pha-s2a"]["in_force"] == "2012-11-25"
     assert ew["pha-s2"]["time_limit"].startswith("summary only: 6 calendar months")
+    assert "2023-04-05" in [d["date"] for d in ew["sca-s76"]["dates"]]
+    assert "2017-04-03" in [d["date"] for d in ew["pha-s4a"]["dates"]]
+    fear = next(r for r in ew["pha-s4"]["requirements"] if r["code"] == "fear_of_violence_twice")
+    assert "needs checking" in fear["text"]
+    assert "needs checking" in ew["pha-s3"]["time_limit"]
 
 
 def test_catalogue_includes_single_message_alternatives():

@@ -46,6 +46,13 @@ def test_baker_deadline_from_the_end_of_a_spanning_last_occasion():
     assert limit["deadline"] == "2025-09-10"
 
 
+def test_baker_deadline_from_the_last_day_of_a_30_day_month():
+    doc = check(bundle(series("2024-09-20", [10])), as_of="2025-03-01")
+    limit = offence(course(doc), "pha-s2")["time_limit"]
+    assert limit["deadline"] == "2025-03-30" and limit["days_left"] == 29
+    assert "time_limit_soon" not in codes(doc["warnings"])
+
+
 def test_baker_deadline_from_31_august_2023_is_29_february_2024():
     doc = check(bundle(series("2023-08-21", [10])), as_of="2024-02-01")
     limit = offence(course(doc), "pha-s2")["time_limit"]
