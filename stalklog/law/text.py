@@ -88,6 +88,5 @@ def deadline_soon(days_left: int, labels: list[str], subject: str, victims, dead
 def deadline_passed(labels: list[str], subject: str, victims, deadline) -> str:
     return (
         f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) "
-        f"ended on {day(deadline)}; offences without a time limit (such as s.4, s.4A or "
-        "s.76), a civil injunction or a stalking protection order may still be open"
+        f"ended on {day(deadline)}"
     )
