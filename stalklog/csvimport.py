@@ -315,7 +315,7 @@ def read_row(
         try:
             when = parse_when(f"{date_text} {time_text}".strip(), now, us_dates=us_dates)
         except InvalidDate as e:
-            errors.append(e.message)
+            errors.append(e.message.split(". Expected")[0])  # the row's problem, without the general advice
     if when is not None:
         out.update(when=when.occurred(), when_text=when.describe(), ambiguous=_ambiguity(date_text, when, us_dates))
     summary = cells.get("summary", "")
@@ -456,11 +456,10 @@ def write(db: Database, case_ref: str, preview: dict, *, skip_bad: bool = False)
     """
     bad = [r for r in preview["rows"] if not r["ok"]]
     if bad and not skip_bad:
-        listed = "; ".join(f"row {r['row']}: {', '.join(r['errors'])}" for r in bad[:5])
+        listed = ", ".join(str(r["row"]) for r in bad[:20]) + (", …" if len(bad) > 20 else "")
         raise InvalidValue(
-            f"{len(bad)} row{'s' if len(bad) != 1 else ''} of the CSV cannot be read, so nothing was written ({listed}"
-            + ("; …" if len(bad) > 5 else "")
-            + ").",
+            f"{len(bad)} row{'s' if len(bad) != 1 else ''} of the CSV cannot be read "
+            f"(row{'s' if len(bad) != 1 else ''} {listed}: see the preview), so nothing was written.",
             hint="Correct them in the spreadsheet and import again, or add --skip-bad to import only the good rows.",
         )
     written = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,8 +93,6 @@ def test_the_preview_says_what_was_read_and_which_words_became_effects(run, case
 def test_bad_rows_are_listed_by_number_and_nothing_is_written(run, case, isolated):
     before = ledger_entries(isolated)
     result = run("import", MIXED, "--case", case, "--json", code=1)
-    import json
-
     preview = json.loads(result.stdout)
     assert preview["delimiter"] == "semicolon" and preview["blank"] == 1
     errors = {r["row"]: r["errors"] for r in preview["rows"] if not r["ok"]}
@@ -103,8 +102,11 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_written(run, case, isolate
     assert "no month 13" in errors[5][0]
     assert "in the future" in errors[6][0]
     assert errors[7] == ["'what happened' is empty"]
-    assert "5 rows of the CSV cannot be read, so nothing was written" in result.stderr
-    assert "row 3:" in result.stderr and "--skip-bad" in result.stderr
+    assert "5 rows of the CSV cannot be read (rows 3, 4, 5, 6, 7: see the preview), so nothing was written" in (
+        result.stderr
+    )
+    assert "--skip-bad" in result.stderr
+    assert "Expected a date such as" not in result.stdout  # each row says its own problem only
     assert "--us-dates" in result.stderr  # 04/13/2025 looks month first
     assert incidents(run) == []
     assert ledger_entries(isolated) == before
@@ -128,8 +130,10 @@ def test_skip_bad_imports_the_good_rows_and_reports_the_rest(run, case):
 
 def test_importing_the_same_diary_twice_is_refused(run, case):
     run("import", GOOD, "--case", case)
-    result = run("import", GOOD, "--case", case, code=1)
-    assert "already in the case as I1" in result.stderr
+    result = run("import", GOOD, "--case", case, "--json", code=1)
+    assert "nothing was written" in result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert rows[0]["errors"] == ["already in the case as I1 (same date and words)"]
     assert len(incidents(run)) == 5
 
 
@@ -173,8 +177,8 @@ def test_us_dates_read_month_first(run, case, tmp_path):
 def test_a_bad_behaviour_word_is_a_row_error(run, case, tmp_path):
     sheet = tmp_path / "tab.csv"
     sheet.write_text("Date\tWhat happened\tBehaviour\n01/02/2025\tStood at the gate\tstaring\n", encoding="utf-8")
-    result = run("import", sheet, "--case", case, code=1)
-    assert '"staring" is not a behaviour word' in result.stderr
+    result = run("import", sheet, "--case", case, "--json", code=1)
+    assert json.loads(result.stdout)["rows"][0]["errors"][0].startswith('"staring" is not a behaviour word')
 
 
 def test_a_csv_needs_a_case_when_the_file_has_several(run, case):

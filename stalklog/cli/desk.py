@@ -98,7 +98,10 @@ def cases(
 
     Example: stalklog cases --status open --as-of 15/08/2025
     """
-    from stalklog.cli.check import _as_of
+    import datetime as dt
+
+    from stalklog.cli.common import parse_date_arg
+    from stalklog.clock import local_now
     from stalklog.model import JURISDICTIONS
 
     if status not in ("open", "closed", "all"):
@@ -106,7 +109,8 @@ def cases(
     if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
         raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
     db = open_case_file()
-    rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=_as_of(as_of))
+    day = dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
+    rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=day)
     if json_:
         print_json(rows)
         return
