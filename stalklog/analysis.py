@@ -7,7 +7,7 @@ incidents it rests on, so a professional can look at them and weigh them.
 
 What is counted:
 
-* withdrawn incidents are left out;
+* withdrawn incidents are left out; incidents recorded for context (below threshold) count;
 * an incident recorded as part of another (``same_occasion_as``) is counted with it, not
   again, in the counts and gaps (its behaviours and effects still count);
 * incidents known only to the month are left out of weekly counts and of the gaps (they
