@@ -97,7 +97,7 @@ def judge_status(
     borderline += [_reason(c, CONTEXT_TEXT[c], CONTEXT_CITES[c]) for c in CONTEXT_TEXT if c in context]
     reasons += [_bridged_reason(occasions, i, g) for i, g in bridged_gaps(occasions, roots)]
     if not borderline:
-        if not wide and not any(r["code"] == "linked_across_gap" for r in reasons):
+        if not any(r["code"] == "linked_across_gap" for r in reasons):
             reasons.append(_reason("gaps_within_limits", text.gaps_ok(len(occasions)), GAP_CITE[:1]))
         return "met", reasons, []
     return "borderline", reasons + borderline, wide
