@@ -209,6 +209,17 @@ def _validate_incidents(incidents, people_keys: set[str]) -> list[dict]:
     return out
 
 
+class _KeysBut:
+    """The bundle's incident keys except one, without copying the set for every incident
+    (a copy per incident made a 20,000-incident import quadratic)."""
+
+    def __init__(self, keys: set[str], but: str):
+        self.keys, self.but = keys, but
+
+    def __contains__(self, key) -> bool:
+        return key != self.but and key in self.keys
+
+
 # Bundles may come from another machine a few time zones ahead: a day's grace.
 _FUTURE_GRACE = dt.timedelta(days=1)
 
@@ -245,7 +256,7 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
     fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
     try:
         norm = records.validate_incident(fields, where=where, people_keys=people_keys,
-                                         incident_keys=all_keys - {inc["key"]})
+                                         incident_keys=_KeysBut(all_keys, inc["key"]))
     except InvalidValue as e:
         raise BundleError(f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written.") from None
     norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)

@@ -117,6 +117,12 @@ def open_db(
     elif path.is_dir():
         raise CaseFileError(f"{path} is a folder, not a case file.")
     if passphrase is None and is_encrypted(path):
+        if path.stat().st_size % 512:  # SQLCipher files are whole pages: this is neither kind
+            raise CaseFileError(
+                f"{path} is not a stalklog case file: it is not an SQLite database, nor an encrypted one.",
+                hint="Check the path (--db PATH or STALKLOG_DB). If it was your case file, it is damaged: "
+                "restore it from a backup with: stalklog db restore BACKUP",
+            )
         if passphrase_source is None:
             raise PassphraseError(
                 f"{path} is encrypted (or is not a stalklog case file): a passphrase is needed.",
@@ -237,6 +243,12 @@ def _translate(e: BaseException, path: Path) -> Exception:
         return CaseFileError(
             f"{path} is damaged ({text}).",
             hint="Run: stalklog db check; restore from a backup with: stalklog db restore BACKUP",
+        )
+    if "unable to open" in text:  # e.g. a read-only folder: SQLite cannot make the -wal/-shm files beside it
+        return CaseFileError(
+            f"Cannot open {path}: its folder may be read-only (stalklog writes its -wal and -shm "
+            "files beside the case file). Nothing was changed.",
+            hint="Copy the case file to a folder you can write to and use it there with --db PATH.",
         )
     return CaseFileError(f"{path}: {text}")
 

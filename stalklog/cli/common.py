@@ -77,7 +77,8 @@ def passphrase_source(path: Path):
         if not sys.stdin.isatty():
             raise PassphraseError(
                 f"{path} is encrypted: a passphrase is needed.",
-                hint="Set STALKLOG_PASSPHRASE, or run the command in a terminal to be asked.",
+                hint="Set STALKLOG_PASSPHRASE, or run the command in a terminal to be asked. If the file was "
+                "never encrypted, it is damaged: restore it from a backup with: stalklog db restore BACKUP",
             )
         import getpass
 
