@@ -105,6 +105,10 @@ def list_(
     out().print(table)
 
 
+def _n(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def _size(n: int | None) -> str:
     if n is None:
         return ""
@@ -221,8 +225,8 @@ def verify(
                     "problems": [p.as_dict() for p in report.problems]})
     else:
         scope = f" (case {case})" if case else ""
-        counts = (f"{report.records} records, {report.entries} ledger entries, "
-                  f"{report.exhibits_checked} exhibit files checked")
+        counts = (f"{_n(report.records, 'record')}, {_n(report.entries, 'ledger entry', 'ledger entries')}, "
+                  f"{_n(report.exhibits_checked, 'exhibit file')} checked")
         if report.ok:
             lines = [f"Intact{scope}: {counts}. Ledger head: {report.head}"]
         else:
@@ -248,10 +252,12 @@ def export_zip(db, case_ref: str, output: Path, include_private: bool = False) -
     if not result["source_verified"]:
         say(f"Warning: this case file does not verify ({result['source_problems'][0]}). "
             "The bundle says so; run stalklog verify.")
-    say(f"Exported case {case_ref} ({result['incidents']} incidents, {result['exhibit_files']} exhibit files) "
+    say(f"Exported case {case_ref} ({_n(result['incidents'], 'incident')}, {_n(result['exhibit_files'], 'exhibit file')}) "
         f"to {result['output']}" + ("." if include_private else " (private notes left out)."))
     say(f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
         f"Manifest SHA-256: {result['manifest_sha256']}")
+    if getattr(db, "encrypted", False):
+        say("Note: the zip itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")
 
 
 def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, json_: bool = False) -> None:
@@ -273,7 +279,7 @@ def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, jso
             result = zipbundle.import_checked(db, checked, as_ref=as_ref)
     result["warnings"] = checked.warnings + result.get("warnings", [])
     if not json_:
-        say(f"Every file matched its SHA-256 in the manifest ({result['exhibit_files']} exhibit files). "
+        say(f"Every file matched its SHA-256 in the manifest ({_n(result['exhibit_files'], 'exhibit file')}). "
             f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
             f"Manifest SHA-256: {result['manifest_sha256']}")
     _report_import(result, json_, dry_run)
