@@ -321,3 +321,18 @@ def test_every_flipped_byte_is_refused_or_harmless(victim_zip):
             json.loads(expected["bundle.json"]), sort_keys=True).encode(), pos
         harmless += 1
     assert refused > harmless  # almost every byte of the zip is content or structure
+
+
+def test_round_trip_through_an_encrypted_case_file(run, victim_zip, tmp_path, monkeypatch):
+    pytest.importorskip("sqlcipher3")
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", "fictional passphrase for tests")
+    secret = other_file(tmp_path, "secret.db")
+    run(*secret, "init", "--encrypt")
+    run(*secret, "import", victim_zip)
+    assert CLIP not in (tmp_path / "secret.db").read_bytes()
+    again = tmp_path / "from-secret.zip"
+    result = run(*secret, "export", "--case", "C-1", "--format", "zip", "-o", again)
+    assert "not encrypted" in result.stderr
+    assert members(again)["bundle.json"] == members(victim_zip)["bundle.json"]
+    assert members(again)["exhibits/AD_1-doorbell.mp4"] == CLIP
+    assert run(*secret, "verify").stdout.startswith("Intact")
