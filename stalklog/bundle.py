@@ -13,10 +13,9 @@ import datetime as dt
 import json
 import re
 
-from sqlite_utils import Database
-
 from stalklog import model, records
 from stalklog.clock import utc_now_iso
+from stalklog.db import Database
 from stalklog.errors import BundleError, InvalidDate, InvalidValue, StalklogError
 from stalklog.ledger import Appender, _columns
 

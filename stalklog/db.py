@@ -14,14 +14,156 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from stalklog.errors import CaseFileError, PassphraseError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
 
 PassphraseSource = Callable[[], str]
+
+# Tables whose rows have an integer ``id`` primary key (the rowid): the ones the thin
+# ``Table`` below writes itself. Any other table goes to sqlite-utils.
+_ID_TABLES = frozenset(("cases", "people", "incidents", "case_impacts", "amendments", "exhibits",
+                        "exhibit_events", "screenings", "ledger"))
+
+
+class Database:
+    """A case file's connection, with the few ``sqlite_utils.Database`` methods that every
+    command uses (``execute``, ``atomic``, ``table_names``, ``db[table].insert/update``).
+
+    Anything else (the migrations' ``create``, ``create_index``, ``enable_fts``,
+    ``journal_mode`` …) is handed to a real ``sqlite_utils.Database`` on the same
+    connection, imported only then: importing sqlite-utils costs about 0.1 s, and more
+    when numpy is installed (it imports numpy), which is too much for ``stalklog add``
+    (docs/performance.md).
+    """
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._utils = None
+        conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils does
+
+
+    def utils(self):
+        """The same connection as a ``sqlite_utils.Database``."""
+        if self._utils is None:
+            from sqlite_utils import Database as UtilsDatabase
+
+            self._utils = UtilsDatabase(self.conn, execute_plugins=False)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.utils(), name)
+
+    def __getitem__(self, table: str):
+        if table in _ID_TABLES:
+            return Table(self, table)
+        return self.utils()[table]
+
+    def execute(self, sql: str, parameters=None):
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()]
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction, or a savepoint inside one (as ``sqlite_utils.Database.atomic``)."""
+        if self.conn.in_transaction:
+            savepoint = f"stalklog_{os.urandom(8).hex()}"
+            self.conn.execute(f"SAVEPOINT {savepoint}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+
+def _value(v):
+    """A value as sqlite-utils stores it (its ``jsonify_if_needed``): lists and dicts as JSON."""
+    if v is None or isinstance(v, (str, int, float, bytes)):
+        return v
+    if isinstance(v, (dict, list, tuple)):
+        import json
+
+        return json.dumps(v, default=repr, ensure_ascii=False)
+    import datetime as dt
+    import decimal
+    import uuid
+
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    if isinstance(v, (dt.time, dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (dt.timedelta, uuid.UUID)):
+        return str(v)
+    return v
+
+
+class Table:
+    """``db[table].insert(row)`` and ``.update(id, changes)`` for a table keyed by ``id``;
+    anything else is sqlite-utils' own ``Table``."""
+
+    def __init__(self, db: Database, name: str):
+        self.db = db
+        self.name = name
+        self.last_pk = None
+        self.last_rowid = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.db.utils()[self.name], name)
+
+    def insert(self, record: dict, **kwargs) -> Table:
+        if kwargs:
+            return self.db.utils()[self.name].insert(record, **kwargs)
+        cols = list(record)
+        cur = self.db.conn.execute(
+            f"INSERT INTO [{self.name}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [_value(record[c]) for c in cols])
+        self.last_rowid = cur.lastrowid
+        self.last_pk = record.get("id", cur.lastrowid)
+        return self
+
+    def update(self, pk_values, updates: dict | None = None, **kwargs) -> Table:
+        if kwargs or isinstance(pk_values, (list, tuple)):
+            return self.db.utils()[self.name].update(pk_values, updates, **kwargs)
+        if not self.db.conn.execute(f"SELECT 1 FROM [{self.name}] WHERE id = ?", [pk_values]).fetchone():
+            from sqlite_utils.db import NotFoundError
+
+            raise NotFoundError
+        if updates:
+            cols = list(updates)
+            self.db.conn.execute(
+                f"UPDATE [{self.name}] SET {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
+                [*(_value(updates[c]) for c in cols), pk_values])
+        self.last_pk = pk_values
+        return self
 
 
 def default_path() -> Path:
@@ -132,7 +274,7 @@ def open_db(
     try:
         conn = connect(path, passphrase)
         _check_readable(conn, path, passphrase is not None)
-        db = Database(conn, execute_plugins=False)
+        db = Database(conn)
         if migrate:
             _migrate(db, path)
         db.execute("PRAGMA foreign_keys = ON")
@@ -144,7 +286,7 @@ def open_db(
 
 
 def _check_readable(conn, path: Path, encrypted: bool) -> None:
-    errors = driver_errors()
+    errors = driver_errors() if encrypted else sqlite3.Error  # sqlcipher3 only when in use
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except errors as e:
@@ -160,9 +302,46 @@ def _check_readable(conn, path: Path, encrypted: bool) -> None:
             ) from None
         raise
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    # A commit survives power loss, not only a crash: WAL's NORMAL (some builds' default)
+    # can lose the last entries. Costs one fsync per command (docs/reliability.md).
+    conn.execute("PRAGMA synchronous = FULL")
+
+
+def _known_migrations() -> tuple[int, frozenset[str]] | None:
+    """The application id and migration names in migrations.py, read from its source
+    without importing it (that imports sqlite-utils); None when they cannot be read for
+    certain, and then ``_migrate`` asks the migrations themselves."""
+    import re
+
+    try:
+        src = Path(__file__).with_name("migrations.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    app_id = re.findall(r"^APPLICATION_ID = (0x[0-9A-Fa-f]+|[0-9]+)\s*$", src, re.M)
+    names = re.findall(r"^@migrations\(\)\ndef (\w+)\(", src, re.M)
+    if len(app_id) != 1 or not names or len(names) != src.count("@migrations"):
+        return None
+    return int(app_id[0], 0), frozenset(names)
+
+
+def _up_to_date(db: Database) -> bool:
+    """True when every migration is applied and nothing newer is: the usual case, decided
+    with two reads and no import of the migrations."""
+    known = _known_migrations()
+    if known is None:
+        return False
+    if db.execute("PRAGMA application_id").fetchone()[0] != known[0]:
+        return False
+    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+        return False
+    applied = {r[0] for r in db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'").fetchall()}
+    return applied == known[1]
 
 
 def _migrate(db: Database, path: Path) -> None:
+    if _up_to_date(db):
+        return
     from stalklog.migrations import APPLICATION_ID, migrations
 
     tables = set(db.table_names())

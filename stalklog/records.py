@@ -12,10 +12,9 @@ import json
 import re
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
 from stalklog import model
 from stalklog.clock import utc_now_iso
+from stalklog.db import Database
 from stalklog.errors import InvalidValue, NotFound
 from stalklog.ledger import Appender
 
@@ -282,6 +281,11 @@ def validate_incident(fields: dict, *, where: str, people_keys: set[str], incide
     return out
 
 
+# json.dumps(value, ensure_ascii=False) with one encoder for every call (an import
+# stores eight lists for each of its incidents).
+_json_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
     row = {"case_id": case_id, "key": key, "created_utc": now}
     for name in ("occurred", "occurred_end", "precision", "recorded", "attribution", "procured_by", "channel",
@@ -291,18 +295,31 @@ def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
     for name in ("location", "summary", "words"):
         row[name] = row[name] or ""
     for name in LIST_FIELDS:
-        row[name] = json.dumps(inc.get(name) or [], ensure_ascii=False)
+        value = inc.get(name)
+        row[name] = _json_text(value) if value else "[]"
     row["below_threshold"] = 1 if inc.get("below_threshold") else 0
     return row
 
 
 def next_incident_key(db: Database, case_id: int) -> str:
-    n = 0
-    for (key,) in db.execute("SELECT key FROM incidents WHERE case_id = ?", [case_id]):
-        m = re.fullmatch(r"I(\d+)", key)
-        if m:
-            n = max(n, int(m.group(1)))
-    return f"I{n + 1}"
+    """``I`` and one more than the largest ``I<number>`` key of the case (counted in SQLite:
+    a 10,000-incident case is not read into Python for each new entry)."""
+    n = db.execute(
+        "SELECT max(CAST(substr(key, 2) AS INTEGER)) FROM incidents WHERE case_id = ?"
+        " AND key GLOB 'I[0-9]*' AND substr(key, 2) NOT GLOB '*[^0-9]*'", [case_id]).fetchone()[0]
+    return f"I{(n or 0) + 1}"
+
+
+class CaseKeys:
+    """``key in CaseKeys(db, case_id)``: whether the case has an incident with that key,
+    one indexed look-up per key asked about (rather than every key of the case read first)."""
+
+    def __init__(self, db: Database, case_id: int):
+        self.db, self.case_id = db, case_id
+
+    def __contains__(self, key) -> bool:
+        return isinstance(key, str) and self.db.execute(
+            "SELECT 1 FROM incidents WHERE case_id = ? AND key = ?", [self.case_id, key]).fetchone() is not None
 
 
 def incident_keys(db: Database, case_id: int) -> dict[str, int]:
@@ -316,8 +333,7 @@ def add_incident(db: Database, case_ref: str, fields: dict) -> dict:
     if case["status"] == "closed":
         raise InvalidValue(f'Case "{case_ref}" is closed.', hint=f"Reopen it with: stalklog case reopen {case_ref}")
     keys = {p["key"] for p in people(db, case["id"])}
-    existing = incident_keys(db, case["id"])
-    inc = validate_incident(fields, where="incident", people_keys=keys, incident_keys=set(existing))
+    inc = validate_incident(fields, where="incident", people_keys=keys, incident_keys=CaseKeys(db, case["id"]))
     now = utc_now_iso()
     inc.setdefault("recorded", now)
     inc["recorded"] = inc["recorded"] or now

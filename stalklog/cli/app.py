@@ -94,7 +94,105 @@ _register_optional()
 
 def main() -> None:
     """The console script: ``stalklog …``."""
-    app(prog_name="stalklog")
+    only_needed(sys.argv[1:])(prog_name="stalklog")
+
+
+_ROOT_OPTIONS_WITH_VALUE = ("--db",)
+
+
+def _listing_only() -> typer.Typer:
+    """The app for the root's help: every command and group by name and help only, so
+    that listing them does not build each one's options (and every group's commands)."""
+    import copy
+
+    from typer.main import solve_typer_info_defaults
+    from typer.models import CommandInfo
+
+    def stub() -> None:  # pragma: no cover - never run: the root help only lists it
+        pass
+
+    listed = []
+    for c in app.registered_commands:
+        listed.append(CommandInfo(name=_name(c), callback=stub, help=c.help or _doc(c.callback),
+                                  short_help=c.short_help, hidden=c.hidden, deprecated=c.deprecated))
+    for g in app.registered_groups:
+        info = solve_typer_info_defaults(g)
+        listed.append(CommandInfo(name=info.name, callback=stub, help=info.help, short_help=info.short_help,
+                                  hidden=info.hidden, deprecated=info.deprecated))
+    if any(c.name is None for c in listed):
+        return app
+    pruned = copy.copy(app)
+    pruned.registered_commands = listed
+    pruned.registered_groups = []
+    return pruned
+
+
+def _doc(callback) -> str | None:
+    import inspect
+
+    return inspect.getdoc(callback)
+
+
+def _command_word(args: list[str]) -> str | None:
+    """The command named on the command line (after the root options), if any; None
+    too when the root's help is asked for first."""
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--" or a in ("-h", "--help"):
+            return None
+        if a in _ROOT_OPTIONS_WITH_VALUE:
+            i += 2
+        elif a.startswith("-"):
+            i += 1
+        else:
+            return a
+    return None
+
+
+def _name(info) -> str | None:
+    """A registered command's or group's name, or None when it cannot be told."""
+    name = getattr(info, "name", None)
+    if isinstance(name, str):
+        return name
+    instance = getattr(info, "typer_instance", None)
+    if instance is not None:
+        name = getattr(instance.info, "name", None)
+        return name if isinstance(name, str) else None
+    callback = getattr(info, "callback", None)
+    return callback.__name__.lower().replace("_", "-") if callback is not None else None
+
+
+def only_needed(args: list[str]) -> typer.Typer:
+    """The app with only the command that will run.
+
+    Typer turns every command's signature into options each time the program starts:
+    with some forty commands that cost more than all of ``stalklog add``'s own work
+    (docs/performance.md). So ``stalklog add …`` builds ``add`` alone, and ``--version``
+    builds none; ``--help`` at the root, an unknown word or anything unclear keeps them
+    all, so help and error messages are exactly the full app's.
+    """
+    import copy
+
+    word = _command_word(args)
+    if word is None:
+        if {"-h", "--help"} & set(args) or not args:
+            return _listing_only()
+        if "--version" not in args:
+            return app
+        commands, groups = [], []
+    else:
+        names = [_name(i) for i in (*app.registered_commands, *app.registered_groups)]
+        if None in names:
+            return app
+        commands = [c for c in app.registered_commands if _name(c) == word]
+        groups = [g for g in app.registered_groups if _name(g) == word]
+        if not commands and not groups:
+            return app
+    pruned = copy.copy(app)
+    pruned.registered_commands = commands
+    pruned.registered_groups = groups
+    return pruned
 
 
 def handle_exception(e: Exception) -> int:
@@ -124,6 +222,11 @@ def report_unexpected(e: Exception) -> int:
         return report_error(translate_error(e, state._db))
     if isinstance(e, OSError):
         sys.stderr.write(f"Error: {e.strerror or e}{': ' + str(e.filename) if e.filename else ''}\n")
+        return 1
+    if isinstance(e, UnicodeError):  # e.g. "\ud800" in a bundle, or bytes that are not UTF-8 in an argument
+        sys.stderr.write("Error: some of the text given is not valid Unicode (a stray surrogate or a byte that "
+                         "is not UTF-8), so it cannot be stored. Nothing was changed.\n"
+                         "  Save the file as UTF-8, or type the text again.\n")
         return 1
     if os.environ.get("STALKLOG_DEBUG"):
         import traceback

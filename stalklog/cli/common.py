@@ -47,7 +47,16 @@ def err():
 def say(message: str, *, markup: bool = False) -> None:
     """A message for the person (stderr), never data. Printed as it is (messages quote the
     user's own text, so ``[bold]`` in a name stays literal); ``markup=True`` to style it."""
-    err().print(message, markup=markup)
+    if markup:
+        err().print(message, markup=True)
+        return
+    # Plain text needs no rich (importing it costs more than the rest of ``stalklog add``);
+    # the same control characters are dropped as rich drops.
+    sys.stderr.write(message.translate(_CONTROL) + "\n")
+    sys.stderr.flush()
+
+
+_CONTROL = dict.fromkeys((7, 8, 11, 12, 13))  # rich.control.strip_control_codes
 
 
 def print_json(data) -> None:

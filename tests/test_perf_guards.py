@@ -1,0 +1,196 @@
+"""Guards for start-up speed and scale that do not time anything (timings live in bench/).
+
+Each start-up guard runs a fresh Python and asks which modules the command imported:
+the heavy ones (sqlite-utils, which imports numpy when numpy is installed; rich; Jinja2;
+WeasyPrint; matplotlib; dateutil; pydantic) must not be on the paths a person waits on
+most (``--version``, ``--help``, ``add``). docs/performance.md has the measurements.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from stalklog.cli.app import app, only_needed
+
+HEAVY = ("sqlite_utils", "numpy", "rich", "jinja2", "weasyprint", "matplotlib", "dateutil", "pydantic",
+         "keyring", "sqlcipher3")
+REPORTING = ("jinja2", "weasyprint", "matplotlib", "numpy")
+
+
+def imported_by(args: list[str], env: dict | None = None) -> set[str]:
+    """The top-level modules a fresh ``stalklog ARGS`` process had imported when it ended."""
+    code = textwrap.dedent(f"""
+        import atexit, json, sys
+        def dump():
+            sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})) + "\\n")
+        atexit.register(dump)
+        sys.argv = ["stalklog", *{args!r}]
+        from stalklog.cli.app import main
+        main()
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    line = [x for x in result.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, result.stderr[-2000:]
+    return set(json.loads(line[-1][len("MODULES="):]))
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["add", "--help"]])
+def test_start_up_paths_import_nothing_heavy(args):
+    mods = imported_by(args)
+    assert "stalklog" in mods and "typer" in mods
+    assert not mods & set(HEAVY), sorted(mods & set(HEAVY))
+
+
+def test_importing_the_cli_imports_nothing_heavy():
+    result = subprocess.run([sys.executable, "-c", "import sys, json, stalklog.cli.app; "
+                             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
+                            capture_output=True, text=True, timeout=120)
+    mods = set(json.loads(result.stdout))
+    assert not mods & set(HEAVY), sorted(mods & set(HEAVY))
+
+
+def test_add_imports_neither_sqlite_utils_nor_rich_nor_reporting(tmp_path, run, case):
+    env = {**os.environ}
+    mods = imported_by(["add", "Fictional: he waited by the gate", "--when", "01/03/2025 10:15",
+                        "--case", "C-1", "-b", "loitering"], env=env)
+    assert not mods & {"sqlite_utils", "numpy", "rich", "dateutil", "pydantic", *REPORTING}, sorted(mods)
+    # …and it did record the incident
+    listed = run.json("list", "--case", "C-1")
+    assert [i["summary"] for i in listed] == ["Fictional: he waited by the gate"]
+
+
+def test_root_help_is_the_full_apps_help():
+    """The root help is built from names and help only: it must read exactly as the full app's."""
+    runner = CliRunner()
+    for args in (["--help"], ["-h"], [], ["--db", "x.db", "--help"]):
+        full = runner.invoke(app, args, prog_name="stalklog")
+        lite = runner.invoke(only_needed(args), args, prog_name="stalklog")
+        assert (lite.exit_code, lite.output) == (full.exit_code, full.output)
+        if args:
+            assert "add" in lite.output and "verify" in lite.output
+
+
+@pytest.mark.parametrize("args, names", [
+    (["add", "x"], {"add"}),
+    (["--db", "f.db", "case", "list"], {"case"}),
+    (["--us-dates", "list", "--json"], {"list"}),
+    (["--version"], set()),
+])
+def test_only_the_command_that_runs_is_built(args, names):
+    pruned = only_needed(args)
+    built = {c.name or c.callback.__name__ for c in pruned.registered_commands}
+    built |= {g.name if isinstance(g.name, str) else g.typer_instance.info.name for g in pruned.registered_groups}
+    assert built == names
+
+
+@pytest.mark.parametrize("args", [["nope"], ["-h", "add"], ["--version", "--help"]])
+def test_anything_unclear_keeps_the_whole_app(args):
+    pruned = only_needed(args)
+    assert len(pruned.registered_commands) + len(pruned.registered_groups) == \
+        len(app.registered_commands) + len(app.registered_groups)
+
+
+def test_pruned_app_behaves_as_the_full_one(run, case):
+    runner = CliRunner()
+    for args in (["add", "--help"], ["case", "--help"], ["nope"], ["list", "--case", "C-404"]):
+        full = runner.invoke(app, args, prog_name="stalklog")
+        lite = runner.invoke(only_needed(args), args, prog_name="stalklog")
+        assert (lite.exit_code, lite.output) == (full.exit_code, full.output), args
+
+
+def test_opening_an_up_to_date_file_does_not_load_the_migrations(tmp_path):
+    code = textwrap.dedent("""
+        import sys
+        from stalklog.db import open_db
+        open_db(sys.argv[1], create=True).close()          # creates: runs the migrations
+        for m in [m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.migrations"))]:
+            del sys.modules[m]
+        db = open_db(sys.argv[1])                          # up to date: two reads, no import
+        db.execute("SELECT count(*) FROM incidents").fetchone()
+        print(sorted(m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.migrations"))))
+    """)
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "f.db")], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_known_migrations_read_from_source_match_the_real_ones():
+    from stalklog.db import _known_migrations
+    from stalklog.migrations import APPLICATION_ID, migrations
+
+    assert _known_migrations() == (APPLICATION_ID, frozenset(m.name for m in migrations._migrations))
+
+
+def test_thin_table_writes_as_sqlite_utils_does(tmp_path):
+    """``db[table].insert/update`` without sqlite-utils store the same values it would."""
+    from stalklog.db import open_db
+
+    db = open_db(tmp_path / "f.db", create=True)
+    row = {"ref": "C-9", "title": "t", "jurisdiction": "scotland", "opened": "2025-01-01",
+           "context": ["a", "b"], "notes": None, "status": "open", "created_utc": "x"}
+    thin = db["cases"].insert(row)
+    real = db.utils()["cases"].insert({**row, "ref": "C-10"})
+    assert thin.last_pk == 1 and real.last_pk == 2
+    rows = db.execute("SELECT ref, context, notes FROM cases ORDER BY id").fetchall()
+    assert rows == [("C-9", '["a", "b"]', None), ("C-10", '["a", "b"]', None)]
+    db["cases"].update(1, {"title": "u", "context": {"k": 1}})
+    assert db.execute("SELECT title, context FROM cases WHERE id = 1").fetchone() == ("u", '{"k": 1}')
+    from sqlite_utils.db import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        db["cases"].update(99, {"title": "v"})
+    db.close()
+
+
+def test_adding_to_a_large_case_reads_no_other_incident(run, case, monkeypatch):
+    """``add`` costs the same on a case of 10 or 10,000 incidents: no query returns the
+    case's other incidents (counted by rows fetched, not timed)."""
+    from stalklog import records
+    from stalklog.cli.common import open_case_file, state
+    from stalklog.db import transaction
+
+    for i in range(30):
+        run("add", f"Fictional incident {i}", "--when", "01/02/2025 10:00", "--case", "C-1")
+    state.reset()
+    db = open_case_file()
+    fetched = []
+    real_execute = db.execute
+
+    class Counting:
+        def __init__(self, cur):
+            self.cur = cur
+
+        def fetchall(self):
+            rows = self.cur.fetchall()
+            fetched.append(len(rows))
+            return rows
+
+        def fetchone(self):
+            return self.cur.fetchone()
+
+        def __iter__(self):
+            for r in self.cur:
+                fetched.append(1)
+                yield r
+
+        def __getattr__(self, name):
+            return getattr(self.cur, name)
+
+    monkeypatch.setattr(db, "execute", lambda sql, *a: real_execute(sql, *a) if sql.startswith("PRAGMA")
+                        else Counting(real_execute(sql, *a)))
+    fields = {"occurred": "2025-02-02T10:00", "precision": "exact", "summary": "Fictional", "by": ["P"],
+              "towards": ["V"], "links": ["I3"]}
+    with transaction(db):
+        inc = records.add_incident(db, "C-1", fields)
+    db.close()
+    state.reset()
+    assert inc["key"] == "I31" and inc["links"] == ["I3"]
+    assert sum(fetched) < 10, fetched
