@@ -428,6 +428,8 @@ def load_json(text: str, source: str) -> dict:
                           hint="Nothing was written.") from None
     except RecursionError:
         raise BundleError(f"{source} is nested too deeply to be a case bundle.", hint="Nothing was written.") from None
+    except ValueError as e:  # e.g. a number of more than 4,300 digits
+        raise BundleError(f"{source} is not a usable JSON file ({e}).", hint="Nothing was written.") from None
 
 
 __all__ = ["export_bundle", "import_bundle", "validate", "load_json", "StalklogError"]

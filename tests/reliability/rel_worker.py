@@ -15,7 +15,6 @@ import contextlib
 import io
 import sys
 
-
 _COMMAND = None
 
 

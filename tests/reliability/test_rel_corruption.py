@@ -165,3 +165,16 @@ def test_empty_wal_and_stale_shm_are_harmless(base, tmp_path):
     Path(f"{db}-shm").write_bytes(os.urandom(32 * 1024))
     assert cli(db, "add", "After a crash", "--case", "C-1", "--when", "today").returncode == 0
     assert assert_file_sound(db)["incidents"] == 301
+
+
+def test_commits_are_durable_against_power_loss(base):
+    """Every connection uses synchronous=FULL (WAL's NORMAL may lose the last commits on power loss)."""
+    from stalklog.db import open_db
+
+    d = open_db(base)
+    try:
+        assert d.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert d.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert d.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    finally:
+        d.close()
