@@ -95,6 +95,9 @@ def test_battery_of_operations(case_file, run, isolated):
     assert len(run.json("list", "--case", "C-2")) == 1  # the withdrawn one is listed only on request
 
     add_exhibit_case(case_file["path"], case_file["key"])
+    bundle_zip = isolated / "out.zip"  # the zip bundle (with the exhibit's bytes) is private too
+    run("export", "--case", "C-EX", "--format", "zip", "-o", bundle_zip)
+    assert stat.S_IMODE(bundle_zip.stat().st_mode) == 0o600
     checked = run.json("db", "check")
     assert checked["ok"] and checked["encrypted"] == (case_file["kind"] == "encrypted")
     assert checked["ledger"]["exhibits_checked"] == 1
