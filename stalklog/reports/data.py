@@ -419,6 +419,7 @@ def _review(report: dict, by_key: dict) -> list[dict]:
     items: list[dict] = []
 
     def add(title: str, text: str, keys=()):
+        text = text[:1].upper() + text[1:]
         items.append({"title": title, "text": text, "incidents": list(keys)})
 
     course, offence = report["course"], report["offence"]

@@ -145,7 +145,9 @@ def render_evidence(m: dict) -> str:
               "- **Check at generation:** " + ("the hash chain and every record and exhibit of this case matched"
                                                if ig["verified"] else f"problems found ({ig['problem_count']}): "
                                                + esc("; ".join(ig["problems"]))),
-              f"- **Generated:** {ig['generated_text']}, by stalklog {m['version']}"]
+              f"- **Generated:** {ig['generated_text']}, by stalklog {m['version']}",
+              f"- **How to check:** run `stalklog verify --case {esc(m['case']['ref'])}`; it recomputes every hash "
+              f"and prints the ledger head (this hash, or a later one if more was recorded since entry {ig['head_seq']})"]
     return "\n".join(lines + _footer(m))
 
 
