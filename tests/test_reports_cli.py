@@ -66,23 +66,100 @@ def _build_case(run, home) -> list[str]:
     run("init")
     run("case", "new", REF, "--title", "Fictional case for report tests")
     run("person", "add", "--case", REF, "--role", "victim", "--name", "Alex Doe (fictional)")
-    run("person", "add", "--case", REF, "--role", "subject", "--name", "Sam Roe (fictional)",
-        "--relationship", "ex-partner", "--identifier", PHONE)
+    run(
+        "person",
+        "add",
+        "--case",
+        REF,
+        "--role",
+        "subject",
+        "--name",
+        "Sam Roe (fictional)",
+        "--relationship",
+        "ex-partner",
+        "--identifier",
+        PHONE,
+    )
     run("person", "add", "--case", REF, "--role", "witness", "--name", WITNESS)
-    first = _add(run, "Eleven texts in an hour asking to meet.", "--when", "04/01/2025 19:40", "-b", "contacting",
-                 "-e", "distress", "--channel", "text_message", "--attribution", "known_account",
-                 "--words", HOSTILE_WORDS, "--private-notes", PRIVATE)
-    _add(run, "An email about returning a jacket.", "--when", "06/01/2025", "-b", "contacting", "--channel", "email",
-         "--below-threshold")
-    third = _add(run, "Followed from the station to the front door.", "--when", "18/01/2025 17:35", "-b", "following",
-                 "-e", "alarm,fear_of_violence", "--channel", "in_person", "--attribution", "seen",
-                 "--location", PLACE, "--witness", f"{WITNESS} saw him at the gate",
-                 "--words", f"Call me on {PHONE}")
-    _add(run, HOSTILE_SUMMARY, "--when", "02/02/2025", "-b", "leaving_items", "-e", "distress",
-         "--attribution", "suspected", "-i", "changed_routine")
-    fifth = _add(run, "Sitting in a car opposite the workplace.", "--when", "01/03/2025 08:10", "-b", "loitering",
-                 "-e", "serious_alarm_or_distress", "-i", "time_off_work", "--channel", "in_person",
-                 "--attribution", "seen")
+    first = _add(
+        run,
+        "Eleven texts in an hour asking to meet.",
+        "--when",
+        "04/01/2025 19:40",
+        "-b",
+        "contacting",
+        "-e",
+        "distress",
+        "--channel",
+        "text_message",
+        "--attribution",
+        "known_account",
+        "--words",
+        HOSTILE_WORDS,
+        "--private-notes",
+        PRIVATE,
+    )
+    _add(
+        run,
+        "An email about returning a jacket.",
+        "--when",
+        "06/01/2025",
+        "-b",
+        "contacting",
+        "--channel",
+        "email",
+        "--below-threshold",
+    )
+    third = _add(
+        run,
+        "Followed from the station to the front door.",
+        "--when",
+        "18/01/2025 17:35",
+        "-b",
+        "following",
+        "-e",
+        "alarm,fear_of_violence",
+        "--channel",
+        "in_person",
+        "--attribution",
+        "seen",
+        "--location",
+        PLACE,
+        "--witness",
+        f"{WITNESS} saw him at the gate",
+        "--words",
+        f"Call me on {PHONE}",
+    )
+    _add(
+        run,
+        HOSTILE_SUMMARY,
+        "--when",
+        "02/02/2025",
+        "-b",
+        "leaving_items",
+        "-e",
+        "distress",
+        "--attribution",
+        "suspected",
+        "-i",
+        "changed_routine",
+    )
+    fifth = _add(
+        run,
+        "Sitting in a car opposite the workplace.",
+        "--when",
+        "01/03/2025 08:10",
+        "-b",
+        "loitering",
+        "-e",
+        "serious_alarm_or_distress",
+        "-i",
+        "time_off_work",
+        "--channel",
+        "in_person",
+        "--attribution",
+        "seen",
+    )
     gone = _add(run, "Entered twice by mistake.", "--when", "02/03/2025", "-b", "other")
     run("withdraw", gone, "--reason", "duplicate entry")
     hashes = []
@@ -90,9 +167,22 @@ def _build_case(run, home) -> list[str]:
         data = f"fictional exhibit {n} bytes".encode()
         path = home / f"exhibit-{n}.png"
         path.write_bytes(data)
-        run("exhibit", "add", incident, path, "--case", REF, "--producer", "Alex Doe",
-            "--description", f"Screenshot number {n}", "--how", "screenshot on the phone",
-            "--obtained", "10/03/2025 09:00")
+        run(
+            "exhibit",
+            "add",
+            incident,
+            path,
+            "--case",
+            REF,
+            "--producer",
+            "Alex Doe",
+            "--description",
+            f"Screenshot number {n}",
+            "--how",
+            "screenshot on the phone",
+            "--obtained",
+            "10/03/2025 09:00",
+        )
         hashes.append(hashlib.sha256(data).hexdigest())
     return hashes
 
@@ -160,9 +250,15 @@ def test_evidence_pdf_has_reference_and_page_numbers_on_every_page_dates_and_has
     squashed = text.replace(" ", "")
     for digest in report_case["hashes"]:
         assert digest in squashed
-    for heading in ("Headline", "The occasions, in date order", "Points to prove",
-                    "Matters that point the other way or need review", "Exhibit schedule",
-                    "Logged items not relied on", "Integrity record"):
+    for heading in (
+        "Headline",
+        "The occasions, in date order",
+        "Points to prove",
+        "Matters that point the other way or need review",
+        "Exhibit schedule",
+        "Logged items not relied on",
+        "Integrity record",
+    ):
         assert heading in text
     assert PRIVATE not in text
     assert "guilty" not in text.lower()
@@ -174,8 +270,19 @@ def test_evidence_pdf_has_reference_and_page_numbers_on_every_page_dates_and_has
 def test_redacted_diary_pdf_withholds_and_says_so_on_every_page(run, report_case):
     out = report_case["tmp"] / "diary.pdf"
     before = run("export", "--case", REF).stdout
-    run("report", "--case", REF, "--kind", "diary", "--format", "pdf", "-o", out,
-        "--redact", "address,phone,names-of-witnesses")
+    run(
+        "report",
+        "--case",
+        REF,
+        "--kind",
+        "diary",
+        "--format",
+        "pdf",
+        "-o",
+        out,
+        "--redact",
+        "address,phone,names-of-witnesses",
+    )
     pages = _pdf_pages(out)
     _assert_pages(pages)
     text = " ".join(pages)
@@ -206,7 +313,7 @@ def test_evidence_html_is_self_contained_and_inert(run, report_case):
     for digest in report_case["hashes"]:
         assert digest in text
     assert PRIVATE not in html
-    assert "Page \" counter(page) \" of \" counter(pages)" in html  # page x of y when printed
+    assert 'Page " counter(page) " of " counter(pages)' in html  # page x of y when printed
 
 
 def test_private_notes_only_when_asked_and_the_document_says_so(run, report_case):
@@ -218,8 +325,9 @@ def test_private_notes_only_when_asked_and_the_document_says_so(run, report_case
 
 
 def test_redacted_html_withholds_names_and_identifiers(run, report_case):
-    html = run("report", "--case", REF, "--kind", "evidence", "--format", "html",
-               "--redact", "names,identifiers,address").stdout
+    html = run(
+        "report", "--case", REF, "--kind", "evidence", "--format", "html", "--redact", "names,identifiers,address"
+    ).stdout
     for value in ("Sam Roe", "Alex Doe (fictional)", WITNESS, PHONE, "Mill Road"):
         assert value not in html
     for digest in report_case["hashes"]:
@@ -305,3 +413,11 @@ def test_format_from_the_output_file_name(run, report_case):
     assert out.read_text().startswith("case,record,occurred")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_case_with_no_incidents_still_reports(run, case):
+    for kind in ("evidence", "diary"):
+        for fmt in ("html", "md", "csv", "json"):
+            assert run("report", "--case", case, "--kind", kind, "--format", fmt).stdout
+    md = run("report", "--case", case, "--kind", "evidence").stdout
+    assert "holds 0 incidents" in md and "No exhibits" in md

@@ -23,25 +23,59 @@ def _bundle() -> dict:
     """A small fictional case: three occasions, one recorded weeks late, one with a stated purpose."""
     inc = {"by": ["P"], "towards": ["V"], "attribution": "seen", "channel": "in_person"}
     return {
-        "format": "stalklog.case", "version": 1,
+        "format": "stalklog.case",
+        "version": 1,
         "case": {"ref": "R-1", "title": "Report core test (fictional)", "jurisdiction": "england-wales"},
         "people": [
             {"key": "V", "role": "victim", "name": "Alex Doe"},
-            {"key": "P", "role": "subject", "name": "Sam Roe", "relationship": "ex-partner",
-             "identifiers": ["@samroe_test", "sam.roe@example.invalid"]},
+            {
+                "key": "P",
+                "role": "subject",
+                "name": "Sam Roe",
+                "relationship": "ex-partner",
+                "identifiers": ["@samroe_test", "sam.roe@example.invalid"],
+            },
             {"key": "W1", "role": "witness", "name": "Jordan Pike"},
         ],
         "incidents": [
-            {**inc, "key": "I1", "occurred": "2025-01-04T19:40", "recorded": "2025-01-04T20:00:00+00:00",
-             "behaviours": ["following"], "effects": ["alarm"], "location": "Mill Road",
-             "summary": "Followed me; Jordan Pike saw it. Ring 07700 900456 or mail a.b@example.invalid",
-             "exhibits": [{"ref": "AD/1", "description": "Doorbell clip", "sha256": SHA, "producer": "Alex Doe",
-                           "obtained": "2025-01-05T09:00:00+00:00", "how_obtained": "export from the app"}]},
-            {**inc, "key": "I2", "occurred": "2025-01-20", "recorded": "2025-02-20T10:00:00+00:00",
-             "behaviours": ["loitering"], "effects": ["distress"], "impacts": ["changed_route"]},
-            {**inc, "key": "I3", "occurred": "2025-02-10", "recorded": "2025-02-10T10:00:00+00:00",
-             "behaviours": ["reporting_to_authorities"], "effects": ["distress"],
-             "stated_purpose": "reporting a crime"},
+            {
+                **inc,
+                "key": "I1",
+                "occurred": "2025-01-04T19:40",
+                "recorded": "2025-01-04T20:00:00+00:00",
+                "behaviours": ["following"],
+                "effects": ["alarm"],
+                "location": "Mill Road",
+                "summary": "Followed me; Jordan Pike saw it. Ring 07700 900456 or mail a.b@example.invalid",
+                "exhibits": [
+                    {
+                        "ref": "AD/1",
+                        "description": "Doorbell clip",
+                        "sha256": SHA,
+                        "producer": "Alex Doe",
+                        "obtained": "2025-01-05T09:00:00+00:00",
+                        "how_obtained": "export from the app",
+                    }
+                ],
+            },
+            {
+                **inc,
+                "key": "I2",
+                "occurred": "2025-01-20",
+                "recorded": "2025-02-20T10:00:00+00:00",
+                "behaviours": ["loitering"],
+                "effects": ["distress"],
+                "impacts": ["changed_route"],
+            },
+            {
+                **inc,
+                "key": "I3",
+                "occurred": "2025-02-10",
+                "recorded": "2025-02-10T10:00:00+00:00",
+                "behaviours": ["reporting_to_authorities"],
+                "effects": ["distress"],
+                "stated_purpose": "reporting a crime",
+            },
         ],
         "impacts": [{"kind": "moved_home", "date": "2025-03", "detail": "to a friend's flat"}],
     }
@@ -81,12 +115,30 @@ def test_offence_must_be_one_the_check_lists(db):
 
 
 def test_default_offence_is_the_strongest_indicated():
-    check = {"case": "X", "courses": [{"occasions": ["I1", "I2"], "offences": [
-        {"id": "pha-s2", "status": "indicated"}, {"id": "pha-s4", "status": "not_indicated"},
-        {"id": "pha-s2a", "status": "indicated"}, {"id": "pha-s3", "status": "indicated", "kind": "civil"}]}]}
+    check = {
+        "case": "X",
+        "courses": [
+            {
+                "occasions": ["I1", "I2"],
+                "offences": [
+                    {"id": "pha-s2", "status": "indicated"},
+                    {"id": "pha-s4", "status": "not_indicated"},
+                    {"id": "pha-s2a", "status": "indicated"},
+                    {"id": "pha-s3", "status": "indicated", "kind": "civil"},
+                ],
+            }
+        ],
+    }
     assert choose_offence(check, None, "england-wales")[1]["id"] == "pha-s2a"
-    none = {"case": "X", "courses": [{"occasions": ["I1"], "offences": [
-        {"id": "pha-s2a", "status": "not_indicated"}, {"id": "pha-s2", "status": "not_indicated"}]}]}
+    none = {
+        "case": "X",
+        "courses": [
+            {
+                "occasions": ["I1"],
+                "offences": [{"id": "pha-s2a", "status": "not_indicated"}, {"id": "pha-s2", "status": "not_indicated"}],
+            }
+        ],
+    }
     assert choose_offence(none, None, "england-wales")[1]["id"] == "pha-s2"
     assert choose_offence({"case": "X", "courses": []}, None, "england-wales") == (None, None)
 
@@ -96,8 +148,14 @@ def test_redaction_changes_text_only_and_never_the_record(db):
     model = build_report(db, "R-1", kind="evidence", as_of=AS_OF)
     out = redact(model, parse(["address,phone,email", "names-of-witnesses", "identifiers"]))
     text = json.dumps(out, ensure_ascii=False)
-    for gone in ("Mill Road", "07700 900456", "a.b@example.invalid", "Jordan Pike", "@samroe_test",
-                 "sam.roe@example.invalid"):
+    for gone in (
+        "Mill Road",
+        "07700 900456",
+        "a.b@example.invalid",
+        "Jordan Pike",
+        "@samroe_test",
+        "sam.roe@example.invalid",
+    ):
         assert gone not in text
     assert SHA in text and "AD/1" in text and '"R-1"' in text
     assert "Sam Roe" in text  # names of people other than witnesses were not asked for
@@ -126,8 +184,13 @@ def test_diary_has_impacts_screening_and_no_score(db):
     from stalklog import screening
 
     with transaction(db):
-        screening.record(db, "R-1", ["yes"] + ["no"] * 9 + [{"answer": "not known", "notes": "ask the officer"}],
-                         taken="2025-03-01", by="IDVA (fictional)")
+        screening.record(
+            db,
+            "R-1",
+            ["yes"] + ["no"] * 9 + [{"answer": "not known", "notes": "ask the officer"}],
+            taken="2025-03-01",
+            by="IDVA (fictional)",
+        )
     assert ledger.verify(db).ok
     model = build_report(db, "R-1", kind="diary", as_of=AS_OF)
     md = render(model, "md")
@@ -142,9 +205,11 @@ def test_diary_has_impacts_screening_and_no_score(db):
 def test_chart_is_svg_with_gap_labels():
     from stalklog.reports.chart import timeline_svg
 
-    svg = timeline_svg([
-        {"date": "2025-01-01", "behaviours": ["following"], "relied_on": True, "below_threshold": False},
-        {"date": "2025-06-01", "behaviours": ["threats"], "relied_on": False, "below_threshold": True},
-    ])
+    svg = timeline_svg(
+        [
+            {"date": "2025-01-01", "behaviours": ["following"], "relied_on": True, "below_threshold": False},
+            {"date": "2025-06-01", "behaviours": ["threats"], "relied_on": False, "below_threshold": True},
+        ]
+    )
     assert svg.startswith("<svg") and "151 days" in svg and "following" in svg
     assert timeline_svg([]) == ""

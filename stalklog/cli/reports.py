@@ -9,8 +9,15 @@ import typer
 
 from stalklog.cli.common import say
 
-SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv",
-            ".json": "json"}
+SUFFIXES = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".json": "json",
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -18,23 +25,62 @@ def register(app: typer.Typer) -> None:
 
 
 def report(
-    kind: Annotated[str, typer.Option("--kind", "-k", help="evidence (a summary for the police) or diary (for the "
-                                      "victim and advocate).", metavar="evidence|diary")],
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="pdf, html, md, csv or json (default: from the "
-                                            "-o file's extension, else md).", metavar="FORMAT")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (readable by you only). "
-                                                "Without it, text formats go to stdout; pdf needs -o.")] = None,
-    offence: Annotated[str | None, typer.Option("--offence", help="The offence id whose points to prove the evidence "
-                                                "summary sets out, e.g. pha-s2a (default: the strongest the check "
-                                                "indicates).")] = None,
-    redact: Annotated[list[str] | None, typer.Option("--redact", help="For a disclosure copy, withhold: address, phone, "
-                                                     "email, names-of-witnesses, names, identifiers (comma-separated). "
-                                                     "The case file is not changed.")] = None,
-    include_private: Annotated[bool, typer.Option("--include-private", help="Include private notes (the document "
-                                                  "says so). Left out unless you ask.")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The date the check counts time limits to "
-                                              "(default today).")] = None,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="evidence (a summary for the police) or diary (for the victim and advocate).",
+            metavar="evidence|diary",
+        ),
+    ],
+    case: Annotated[
+        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="pdf, html, md, csv or json (default: from the -o file's extension, else md).",
+            metavar="FORMAT",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (readable by you only). Without it, text formats go to stdout; pdf needs -o.",
+        ),
+    ] = None,
+    offence: Annotated[
+        str | None,
+        typer.Option(
+            "--offence",
+            help="The offence id whose points to prove the evidence "
+            "summary sets out, e.g. pha-s2a (default: the strongest the check "
+            "indicates).",
+        ),
+    ] = None,
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--redact",
+            help="For a disclosure copy, withhold: address, phone, "
+            "email, names-of-witnesses, names, identifiers (comma-separated). "
+            "The case file is not changed.",
+        ),
+    ] = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private", help="Include private notes (the document says so). Left out unless you ask."
+        ),
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date the check counts time limits to (default today).")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Make an evidence summary or a diary: PDF, HTML, Markdown, CSV or JSON.
@@ -65,10 +111,16 @@ def report(
         return
     write_private(output, document.encode("utf-8") if isinstance(document, str) else document)
     what = "evidence summary" if kind == "evidence" else "diary"
-    extras = [w for w, on in (("private notes included", include_private),
-                              (f"redacted: {', '.join(kinds)}", bool(kinds))) if on]
-    say(f"Wrote the {what} for case {model['case']['ref']} to {output} ({fmt}"
-        + "".join(f"; {e}" for e in extras) + ").")
+    extras = [
+        w
+        for w, on in (("private notes included", include_private), (f"redacted: {', '.join(kinds)}", bool(kinds)))
+        if on
+    ]
+    say(
+        f"Wrote the {what} for case {model['case']['ref']} to {output} ({fmt}"
+        + "".join(f"; {e}" for e in extras)
+        + ")."
+    )
 
 
 def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[str, ...]) -> str:

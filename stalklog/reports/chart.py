@@ -34,12 +34,15 @@ def timeline_svg(points: list[dict]) -> str:
     rows = list(dict.fromkeys(b for p in sorted(points, key=lambda p: p["date"]) for b in p["behaviours"]))
     row_of = {b: n for n, b in enumerate(rows)}
     days = sorted({dt.date.fromisoformat(p["date"][:10]) for p in points})
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "stalklog", "font.size": 8,
-                                "font.family": "DejaVu Sans"}):
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "stalklog", "font.size": 8, "font.family": "DejaVu Sans"}
+    ):
         fig = Figure(figsize=(7.2, 1.3 + 0.32 * len(rows)))
         ax = fig.add_subplot()
-        for relied, style in ((False, {"facecolors": "white", "edgecolors": "#666666"}),
-                              (True, {"facecolors": "#1f4e79", "edgecolors": "#1f4e79"})):
+        for relied, style in (
+            (False, {"facecolors": "white", "edgecolors": "#666666"}),
+            (True, {"facecolors": "#1f4e79", "edgecolors": "#1f4e79"}),
+        ):
             xs, ys = [], []
             for p in points:
                 if bool(p["relied_on"]) != relied:
@@ -48,8 +51,15 @@ def timeline_svg(points: list[dict]) -> str:
                     xs.append(dt.date.fromisoformat(p["date"][:10]))
                     ys.append(row_of[b])
             if xs:
-                ax.scatter(xs, ys, s=28, linewidths=1, zorder=3,
-                           label="relied on" if relied else "logged, not relied on", **style)
+                ax.scatter(
+                    xs,
+                    ys,
+                    s=28,
+                    linewidths=1,
+                    zorder=3,
+                    label="relied on" if relied else "logged, not relied on",
+                    **style,
+                )
         top = len(rows) - 0.4
         for before, after in zip(days, days[1:], strict=False):
             gap = (after - before).days
@@ -74,6 +84,6 @@ def timeline_svg(points: list[dict]) -> str:
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "stalklog"})
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]  # inline: no XML declaration or doctype
+    svg = svg[svg.index("<svg") :]  # inline: no XML declaration or doctype
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)
     return re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg class="chart" role="img" \1', svg, count=1)

@@ -26,8 +26,18 @@ WIDE_GAP_DAYS = 90
 
 # Strongest first: the default offence of an evidence summary is the first indicated one.
 STRENGTH = (
-    "pha-s4a", "cda-s32-s4", "pha-s4", "sca-s76", "pfsa-s1", "cjlsa-s39", "pha-s2a",
-    "cda-s32-s2", "pha-s2", "pfho-art4", "cjlsa-s38", "pha-s3",
+    "pha-s4a",
+    "cda-s32-s4",
+    "pha-s4",
+    "sca-s76",
+    "pfsa-s1",
+    "cjlsa-s39",
+    "pha-s2a",
+    "cda-s32-s2",
+    "pha-s2",
+    "pfho-art4",
+    "cjlsa-s38",
+    "pha-s3",
 )
 FALLBACK = {"england-wales": "pha-s2", "scotland": "cjlsa-s39", "northern-ireland": "pfho-art4"}
 STATUS_RANK = {"indicated": 0, "borderline": 1, "not_indicated": 2, "not_available": 3}
@@ -35,8 +45,16 @@ STATUS_RANK = {"indicated": 0, "borderline": 1, "not_indicated": 2, "not_availab
 SUPPORTING_REASONS = {"two_or_more_occasions", "gaps_within_limits", "separate_acts_same_day"}
 
 
-def build_report(db: Database, case_ref: str, *, kind: str, as_of: dt.date, offence: str | None = None,
-                 include_private: bool = False, now_utc: str | None = None) -> dict:
+def build_report(
+    db: Database,
+    case_ref: str,
+    *,
+    kind: str,
+    as_of: dt.date,
+    offence: str | None = None,
+    include_private: bool = False,
+    now_utc: str | None = None,
+) -> dict:
     """The report model for one case (see the module docstring)."""
     from stalklog.clock import utc_now_iso
     from stalklog.law import check_case
@@ -63,8 +81,9 @@ def build_report(db: Database, case_ref: str, *, kind: str, as_of: dt.date, offe
     }
     names = {p["key"]: p["display"] for p in report["people"]}
     held = _exhibit_files(db, case["id"])
-    incidents = [_incident_view(i, names, held, db_encrypted=getattr(db, "encrypted", False))
-                 for i in bundle["incidents"]]
+    incidents = [
+        _incident_view(i, names, held, db_encrypted=getattr(db, "encrypted", False)) for i in bundle["incidents"]
+    ]
     incidents.sort(key=lambda i: (i["occurred"], i["key"]))
     report["incidents"] = incidents
     report["impacts"] = [_impact_view(i) for i in bundle["impacts"]]
@@ -94,8 +113,10 @@ def choose_offence(check: dict, wanted: str | None, jurisdiction: str) -> tuple[
             listed = offence_ids(check)
             raise InvalidValue(
                 f'--offence: the check lists no offence "{wanted}" for case {check["case"]}.',
-                hint=f"Choose one of: {', '.join(listed)}." if listed else
-                "The check lists no offence for this case yet (no incident has a subject and a victim).")
+                hint=f"Choose one of: {', '.join(listed)}."
+                if listed
+                else "The check lists no offence for this case yet (no incident has a subject and a victim).",
+            )
         return min(found, key=_pair_rank)
     if not pairs:
         return None, None
@@ -117,16 +138,25 @@ def _pair_rank(pair: tuple[dict, dict]):
 
 
 def _case_view(case: dict) -> dict:
-    return {**case, "jurisdiction_text": W.JURISDICTIONS.get(case["jurisdiction"], case["jurisdiction"]),
-            "context_text": W.words(W.CONTEXTS, case.get("context"))}
+    return {
+        **case,
+        "jurisdiction_text": W.JURISDICTIONS.get(case["jurisdiction"], case["jurisdiction"]),
+        "context_text": W.words(W.CONTEXTS, case.get("context")),
+    }
 
 
 def _person_view(p: dict) -> dict:
     display = p.get("name") or f"{W.ROLES.get(p['role'], p['role'])} {p['key']}"
-    return {"key": p["key"], "role": p["role"], "role_text": W.ROLES.get(p["role"], p["role"]), "name": p.get("name"),
-            "display": display, "relationship": p.get("relationship"),
-            "relationship_text": W.RELATIONSHIPS.get(p.get("relationship") or "", ""),
-            "identifiers": list(p.get("identifiers") or [])}
+    return {
+        "key": p["key"],
+        "role": p["role"],
+        "role_text": W.ROLES.get(p["role"], p["role"]),
+        "name": p.get("name"),
+        "display": display,
+        "relationship": p.get("relationship"),
+        "relationship_text": W.RELATIONSHIPS.get(p.get("relationship") or "", ""),
+        "identifiers": list(p.get("identifiers") or []),
+    }
 
 
 def _utc_text(value: str | None) -> str:
@@ -192,10 +222,16 @@ def _exhibit_view(e: dict, held: dict, db_encrypted: bool) -> dict:
     else:
         where = "reference and hash only: the file itself was not supplied with the record"
     return {
-        "ref": e["ref"], "description": e.get("description") or "", "file": e.get("file") or "",
-        "sha256": e.get("sha256") or "", "producer": e.get("producer") or "",
-        "obtained": e.get("obtained"), "obtained_text": _utc_text(e.get("obtained")),
-        "how_obtained": e.get("how_obtained") or "", "size_text": _size_text(info.get("size")), "where_held": where,
+        "ref": e["ref"],
+        "description": e.get("description") or "",
+        "file": e.get("file") or "",
+        "sha256": e.get("sha256") or "",
+        "producer": e.get("producer") or "",
+        "obtained": e.get("obtained"),
+        "obtained_text": _utc_text(e.get("obtained")),
+        "how_obtained": e.get("how_obtained") or "",
+        "size_text": _size_text(info.get("size")),
+        "where_held": where,
     }
 
 
@@ -245,8 +281,11 @@ def _incident_view(inc: dict, names: dict, held: dict, *, db_encrypted: bool) ->
         "exhibits": [_exhibit_view(e, held, db_encrypted) for e in inc.get("exhibits") or []],
         "private_notes": inc.get("private_notes") or "",
         "withdrawn": bool(withdrawn),
-        "withdrawn_text": (f"withdrawn on {_utc_text(withdrawn.get('at'))}: {withdrawn.get('reason') or 'no reason given'}"
-                           if withdrawn else ""),
+        "withdrawn_text": (
+            f"withdrawn on {_utc_text(withdrawn.get('at'))}: {withdrawn.get('reason') or 'no reason given'}"
+            if withdrawn
+            else ""
+        ),
         "history": [_amendment_view(h) for h in inc.get("history") or []],
         "relied_on": False,
         "occasion": None,
@@ -259,20 +298,32 @@ def _amendment_view(h: dict) -> dict:
             return "(empty)"
         return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
 
-    return {"field": h["field"].replace("_", " "), "old": shown(h.get("old")), "new": shown(h.get("new")),
-            "reason": h.get("reason") or "", "at_text": _utc_text(h.get("at")), "made_by": h.get("by") or ""}
+    return {
+        "field": h["field"].replace("_", " "),
+        "old": shown(h.get("old")),
+        "new": shown(h.get("new")),
+        "reason": h.get("reason") or "",
+        "at_text": _utc_text(h.get("at")),
+        "made_by": h.get("by") or "",
+    }
 
 
 def _impact_view(imp: dict) -> dict:
-    return {"kind": imp["kind"], "plain": model.IMPACT_LABELS.get(imp["kind"], imp["kind"]),
-            "text": W.IMPACTS.get(imp["kind"], imp["kind"]), "date": imp.get("date"),
-            "date_text": _date_text(imp.get("date")), "detail": imp.get("detail") or ""}
+    return {
+        "kind": imp["kind"],
+        "plain": model.IMPACT_LABELS.get(imp["kind"], imp["kind"]),
+        "text": W.IMPACTS.get(imp["kind"], imp["kind"]),
+        "date": imp.get("date"),
+        "date_text": _date_text(imp.get("date")),
+        "detail": imp.get("detail") or "",
+    }
 
 
 def latest_screening(db: Database, case_id: int) -> dict | None:
     """The latest S-DASH screening recorded for the case, answers as recorded (no score)."""
-    row = db.execute("SELECT taken, by, answers FROM screenings WHERE case_id = ? ORDER BY taken DESC, id DESC LIMIT 1",
-                     [case_id]).fetchone()
+    row = db.execute(
+        "SELECT taken, by, answers FROM screenings WHERE case_id = ? ORDER BY taken DESC, id DESC LIMIT 1", [case_id]
+    ).fetchone()
     if row is None:
         return None
     try:
@@ -324,8 +375,9 @@ def _arrange(report: dict, names: dict) -> None:
     report["subject"] = names.get(course["subject"], course["subject"]) if course else ""
     report["victims"] = W.join([names.get(v, v) for v in course["victims"]]) if course else ""
     report["not_relied_on"] = _not_relied_on(course, incidents)
-    report["exhibit_schedule"] = [dict(e, occasion=i["occasion"], incident=i["key"])
-                                  for i in incidents if i["relied_on"] for e in i["exhibits"]]
+    report["exhibit_schedule"] = [
+        dict(e, occasion=i["occasion"], incident=i["key"]) for i in incidents if i["relied_on"] for e in i["exhibits"]
+    ]
     report["points"] = _points(report["offence"], by_key) if report["offence"] else []
     report["for_review"] = list(report["offence"].get("for_review") or []) if report["offence"] else []
     report["review"] = _review(report, by_key)
@@ -334,8 +386,15 @@ def _arrange(report: dict, names: dict) -> None:
     report["withdrawn"] = [i for i in incidents if i["withdrawn"]]
     report["summary_line"] = _check_line(report)
     report["chart_points"] = [
-        {"date": i["occurred"][:10], "behaviours": i["behaviours"] or ["other"], "relied_on": i["relied_on"],
-         "below_threshold": i["below_threshold"]} for i in incidents if not i["withdrawn"]]
+        {
+            "date": i["occurred"][:10],
+            "behaviours": i["behaviours"] or ["other"],
+            "relied_on": i["relied_on"],
+            "below_threshold": i["below_threshold"],
+        }
+        for i in incidents
+        if not i["withdrawn"]
+    ]
 
 
 def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
@@ -358,11 +417,17 @@ def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
         for p in parts:
             p["relied_on"], p["occasion"] = True, n
         gap = gaps[n - 2] if n > 1 and n - 2 < len(gaps) else None
-        out.append({
-            "n": n, "parts": parts, "when": parts[0]["when"], "date_text": parts[0]["date_text"],
-            "gap_days": gap, "wide_gap": gap is not None and gap > WIDE_GAP_DAYS,
-            "exhibits": [e["ref"] for p in parts for e in p["exhibits"]],
-        })
+        out.append(
+            {
+                "n": n,
+                "parts": parts,
+                "when": parts[0]["when"],
+                "date_text": parts[0]["date_text"],
+                "gap_days": gap,
+                "wide_gap": gap is not None and gap > WIDE_GAP_DAYS,
+                "exhibits": [e["ref"] for p in parts for e in p["exhibits"]],
+            }
+        )
     return out
 
 
@@ -381,8 +446,15 @@ def _not_relied_on(course: dict | None, incidents: list[dict]) -> list[dict]:
         reason = W.EXCLUSIONS.get(code, code.replace("_", " "))
         if code == "withdrawn":
             reason = inc["withdrawn_text"]
-        out.append({"n": len(out) + 1, "incident": inc, "reason_code": code, "reason": reason,
-                    "sensitive": bool(inc["private_notes"])})
+        out.append(
+            {
+                "n": len(out) + 1,
+                "incident": inc,
+                "reason_code": code,
+                "reason": reason,
+                "sensitive": bool(inc["private_notes"]),
+            }
+        )
     return out
 
 
@@ -400,17 +472,19 @@ def _points(offence: dict, by_key: dict) -> list[dict]:
         title = W.REQUIREMENTS.get(req["code"], req["code"].replace("_", " ").capitalize())
         text = req.get("text") or ""
         if text.lower().startswith(title.lower()):
-            text = text[len(title):].lstrip(" :;,")
-        out.append({
-            "code": req["code"],
-            "title": title,
-            "text": text,
-            "met": bool(req.get("met")),
-            "occasions": nums,
-            "incidents": keys,
-            "exhibits": list(dict.fromkeys(e["ref"] for i in parts for e in i["exhibits"])),
-            "cite": list(req.get("cite") or []),
-        })
+            text = text[len(title) :].lstrip(" :;,")
+        out.append(
+            {
+                "code": req["code"],
+                "title": title,
+                "text": text,
+                "met": bool(req.get("met")),
+                "occasions": nums,
+                "incidents": keys,
+                "exhibits": list(dict.fromkeys(e["ref"] for i in parts for e in i["exhibits"])),
+                "cite": list(req.get("cite") or []),
+            }
+        )
     return out
 
 
@@ -429,10 +503,13 @@ def _review(report: dict, by_key: dict) -> list[dict]:
                 add(r["code"].replace("_", " ").capitalize(), r["text"], r.get("incidents") or [])
         for occ in report["occasions"]:
             if occ["wide_gap"] and not any(i["title"] == "Wide gap" and str(occ["n"]) in i["text"] for i in items):
-                add("Gap between occasions",
+                add(
+                    "Gap between occasions",
                     f"{occ['gap_days']} days passed between occasion {occ['n'] - 1} and occasion {occ['n']} "
                     f"({occ['date_text']}). The fewer and further apart the incidents, the less likely they "
-                    "form one course of conduct (Lau v DPP).", [p["key"] for p in occ["parts"]])
+                    "form one course of conduct (Lau v DPP).",
+                    [p["key"] for p in occ["parts"]],
+                )
     if offence:
         for req in offence.get("requirements") or []:
             if not req.get("met"):
@@ -444,20 +521,35 @@ def _review(report: dict, by_key: dict) -> list[dict]:
             add("Caveat", c)
     for inc in report["incidents"]:
         if inc["below_threshold"] and not inc["withdrawn"]:
-            add("Below threshold", f"{inc['key']} ({inc['date_text']}) was recorded for context and judged "
-                "not harassing on its own; it is not relied on.", [inc["key"]])
+            add(
+                "Below threshold",
+                f"{inc['key']} ({inc['date_text']}) was recorded for context and judged "
+                "not harassing on its own; it is not relied on.",
+                [inc["key"]],
+            )
         if inc["stated_purpose"] and not inc["withdrawn"]:
-            add("Stated purpose", f"{inc['key']} ({inc['date_text']}): the subject's stated purpose was "
+            add(
+                "Stated purpose",
+                f"{inc['key']} ({inc['date_text']}): the subject's stated purpose was "
                 f"\u201c{inc['stated_purpose']}\u201d. It is not weighed here; for review "
-                "(Protection from Harassment Act 1997 s.1(3)).", [inc["key"]])
+                "(Protection from Harassment Act 1997 s.1(3)).",
+                [inc["key"]],
+            )
         if inc["late"] and not inc["withdrawn"]:
-            add("Recorded late", f"{inc['key']} ({inc['date_text']}) was recorded {inc['recorded_after_days']} days "
-                "after the event.", [inc["key"]])
+            add(
+                "Recorded late",
+                f"{inc['key']} ({inc['date_text']}) was recorded {inc['recorded_after_days']} days after the event.",
+                [inc["key"]],
+            )
         if inc["history"] and not inc["withdrawn"]:
-            changes = "; ".join(f"{h['field']} changed on {h['at_text']} ({h['reason'] or 'no reason given'})"
-                                for h in inc["history"])
-            add("Corrected after recording", f"{inc['key']} ({inc['date_text']}): {changes}. The earlier values "
-                "are kept in the record.", [inc["key"]])
+            changes = "; ".join(
+                f"{h['field']} changed on {h['at_text']} ({h['reason'] or 'no reason given'})" for h in inc["history"]
+            )
+            add(
+                "Corrected after recording",
+                f"{inc['key']} ({inc['date_text']}): {changes}. The earlier values are kept in the record.",
+                [inc["key"]],
+            )
     for w in report["check"].get("warnings") or []:
         add(w["code"].replace("_", " ").capitalize(), w.get("text") or "", w.get("incidents") or [])
     for m in report["check"].get("missing") or []:
@@ -469,20 +561,24 @@ def _headline(report: dict) -> str:
     occasions, offence = report["occasions"], report["offence"]
     if not occasions or not offence:
         n = len([i for i in report["incidents"] if not i["withdrawn"]])
-        return (f"The record of case {report['case']['ref']} holds {n} incident{'s' if n != 1 else ''}; "
-                "no course of conduct by a named subject towards a named person is set out by the check. "
-                "The incidents are listed below for review.")
+        return (
+            f"The record of case {report['case']['ref']} holds {n} incident{'s' if n != 1 else ''}; "
+            "no course of conduct by a named subject towards a named person is set out by the check. "
+            "The incidents are listed below for review."
+        )
     first, last = occasions[0], occasions[-1]
     behaviours = list(dict.fromkeys(b for o in occasions for p in o["parts"] for b in p["behaviours_text"]))
     rel = next((p["relationship_text"] for p in report["people"] if p["key"] == report["course"]["subject"]), "")
     subject = report["subject"] + (f" ({rel})" if rel else "")
     n_ex = len(report["exhibit_schedule"])
-    text = (f"Between {first['date_text']} and {last['date_text']}, {len(occasions)} occasion"
-            f"{'s' if len(occasions) != 1 else ''} of conduct attributed to {subject} towards {report['victims']} "
-            f"{'were' if len(occasions) != 1 else 'was'} recorded, including {W.join(behaviours[:5])}. "
-            f"The stalklog check (as of {_date_text(report['as_of'])}) finds that for {offence['title']} "
-            f"{W.STATUS.get(offence['status'], offence['status'])}. "
-            + (f"{n_ex} exhibit{'s are' if n_ex != 1 else ' is'} listed." if n_ex else "No exhibits are listed."))
+    text = (
+        f"Between {first['date_text']} and {last['date_text']}, {len(occasions)} occasion"
+        f"{'s' if len(occasions) != 1 else ''} of conduct attributed to {subject} towards {report['victims']} "
+        f"{'were' if len(occasions) != 1 else 'was'} recorded, including {W.join(behaviours[:5])}. "
+        f"The stalklog check (as of {_date_text(report['as_of'])}) finds that for {offence['title']} "
+        f"{W.STATUS.get(offence['status'], offence['status'])}. "
+        + (f"{n_ex} exhibit{'s are' if n_ex != 1 else ' is'} listed." if n_ex else "No exhibits are listed.")
+    )
     limit = offence.get("time_limit") or {}
     if limit.get("status") == "in_time" and limit.get("deadline"):
         text += f" The time limit for this summary offence runs to {_date_text(limit['deadline'])}."
@@ -493,11 +589,19 @@ def _headline(report: dict) -> str:
 
 def _check_line(report: dict) -> str:
     """One plain sentence on what the check says, for the diary."""
-    indicated = [o["title"] for c in report["check"]["courses"] for o in c["offences"]
-                 if o["status"] == "indicated" and o.get("kind") != "civil"]
+    indicated = [
+        o["title"]
+        for c in report["check"]["courses"]
+        for o in c["offences"]
+        if o["status"] == "indicated" and o.get("kind") != "civil"
+    ]
     indicated = list(dict.fromkeys(indicated))
     if indicated:
-        return (f"On {_date_text(report['as_of'])} the stalklog check found the recorded incidents could support: "
-                f"{W.join(indicated)}. This is for review by the police or a lawyer, not a finding.")
-    return (f"On {_date_text(report['as_of'])} the stalklog check did not find every point for an offence in the "
-            "recorded incidents. That does not mean nothing wrong happened; keep recording.")
+        return (
+            f"On {_date_text(report['as_of'])} the stalklog check found the recorded incidents could support: "
+            f"{W.join(indicated)}. This is for review by the police or a lawyer, not a finding."
+        )
+    return (
+        f"On {_date_text(report['as_of'])} the stalklog check did not find every point for an offence in the "
+        "recorded incidents. That does not mean nothing wrong happened; keep recording."
+    )

@@ -29,10 +29,14 @@ def _field(lines: list[str], label: str, value) -> None:
 
 def _header(m: dict) -> list[str]:
     lines = [f"# {m['title']} — case {esc(m['case']['ref'])}", ""]
-    lines.append(f"Case reference: **{esc(m['case']['ref'])}**"
-                 + (f" — {esc(m['case']['title'])}" if m["case"].get("title") else ""))
-    lines.append(f"Jurisdiction: {m['case']['jurisdiction_text']} · check as of {m['as_of']} · "
-                 f"generated {m['integrity']['generated_text']} by stalklog {m['version']}")
+    lines.append(
+        f"Case reference: **{esc(m['case']['ref'])}**"
+        + (f" — {esc(m['case']['title'])}" if m["case"].get("title") else "")
+    )
+    lines.append(
+        f"Jurisdiction: {m['case']['jurisdiction_text']} · check as of {m['as_of']} · "
+        f"generated {m['integrity']['generated_text']} by stalklog {m['version']}"
+    )
     lines.append("")
     if m.get("redacted"):
         lines += [f"> **Redacted.** {esc(m['redaction_statement'])}", ""]
@@ -52,7 +56,9 @@ def _incident_fields(lines: list[str], p: dict, m: dict) -> None:
     _field(lines, "Date and time", f"{esc(p['when'])} — precision: {p['precision_text']}; local time")
     _field(lines, "Record", f"{esc(p['key'])}; first recorded {recorded}")
     _field(lines, "Place", esc(p["location"]) or "Not recorded")
-    _field(lines, "By", (esc(p["by_text"]) or "Not recorded") + (f" – {p['channel_text']}" if p["channel_text"] else ""))
+    _field(
+        lines, "By", (esc(p["by_text"]) or "Not recorded") + (f" – {p['channel_text']}" if p["channel_text"] else "")
+    )
     _field(lines, "Towards", esc(p["towards_text"]))
     _field(lines, "What happened", esc(p["summary"]) or "No description recorded")
     _field(lines, "Conduct recorded", join(p["behaviours_text"]))
@@ -87,12 +93,22 @@ def _exhibit(lines: list[str], e: dict) -> None:
 @renderer("md", kinds=("evidence",))
 def render_evidence(m: dict) -> str:
     lines = _header(m)
-    lines += ["This summary sets out what is recorded in the case file, in neutral language. It draws no conclusion "
-              "about guilt and is not a witness statement.", "", "## 1. Headline", "", esc(m["headline"]), ""]
+    lines += [
+        "This summary sets out what is recorded in the case file, in neutral language. It draws no conclusion "
+        "about guilt and is not a witness statement.",
+        "",
+        "## 1. Headline",
+        "",
+        esc(m["headline"]),
+        "",
+    ]
     if m["offence"]:
         o = m["offence"]
-        lines += [f"Offence considered: **{esc(o['title'])}** ({o['id']}) — status in the check: "
-                  f"{o['status'].replace('_', ' ')}.", ""]
+        lines += [
+            f"Offence considered: **{esc(o['title'])}** ({o['id']}) — status in the check: "
+            f"{o['status'].replace('_', ' ')}.",
+            "",
+        ]
     lines += ["## 2. The occasions, in date order", ""]
     if not m["occasions"]:
         lines += ["No occasions are set out: the check found no course of conduct.", ""]
@@ -109,8 +125,10 @@ def render_evidence(m: dict) -> str:
         lines += ["| Point | In the record | Occasions | Exhibits |", "|---|---|---|---|"]
         for pt in m["points"]:
             occ = ", ".join(str(n) for n in pt["occasions"]) or "none"
-            lines.append(f"| {esc(pt['title'])}: {esc(pt['text'])} | {'Could be supported' if pt['met'] else 'Not shown'} "
-                         f"| {occ} | {', '.join(esc(x) for x in pt['exhibits']) or 'none'} |")
+            lines.append(
+                f"| {esc(pt['title'])}: {esc(pt['text'])} | {'Could be supported' if pt['met'] else 'Not shown'} "
+                f"| {occ} | {', '.join(esc(x) for x in pt['exhibits']) or 'none'} |"
+            )
         for item in m["for_review"]:
             lines.append(f"| {esc(item)} | For review | — | — |")
     else:
@@ -141,13 +159,20 @@ def render_evidence(m: dict) -> str:
     if not m["not_relied_on"]:
         lines += ["Every logged item is relied on above.", ""]
     ig = m["integrity"]
-    lines += ["## 7. Integrity record", "", f"- **Ledger head:** `{ig['head_hash']}` (entry {ig['head_seq']})",
-              "- **Check at generation:** " + ("the hash chain and every record and exhibit of this case matched"
-                                               if ig["verified"] else f"problems found ({ig['problem_count']}): "
-                                               + esc("; ".join(ig["problems"]))),
-              f"- **Generated:** {ig['generated_text']}, by stalklog {m['version']}",
-              f"- **How to check:** run `stalklog verify --case {esc(m['case']['ref'])}`; it recomputes every hash "
-              f"and prints the ledger head (this hash, or a later one if more was recorded since entry {ig['head_seq']})"]
+    lines += [
+        "## 7. Integrity record",
+        "",
+        f"- **Ledger head:** `{ig['head_hash']}` (entry {ig['head_seq']})",
+        "- **Check at generation:** "
+        + (
+            "the hash chain and every record and exhibit of this case matched"
+            if ig["verified"]
+            else f"problems found ({ig['problem_count']}): " + esc("; ".join(ig["problems"]))
+        ),
+        f"- **Generated:** {ig['generated_text']}, by stalklog {m['version']}",
+        f"- **How to check:** run `stalklog verify --case {esc(m['case']['ref'])}`; it recomputes every hash "
+        f"and prints the ledger head (this hash, or a later one if more was recorded since entry {ig['head_seq']})",
+    ]
     return "\n".join(lines + _footer(m))
 
 
@@ -165,22 +190,35 @@ def render_diary(m: dict) -> str:
         _field(lines, "What changed", ("I " + join(i["impacts_plain"])) if i["impacts_plain"] else "")
         _field(lines, "Who saw or heard", join([esc(w) for w in i["witnesses"]]))
         _field(lines, "Reported", f"police reference {esc(i['police_ref'])}" if i["police_ref"] else "")
-        _field(lines, "Evidence kept", "; ".join(f"{esc(e['ref'])} {esc(e['description'])} (SHA-256 `{e['sha256']}`)"
-                                                 for e in i["exhibits"]))
+        _field(
+            lines,
+            "Evidence kept",
+            "; ".join(f"{esc(e['ref'])} {esc(e['description'])} (SHA-256 `{e['sha256']}`)" for e in i["exhibits"]),
+        )
         if m["include_private"] and i["private_notes"]:
             _field(lines, "Private note", esc(i["private_notes"]))
         lines.append("")
     lines += ["## Changes to my daily life", ""]
-    changes = [f"- {imp['date_text'] + ': ' if imp['date_text'] else ''}I {imp['plain']}"
-               + (f" — {esc(imp['detail'])}" if imp["detail"] else "") for imp in m["impacts"]]
+    changes = [
+        f"- {imp['date_text'] + ': ' if imp['date_text'] else ''}I {imp['plain']}"
+        + (f" — {esc(imp['detail'])}" if imp["detail"] else "")
+        for imp in m["impacts"]
+    ]
     changes += [f"- After {i['date_text']}: I {join(i['impacts_plain'])}" for i in m["live"] if i["impacts_plain"]]
     lines += changes or ["None written down yet."]
     if m["screening"]:
         s = m["screening"]
-        lines += ["", "## Stalking screening questions (S-DASH)", "",
-                  f"Answers as recorded on {s['taken_text']}. No score is given here.", ""]
-        lines += [f"- {esc(a['question'])} **{esc(a['answer'])}**" + (f" — {esc(a['notes'])}" if a["notes"] else "")
-                  for a in s["answers"]]
+        lines += [
+            "",
+            "## Stalking screening questions (S-DASH)",
+            "",
+            f"Answers as recorded on {s['taken_text']}. No score is given here.",
+            "",
+        ]
+        lines += [
+            f"- {esc(a['question'])} **{esc(a['answer'])}**" + (f" — {esc(a['notes'])}" if a["notes"] else "")
+            for a in s["answers"]
+        ]
     if m["withdrawn"]:
         lines += ["", "## Entries I withdrew", ""]
         lines += [f"- {esc(i['when'])}: {esc(i['summary'])} — {esc(i['withdrawn_text'])}" for i in m["withdrawn"]]

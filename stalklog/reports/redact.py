@@ -22,25 +22,74 @@ WHAT = {
     "names": "names of people",
     "identifiers": "the subject's and others' telephone numbers, accounts and other identifiers",
 }
-ALIASES = {"addresses": "address", "phones": "phone", "emails": "email", "witnesses": "names-of-witnesses",
-           "witness-names": "names-of-witnesses", "people": "names", "identifier": "identifiers", "name": "names"}
+ALIASES = {
+    "addresses": "address",
+    "phones": "phone",
+    "emails": "email",
+    "witnesses": "names-of-witnesses",
+    "witness-names": "names-of-witnesses",
+    "people": "names",
+    "identifier": "identifiers",
+    "name": "names",
+}
 
 # Keys whose values are never changed: they must still match the case file and its hashes.
 KEEP = {
-    "sha256", "head_hash", "ref", "key", "code", "reason_code", "occurred", "occurred_end", "recorded", "obtained",
-    "date", "as_of", "generated", "taken", "cite", "format", "version", "kind", "status", "id", "precision",
-    "by", "towards", "affected", "procured_by", "links", "same_occasion_as",
-    "occasions", "incidents", "exhibits_refs", "behaviours", "effects", "impacts", "jurisdiction", "context",
-    "attribution", "channel", "role", "relationship", "excluded", "flags", "deadline", "police_ref",
+    "sha256",
+    "head_hash",
+    "ref",
+    "key",
+    "code",
+    "reason_code",
+    "occurred",
+    "occurred_end",
+    "recorded",
+    "obtained",
+    "date",
+    "as_of",
+    "generated",
+    "taken",
+    "cite",
+    "format",
+    "version",
+    "kind",
+    "status",
+    "id",
+    "precision",
+    "by",
+    "towards",
+    "affected",
+    "procured_by",
+    "links",
+    "same_occasion_as",
+    "occasions",
+    "incidents",
+    "exhibits_refs",
+    "behaviours",
+    "effects",
+    "impacts",
+    "jurisdiction",
+    "context",
+    "attribution",
+    "channel",
+    "role",
+    "relationship",
+    "excluded",
+    "flags",
+    "deadline",
+    "police_ref",
     "chart_points",
 }
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)|(?<![\w+])\+\d(?:[\s-]?\d){7,13}(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|0)\d(?:[\s-]?\d){8,9}(?!\d)|(?<![\w+])\+\d(?:[\s-]?\d){7,13}(?!\d)"
+)
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _STREET = re.compile(
     r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}"
-    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Place|Crescent|Court|Gardens|Terrace|Grove|Hill|Square)\b")
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|Place|Crescent|Court|Gardens|Terrace|Grove|Hill|Square)\b"
+)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_.]{2,}")
 
 
@@ -53,8 +102,10 @@ def parse(values: list[str] | None) -> list[str]:
                 continue
             word = ALIASES.get(word, word)
             if word not in WHAT:
-                raise InvalidValue(f'--redact: "{word}" is not something stalklog can redact.',
-                                   hint=f"Use one or more of: {', '.join(WHAT)} (comma-separated).")
+                raise InvalidValue(
+                    f'--redact: "{word}" is not something stalklog can redact.',
+                    hint=f"Use one or more of: {', '.join(WHAT)} (comma-separated).",
+                )
             if word not in out:
                 out.append(word)
     return out
@@ -66,8 +117,10 @@ def statement(kinds: list[str]) -> str:
         return ""
     items = [WHAT[k] for k in kinds]
     listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    return (f"Disclosure copy: {listed} have been withheld from this document and replaced by a note in brackets. "
-            "The case file itself is unchanged; exhibit hashes refer to the original, unedited files.")
+    return (
+        f"Disclosure copy: {listed} have been withheld from this document and replaced by a note in brackets. "
+        "The case file itself is unchanged; exhibit hashes refer to the original, unedited files."
+    )
 
 
 def redact(report: dict, kinds: list[str]) -> dict:
@@ -118,8 +171,11 @@ def redact(report: dict, kinds: list[str]) -> dict:
 
 def _plain(value) -> bool:
     """A code, key, date or hash (or a list of them), as opposed to records with text in them."""
-    return value is None or isinstance(value, (str, int, float, bool)) or (
-        isinstance(value, list) and all(isinstance(v, str) for v in value))
+    return (
+        value is None
+        or isinstance(value, (str, int, float, bool))
+        or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    )
 
 
 def _literal_replacements(report: dict, kinds: list[str]) -> list[tuple[re.Pattern, str]]:
