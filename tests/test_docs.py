@@ -1,0 +1,56 @@
+"""The docs stay true: every command is in the README's list and has help with an example."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer.main
+
+from stalklog.cli.app import app
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands():
+    root = typer.main.get_command(app)
+    for name, cmd in sorted(root.commands.items()):
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for sub_name, sub in sorted(subs.items()):
+                yield f"{name} {sub_name}", sub
+        else:
+            yield name, cmd
+
+
+COMMANDS = list(_commands())
+
+
+def test_there_are_commands_to_check():
+    names = {n for n, _ in COMMANDS}
+    assert {"add", "list", "check", "case new", "exhibit add", "report", "db backup"} <= names
+
+
+@pytest.mark.parametrize("name,cmd", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_has_help(name, cmd):
+    assert (cmd.help or "").strip(), f"stalklog {name} has no help text"
+
+
+@pytest.mark.parametrize("name,cmd", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_is_in_the_readme(name, cmd):
+    assert f"`stalklog {name}" in README, f"stalklog {name} is not in README.md's command list"
+
+
+def test_every_doc_the_readme_links_exists():
+    import re
+
+    for link in re.findall(r"\((docs/[^)]+\.md)\)", README):
+        assert (ROOT / link).exists(), link
+
+
+def test_the_readme_quick_start_is_two_commands():
+    block = README.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    lines = [line for line in block.strip().splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert "stalklog demo" in lines[0] and "pytest" in lines[1]
