@@ -296,6 +296,8 @@ def _date_words(words: list[str], today: dt.date, us_dates: bool) -> _DatePart:
         stated, words = _WEEKDAYS[words[0]], words[1:]
     part = _relative(words, today) or _numeric(words, us_dates) or _named(words)
     if part is None:
+        if words[0] in _FUTURE_WORDS:
+            raise _Unread(f'"{words[0]}" is in the future: record what has already happened')
         if len(words) == 1 and re.fullmatch("[0-9]{4}", words[0]):
             raise _Unread("a year alone is not enough: give at least the month, such as November 2024")
         raise _Unread(f'did not understand "{_shown(" ".join(words), 40)}"')
@@ -304,6 +306,9 @@ def _date_words(words: list[str], today: dt.date, us_dates: bool) -> _DatePart:
     if part.month_only:
         raise _Unread("a weekday needs a day, not only a month")
     return part._replace(resolve=_checked_weekday(part.resolve, stated))
+
+
+_FUTURE_WORDS = ("tomorrow", "next", "in")
 
 
 def _checked_weekday(resolve: Callable[[dt.date], dt.date], stated: int):
