@@ -305,9 +305,6 @@ def _check_readable(conn, path: Path, encrypted: bool) -> None:
     # A commit survives power loss, not only a crash: WAL's NORMAL (some builds' default)
     # can lose the last entries. Costs one fsync per command (docs/reliability.md).
     conn.execute("PRAGMA synchronous = FULL")
-    # A commit survives power loss, not only a crash: WAL's NORMAL (some builds' default)
-    # can lose the last entries. Costs one fsync per command (docs/reliability.md).
-    conn.execute("PRAGMA synchronous = FULL")
 
 
 def _known_migrations() -> tuple[int, frozenset[str]] | None:
