@@ -297,7 +297,7 @@ def _date_words(words: list[str], today: dt.date, us_dates: bool) -> _DatePart:
     part = _relative(words, today) or _numeric(words, us_dates) or _named(words)
     if part is None:
         if words[0] in _FUTURE_WORDS:
-            raise _Unread(f'"{words[0]}" is in the future: record what has already happened')
+            raise _Unread(f'"{" ".join(words)}" is in the future: record what has already happened')
         if len(words) == 1 and re.fullmatch("[0-9]{4}", words[0]):
             raise _Unread("a year alone is not enough: give at least the month, such as November 2024")
         raise _Unread(f'did not understand "{_shown(" ".join(words), 40)}"')
@@ -308,7 +308,7 @@ def _date_words(words: list[str], today: dt.date, us_dates: bool) -> _DatePart:
     return part._replace(resolve=_checked_weekday(part.resolve, stated))
 
 
-_FUTURE_WORDS = ("tomorrow", "next", "in")
+_FUTURE_WORDS = ("tomorrow", "next")
 
 
 def _checked_weekday(resolve: Callable[[dt.date], dt.date], stated: int):

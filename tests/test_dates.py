@@ -521,7 +521,7 @@ def test_any_text_reads_as_a_past_when_or_an_invalid_date(text):
         assert from_stored(when.occurred(), when.precision, when.occurred_end()) == when
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "tomorrow 9pm", "next Tuesday", "in 3 days"])
+@pytest.mark.parametrize("text", ["tomorrow", "tomorrow 9pm", "next Tuesday"])
 def test_words_for_the_future_are_refused_as_future(text):
     with pytest.raises(InvalidDate, match="in the future"):
         parse_when(text, datetime(2025, 3, 12, 12, 0))
