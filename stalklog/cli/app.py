@@ -205,9 +205,11 @@ def handle_exception(e: Exception) -> int:
 
 
 def report_error(e) -> int:
-    sys.stderr.write(f"Error: {e.message}\n")
+    from stalklog.safetext import printable
+
+    sys.stderr.write(printable(f"Error: {e.message}") + "\n")
     if e.hint:
-        sys.stderr.write(f"  {e.hint}\n")
+        sys.stderr.write(printable(f"  {e.hint}") + "\n")
     if os.environ.get("STALKLOG_DEBUG"):
         import traceback
 

@@ -72,7 +72,7 @@ def case_list(
     if not cases:
         say("No cases yet. Create one with: stalklog case new REF --title …")
         return
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
@@ -196,7 +196,7 @@ def person_list(case: CaseOption, json_: JsonOption = False) -> None:
     if json_:
         print_json(people)
         return
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     table = Table("Key", "Role", "Name", "Relationship", "Identifiers")

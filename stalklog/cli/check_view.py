@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.console import Console
-from rich.markup import escape
+from stalklog.safetext import escape
 from rich.table import Table
 from rich.text import Text
 

@@ -51,12 +51,11 @@ def say(message: str, *, markup: bool = False) -> None:
         err().print(message, markup=True)
         return
     # Plain text needs no rich (importing it costs more than the rest of ``stalklog add``);
-    # the same control characters are dropped as rich drops.
-    sys.stderr.write(message.translate(_CONTROL) + "\n")
+    # control characters in quoted user text are shown, not obeyed.
+    from stalklog.safetext import printable
+
+    sys.stderr.write(printable(message) + "\n")
     sys.stderr.flush()
-
-
-_CONTROL = dict.fromkeys((7, 8, 11, 12, 13))  # rich.control.strip_control_codes
 
 
 def print_json(data) -> None:

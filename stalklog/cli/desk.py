@@ -145,7 +145,7 @@ def _day(iso: str | None) -> str:
 
 
 def render_caseload(console, rows: list[dict]) -> None:
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     from stalklog.law.text import SHORT_DISCLAIMER
@@ -216,7 +216,7 @@ def pattern(
 
 
 def render_pattern(console, result: dict, case: str | None = None, *, chart: bool = True) -> None:
-    from rich.markup import escape
+    from stalklog.safetext import escape
 
     title = f"Patterns over time{f' in case {escape(case)}' if case else ''}"
     console.print(f"[bold]{title}[/bold]")
@@ -317,7 +317,7 @@ def _notes(values: list[str] | None) -> dict[int, str]:
 
 def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
     """Ask each question in turn (messages on stderr); None if the person stops."""
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.prompt import Confirm, Prompt
 
     from stalklog import screening
@@ -385,7 +385,7 @@ def screening_show(
 
 
 def render_screening(console, s: dict, *, heading: str | None = None) -> None:
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     from stalklog import screening
@@ -495,7 +495,7 @@ def import_csv(
 
 
 def render_import(console, preview: dict) -> None:
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     mapping = Table(

@@ -94,7 +94,7 @@ def list_(
     if not found:
         say("No exhibits yet. Add one with: stalklog exhibit add INCIDENT FILE --producer NAME")
         return
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     table = Table("Case", "Exhibit", "Incident", "Description", "Producer", "Size", "SHA-256")
@@ -136,7 +136,7 @@ def show(
     if json_:
         print_json(_public(exhibit))
         return
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.table import Table
 
     console = out()

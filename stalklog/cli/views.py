@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from stalklog.safetext import escape
 from rich.table import Table
 
 from stalklog import model

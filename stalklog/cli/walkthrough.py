@@ -74,7 +74,7 @@ def _ask_when(console, when_text: str | None):
         try:
             when = parse_when_arg(text)
         except InvalidDate as e:
-            from rich.markup import escape
+            from stalklog.safetext import escape
 
             console.print(f"  [red]{escape(e.message)}[/red]")
             continue
@@ -94,7 +94,7 @@ def walk_through(db, case_ref: str, summary: str | None = None, when_text: str |
 
 def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None) -> dict | None:
     from rich.console import Console
-    from rich.markup import escape
+    from stalklog.safetext import escape
     from rich.prompt import Confirm, Prompt
 
     console = Console(stderr=True, highlight=False, emoji=False)
@@ -140,7 +140,7 @@ def _ask_person(console, question: str, people: list[dict], role: str) -> list[s
     if not keys:
         console.print(f"  (No people in this case yet; add them with stalklog person add --role {role} …)")
         return []
-    from rich.markup import escape
+    from stalklog.safetext import escape
 
     listing = escape(", ".join(f"{p['key']} = {p['name'] or p['role']}" for p in people))
     answer = Prompt.ask(f"[bold]{question}[/bold] ({listing}; Enter to skip)", default="", show_default=False,

@@ -16,7 +16,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; every line starts
 
 
 def esc(value) -> str:
-    text = "" if value is None else str(value)
+    from stalklog.safetext import printable
+
+    text = printable("" if value is None else str(value))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return " ".join(text.split())  # no line breaks: a record stays inside its bullet
