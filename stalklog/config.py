@@ -41,8 +41,7 @@ def save(settings: dict) -> Path:
     lines = []
     for k, v in sorted(settings.items()):
         lines.append(f"{k} = {'true' if v is True else 'false' if v is False else repr(v)}")
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, p)
+    from stalklog.files import write_private
+
+    write_private(p, "\n".join(lines) + "\n")
     return p

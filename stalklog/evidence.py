@@ -14,7 +14,6 @@ Functions take a ``Database`` and return plain dicts; the caller wraps writes in
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from pathlib import Path
@@ -24,6 +23,7 @@ from sqlite_utils import Database
 from stalklog import records
 from stalklog.clock import utc_now_iso
 from stalklog.errors import IntegrityError, InvalidValue, NotFound
+from stalklog.files import write_private
 from stalklog.ledger import Appender
 
 MAX_EXHIBIT_BYTES = 200 * 1024 * 1024
@@ -309,7 +309,7 @@ def export_exhibit(db: Database, ref: str, output: Path, *, case_ref: str | None
     if output.exists() and not overwrite:
         raise InvalidValue(f"{output} already exists. Nothing was written.",
                            hint="Choose another name, or add --force to replace it.")
-    _write_private(output, data)
+    write_private(output, data)
     with open(output, "rb") as f:
         if hashlib.sha256(f.read()).hexdigest() != exhibit["sha256"]:
             output.unlink(missing_ok=True)
@@ -319,21 +319,6 @@ def export_exhibit(db: Database, ref: str, output: Path, *, case_ref: str | None
     record_event(db, exhibit["id"], case["id"], "exported", by=by, at=utc_now_iso(),
                  detail=f"to {output.name}, SHA-256 checked")
     return {**get_exhibit(db, exhibit["ref"], exhibit["case"]), "output": str(output)}
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write bytes readable only by the owner, atomically (a temporary file, then a rename)."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def safe_name(name: str, limit: int = 100) -> str:

@@ -10,7 +10,6 @@ waits on a keyring backend.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from stalklog.errors import StalklogError
@@ -49,11 +48,9 @@ def _save_list(paths: list[str]) -> None:
     if not paths:
         p.unlink(missing_ok=True)
         return
-    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(sorted(set(paths)), f, indent=1)
-    os.replace(tmp, p)
+    from stalklog.files import write_private
+
+    write_private(p, json.dumps(sorted(set(paths)), indent=1))
 
 
 def is_remembered(path: Path) -> bool:

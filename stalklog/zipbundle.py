@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from sqlite_utils import Database
 from stalklog import bundle, evidence, ledger, records
 from stalklog.clock import utc_now_iso
 from stalklog.errors import BundleError
+from stalklog.files import private_file
 
 MANIFEST_FORMAT = "stalklog.zip-manifest"
 MANIFEST_VERSION = 1
@@ -95,10 +95,10 @@ def write_zip(db: Database, case_ref: str, output: Path, *, include_private: boo
     files = [{"path": BUNDLE_NAME, "sha256": sha256(bundle_bytes), "size": len(bundle_bytes)}]
     continuity = {}
     output = Path(output)
-    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+    # The zip appears under its name only once it is complete and its "exported" events are
+    # in the ledger; until then it is a hidden temporary file (files.private_file).
+    with private_file(output) as raw:
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             _put(zf, BUNDLE_NAME, bundle_bytes)
             for ref, eid, path in held:
                 content = evidence.content(db, {"id": eid, "ref": ref})
@@ -123,10 +123,6 @@ def write_zip(db: Database, case_ref: str, output: Path, *, include_private: boo
                 evidence.record_event(db, eid, case["id"], "exported", by=by, at=appender.at,
                                       detail=f"in zip bundle {output.name}", appender=appender)
             appender.flush()
-            os.replace(tmp, output)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return {
         "case": case_ref, "output": str(output), "incidents": len(data["incidents"]), "exhibit_files": len(held),
         "ledger_head": manifest["ledger_head"], "manifest_sha256": sha256(manifest_bytes),

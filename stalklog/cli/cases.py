@@ -72,8 +72,9 @@ def case_list(
     if not cases:
         say("No cases yet. Create one with: stalklog case new REF --title …")
         return
-    from stalklog.safetext import escape
     from rich.table import Table
+
+    from stalklog.safetext import escape
 
     table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
     for c in cases:
@@ -196,8 +197,9 @@ def person_list(case: CaseOption, json_: JsonOption = False) -> None:
     if json_:
         print_json(people)
         return
-    from stalklog.safetext import escape
     from rich.table import Table
+
+    from stalklog.safetext import escape
 
     table = Table("Key", "Role", "Name", "Relationship", "Identifiers")
     for p in people:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import JsonOption, open_case_file, out, parse_date_arg, print_json, say
+from stalklog.cli.common import JsonOption, as_of_date, open_case_file, out, print_json, say
 
 JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the case's)."
 
@@ -14,14 +14,6 @@ JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the c
 def register(app: typer.Typer) -> None:
     app.command("check")(check)
     app.command("law")(law)
-
-
-def _as_of(as_of: str | None):
-    import datetime as dt
-
-    from stalklog.clock import local_now
-
-    return dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
 
 
 def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tuple[dict, dict]:
@@ -59,7 +51,7 @@ def check(
     if all_ == bool(case):
         raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
     db = open_case_file()
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     if all_:
         _check_all(db, day, jurisdiction, json_)
         return

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.console import Console
-from stalklog.safetext import escape
 from rich.table import Table
 from rich.text import Text
 
 from stalklog.law.text import SHORT_DISCLAIMER, day
 from stalklog.model import label
+from stalklog.safetext import escape
 
 SOON = 28
 STATUS_WORDS = {

@@ -136,6 +136,15 @@ def parse_date_arg(text: str | None, field: str = "date") -> str | None:
         raise InvalidDate(f"{field}: {e.message}", hint=e.hint) from None
 
 
+def as_of_date(text: str | None):
+    """``--as-of``: the day time limits are counted to (default today, by STALKLOG_NOW's clock)."""
+    import datetime as dt
+
+    from stalklog.clock import local_now
+
+    return dt.date.fromisoformat(parse_date_arg(text, "--as-of")) if text else local_now().date()
+
+
 def split_words(values: list[str] | None) -> list[str]:
     """``--behaviour following,loitering --behaviour threats`` → three words."""
     words: list[str] = []

@@ -98,10 +98,7 @@ def cases(
 
     Example: stalklog cases --status open --as-of 15/08/2025
     """
-    import datetime as dt
-
-    from stalklog.cli.common import parse_date_arg
-    from stalklog.clock import local_now
+    from stalklog.cli.common import as_of_date
     from stalklog.model import JURISDICTIONS
 
     if status not in ("open", "closed", "all"):
@@ -109,7 +106,7 @@ def cases(
     if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
         raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
     db = open_case_file()
-    day = dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
+    day = as_of_date(as_of)
     rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=day)
     if json_:
         print_json(rows)
@@ -145,10 +142,10 @@ def _day(iso: str | None) -> str:
 
 
 def render_caseload(console, rows: list[dict]) -> None:
-    from stalklog.safetext import escape
     from rich.table import Table
 
     from stalklog.law.text import SHORT_DISCLAIMER
+    from stalklog.safetext import escape
 
     table = Table(title="Caseload, most urgent first", title_justify="left")
     for column in (
@@ -317,12 +314,12 @@ def _notes(values: list[str] | None) -> dict[int, str]:
 
 def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
     """Ask each question in turn (messages on stderr); None if the person stops."""
-    from stalklog.safetext import escape
     from rich.prompt import Confirm, Prompt
 
     from stalklog import screening
     from stalklog.cli.common import err
     from stalklog.errors import InvalidValue
+    from stalklog.safetext import escape
 
     console = err()
     console.print(f"[bold]Stalking screening questions (S-DASH) for case {escape(case)}[/bold]")
@@ -385,10 +382,10 @@ def screening_show(
 
 
 def render_screening(console, s: dict, *, heading: str | None = None) -> None:
-    from stalklog.safetext import escape
     from rich.table import Table
 
     from stalklog import screening
+    from stalklog.safetext import escape
 
     who = f", asked by {escape(s['by'])}" if s.get("by") else ""
     table = Table(
@@ -495,8 +492,9 @@ def import_csv(
 
 
 def render_import(console, preview: dict) -> None:
-    from stalklog.safetext import escape
     from rich.table import Table
+
+    from stalklog.safetext import escape
 
     mapping = Table(
         "Column",

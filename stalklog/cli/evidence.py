@@ -94,8 +94,9 @@ def list_(
     if not found:
         say("No exhibits yet. Add one with: stalklog exhibit add INCIDENT FILE --producer NAME")
         return
-    from stalklog.safetext import escape
     from rich.table import Table
+
+    from stalklog.safetext import escape
 
     table = Table("Case", "Exhibit", "Incident", "Description", "Producer", "Size", "SHA-256")
     for e in found:
@@ -136,8 +137,9 @@ def show(
     if json_:
         print_json(_public(exhibit))
         return
-    from stalklog.safetext import escape
     from rich.table import Table
+
+    from stalklog.safetext import escape
 
     console = out()
     console.print(f"[bold]Exhibit {escape(exhibit['ref'])}[/bold] — case {escape(exhibit['case'])}, "

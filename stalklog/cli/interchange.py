@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -116,22 +115,10 @@ def export(
     if output is None:
         print_json(data)
     else:
-        write_private_json(output, data)
+        import json
+
+        from stalklog.files import write_private
+
+        write_private(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         say(f"Exported case {case} ({len(data['incidents'])} incidents) to {output}"
             + ("" if include_private else " (private notes left out)."))
-
-
-def write_private_json(path: Path, data) -> None:
-    """Write JSON readable only by the owner, atomically (a temporary file, then a rename)."""
-    import json
-
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -109,7 +109,9 @@ def report(
 
         sys.stdout.write(document)
         return
-    write_private(output, document.encode("utf-8") if isinstance(document, str) else document)
+    from stalklog.files import write_private
+
+    write_private(output, document)
     what = "evidence summary" if kind == "evidence" else "diary"
     extras = [
         w
@@ -138,37 +140,11 @@ def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[st
 
 
 def _build(case: str | None, kind: str, offence: str | None, include_private: bool, as_of: str | None) -> dict:
-    import datetime as dt
-
-    from stalklog.cli.common import open_case_file, parse_date_arg
+    from stalklog.cli.common import as_of_date, open_case_file
     from stalklog.cli.walkthrough import resolve_case
-    from stalklog.clock import local_now
     from stalklog.reports.data import build_report
 
     db = open_case_file()
     ref = resolve_case(db, case)
-    day = dt.date.fromisoformat(parse_date_arg(as_of, "--as-of")) if as_of else local_now().date()
+    day = as_of_date(as_of)
     return build_report(db, ref, kind=kind, as_of=day, offence=offence, include_private=include_private)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, readable and writable by the owner only (0600)."""
-    import os
-    import tempfile
-
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from stalklog.safetext import escape
 from rich.table import Table
 
 from stalklog import model
+from stalklog.safetext import escape
 
 
 def _when(inc: dict) -> str:

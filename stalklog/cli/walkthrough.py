@@ -94,8 +94,9 @@ def walk_through(db, case_ref: str, summary: str | None = None, when_text: str |
 
 def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None) -> dict | None:
     from rich.console import Console
-    from stalklog.safetext import escape
     from rich.prompt import Confirm, Prompt
+
+    from stalklog.safetext import escape
 
     console = Console(stderr=True, highlight=False, emoji=False)
     console.print(f"Recording an incident in case [bold]{escape(case_ref)}[/bold]. Press Ctrl+C at any time to stop: "

@@ -1,0 +1,37 @@
+"""Files stalklog writes outside the case file (exports, reports, exhibits, settings).
+
+Each is written atomically — to a hidden temporary file beside it, flushed to disk, then
+renamed over the target — and is readable only by its owner (0600), so a half-written
+export never replaces a good one and nobody else on the machine can read it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+
+@contextlib.contextmanager
+def private_file(path: Path | str) -> Iterator[BinaryIO]:
+    """Open ``path`` for writing bytes; it appears, complete, only when the block ends."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_private(path: Path | str, data: bytes | str) -> None:
+    """Write ``data`` (text is UTF-8) to ``path`` atomically, readable only by its owner."""
+    with private_file(path) as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
