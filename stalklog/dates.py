@@ -13,7 +13,6 @@ python-dateutil is not used: with ``dayfirst=True`` it reads ``2024-11-06`` as 1
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
