@@ -139,6 +139,7 @@ def show(
         return
     from rich.table import Table
 
+    from stalklog.cli.views import field_table
     from stalklog.safetext import escape
 
     console = out()
@@ -154,13 +155,7 @@ def show(
         ("Obtained", exhibit["obtained"]),
         ("How obtained", exhibit["how_obtained"]),
     ]
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for name, value in rows:
-        if value:
-            table.add_row(name, escape(str(value)))
-    console.print(table)
+    console.print(field_table(rows))
     cont = Table("When (UTC)", "Event", "By", "Detail", title="Continuity")
     for ev in exhibit["continuity"]:
         cont.add_row(ev["at"], ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or ""))

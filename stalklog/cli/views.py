@@ -29,6 +29,17 @@ def incident_table(incidents: list[dict]) -> Table:
     return table
 
 
+def field_table(rows: list[tuple[str, object]]) -> Table:
+    """A two-column table of a record's fields, leaving out the empty ones."""
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for name, value in rows:
+        if value:
+            table.add_row(name, escape(str(value)))
+    return table
+
+
 def render_incident(console, inc: dict) -> None:
     console.print(f"[bold]Incident {inc['id']}[/bold] ({escape(inc['key'])}) in case {escape(inc['case'])}")
     if inc.get("withdrawn"):
@@ -55,13 +66,7 @@ def render_incident(console, inc: dict) -> None:
         ("Below threshold", "yes (context only)" if inc["below_threshold"] else ""),
         ("Private notes", inc["private_notes"] or ""),
     ]
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="bold")
-    table.add_column()
-    for name, value in rows:
-        if value:
-            table.add_row(name, escape(str(value)))
-    console.print(table)
+    console.print(field_table(rows))
     if inc["exhibits"]:
         ex = Table("Exhibit", "Description", "SHA-256", title="Exhibits")
         for e in inc["exhibits"]:
