@@ -30,6 +30,7 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
     out = []
     for name in names:
         out += [catalogue_entry(o) for o in JURISDICTIONS[name].offences]
+        out += [{**catalogue_entry(o), "other_offence": True} for o in JURISDICTIONS[name].other_offences]
         out += [
             _alternative(a, name)
             for a in england_wales.CATALOGUE_ALTERNATIVES

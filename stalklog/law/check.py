@@ -41,8 +41,14 @@ class Case:
         return (self._rank.get(key, len(self._rank)), key)
 
     def relationship(self, subject: str, victim: str) -> Relationship:
-        for key in (subject, victim):
-            person = self.people.get(key) or {}
+        """The relationship recorded for a pair. A person's ``relationship`` is their
+        relationship to the victim, so it is read from the subject's record (failing that,
+        the victim's) only where one of the two has the role ``victim``: a subject's
+        ex-partner is not thereby the ex-partner of a friend or relative they also target."""
+        pair = [self.people.get(subject) or {}, self.people.get(victim) or {}]
+        if not any(p.get("role") == "victim" for p in pair):
+            return Relationship()
+        for person in pair:
             if person.get("relationship"):
                 until = person.get("lived_together_until")
                 return Relationship(person["relationship"], to_date(until) if until else None)
@@ -57,7 +63,8 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
     doc_courses, warnings, missing, alternatives = [], imprecise_warnings(courses), [], []
     for course in courses:
         offences = [_judge(case, course, o, as_of) for o in case.juris.listed(case.context)]
-        doc_courses.append(course_doc(course, offences))
+        others = [_judge(case, course, o, as_of) for o in case.juris.other_offences]
+        doc_courses.append(course_doc(course, offences, others))
         warnings += course_warnings(course, offences, case.juris)
         rel = case.relationship(course.subject, course.victims[0])
         missing += course_missing(course, rel, case.juris.id, case.case_impacts)
@@ -113,7 +120,7 @@ def _judge(case: Case, course: Course, offence, as_of: dt.date) -> dict:
     return judge(offence, course, facts, as_of, status_of)
 
 
-def course_doc(course: Course, offences: list[dict]) -> dict:
+def course_doc(course: Course, offences: list[dict], others: list[dict] | None = None) -> dict:
     return {
         "subject": course.subject,
         "victims": list(course.victims),
@@ -125,6 +132,7 @@ def course_doc(course: Course, offences: list[dict]) -> dict:
         "reasons": course.reasons,
         "flags": course.flags,
         "offences": offences,
+        "other_offences": others or [],
         "occasion_detail": _detail(course),
     }
 

@@ -332,7 +332,9 @@ class Course:
 
     @property
     def last(self) -> dt.date:
-        return self.occasions[-1].end
+        """The end of the course: the latest end of any occasion (a long span may end
+        after a later-starting occasion). DPP v Baker."""
+        return max(o.end for o in self.occasions)
 
     @property
     def gaps(self) -> list[int]:

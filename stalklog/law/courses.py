@@ -77,27 +77,32 @@ def group_pairs(incidents: list[Incident]) -> dict[tuple[str, str], Pair]:
 
 
 def judge_status(
-    occasions: list[Occasion], roots: dict[str, str], context, victims, cite: list[str]
+    occasions: list[Occasion], roots: dict[str, str], context, victims, cite: list[str], multiple: bool = False
 ) -> tuple[str, list[dict], list[tuple[int, int]]]:
-    """(status, reasons, unbridged wide gaps) for occasions towards ``victims``."""
-    if len(occasions) < 2:
+    """(status, reasons, unbridged wide gaps) for occasions towards ``victims``.
+
+    ``multiple``: a s.1(1A) course, where the count is taken per victim (s.7(3)(b)): at
+    least one occasion towards each, which its builder guarantees."""
+    last = max((o.end for o in occasions), default=None)
+    if multiple:
+        reasons = [_reason("occasion_towards_each", text.each_victim(len(occasions), victims, occasions[0].start, last), cite)]
+        if len(occasions) < 2:
+            reasons.append(_one_act_many(victims, cite))
+    elif len(occasions) < 2:
         when = occasions[0].start if occasions else None
         reason = text.one_occasion(victims, when) if when else "no occasion recorded"
         return "not_met", [_reason("fewer_than_two_occasions", reason, cite)], []
-    reasons = [
-        _reason(
-            "two_or_more_occasions",
-            text.occasions_towards(len(occasions), victims, occasions[0].start, occasions[-1].end),
-            cite,
-        )
-    ]
+    else:
+        reasons = [
+            _reason("two_or_more_occasions", text.occasions_towards(len(occasions), victims, occasions[0].start, last), cite)
+        ]
     reasons += _kelly(occasions)
     wide = unbridged_wide_gaps(occasions, roots)
     borderline = [_gap_reason(occasions, i, g) for i, g in wide]
     borderline += [_reason(c, CONTEXT_TEXT[c], CONTEXT_CITES[c]) for c in CONTEXT_TEXT if c in context]
     reasons += [_bridged_reason(occasions, i, g) for i, g in bridged_gaps(occasions, roots)]
     if not borderline:
-        if not any(r["code"] == "linked_across_gap" for r in reasons):
+        if len(occasions) > 1 and not any(r["code"] == "linked_across_gap" for r in reasons):
             reasons.append(_reason("gaps_within_limits", text.gaps_ok(len(occasions)), GAP_CITE[:1]))
         return "met", reasons, []
     return "borderline", reasons + borderline, wide
@@ -132,20 +137,18 @@ def _kelly(occasions: list[Occasion]) -> list[dict]:
 
 def assess(course: Course, roots: dict[str, str], context, cite: list[str]) -> Course:
     """Fill in a course's status, reasons and flags."""
-    status, reasons, wide = judge_status(course.occasions, roots, context, course.victims, cite)
-    if course.kind == "multiple" and len(course.occasions) < 2:
-        status, reasons = "borderline", [_one_act_many(course, cite)]
+    multiple = course.kind == "multiple"
+    status, reasons, wide = judge_status(course.occasions, roots, context, course.victims, cite, multiple)
     course.status, course.reasons, course.wide_gaps = status, reasons, wide
     course.reasons += _review_reasons(course)
     course.flags = [r["code"] for r in course.reasons if r["code"] in ("attribution_review", "defence_review")]
     return course
 
 
-def _one_act_many(course: Course, cite: list[str]) -> dict:
+def _one_act_many(victims, cite: list[str]) -> dict:
     words = (
-        f"one occasion towards {text.names(course.victims)}: the words of s.7(3)(b) allow "
-        "one occasion towards each person, but whether a single act is a course of conduct "
-        "is for review"
+        f"a single act towards {text.names(victims)}: s.7(3)(b) asks only for conduct on at "
+        "least one occasion towards each person"
     )
     return _reason("single_act_several_victims", words, cite)
 

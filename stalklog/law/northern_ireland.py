@@ -86,7 +86,7 @@ DACPA_ABUSE = points.connected_behaviour(
     fear_counts=True,
 )
 
-OFFENCES = (
+_ALL = (
     Offence(
         id="pfsa-s1",
         title="Stalking (Protection from Stalking Act (Northern Ireland) 2022 s.1)",
@@ -176,6 +176,11 @@ OFFENCES = (
 )
 
 
+OTHER_IDS = ('pfho-art6', 'dacpa-s1')
+OFFENCES = tuple(o for o in _ALL if o.id not in OTHER_IDS)
+OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
+
+
 def alternatives(course: Course) -> list[dict]:
     """Online Safety Act 2023 s.181 extends to Northern Ireland."""
     out = []
@@ -198,6 +203,7 @@ JURISDICTION = Jurisdiction(
     id=ID,
     name="Northern Ireland",
     offences=OFFENCES,
+    other_offences=OTHER_OFFENCES,
     course_cite=("PfH(NI) Order 1997 art.2(3)",),
     multiple_cite=None,
     alternatives=alternatives,

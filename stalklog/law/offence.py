@@ -214,6 +214,9 @@ class Jurisdiction:
     alternatives: Callable[[Course], list[dict]]
     after_expiry: str
     summary_labels: dict[str, str] = field(default_factory=dict)
+    # Offences the law brief names but check-v1 does not list for this jurisdiction: judged
+    # the same way and reported apart, under a course's ``other_offences``.
+    other_offences: tuple[Offence, ...] = ()
 
     def listed(self, context: frozenset[str]) -> list[Offence]:
         return [o for o in self.offences if o.listed_if is None or o.listed_if in context]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stalklog.law import text
-from stalklog.law.common import EX_PARTNERS, SCA_EX_PARTNER_RULE, Course, Relationship
+from stalklog.law.common import EX_PARTNERS, HARASSING_EFFECTS, SCA_EX_PARTNER_RULE, Course, Relationship
 from stalklog.law.offence import Jurisdiction
 from stalklog.law.scotland import ABUSIVE
 
@@ -84,7 +84,8 @@ def _gaps_to_fill(course: Course, rel: Relationship, juris_id: str, victim: str,
         [o.key for o in occ] if len(occ) == 1 else None,
         f"has anything else happened? one occasion is not a course of conduct: record any other time {subject} did something towards {victim}",
     )
-    no_effect = [o.key for o in occ if not o.effects]
+    # s.7(2): alarm, distress or fear; fear for someone else alone does not count.
+    no_effect = [o.key for o in occ if not o.effects & HARASSING_EFFECTS]
     yield "no_effect_recorded", no_effect or None, f"how did this affect {victim}?"
     after_gap = [occ[i + 1].key for i, _ in course.wide_gaps]
     yield (

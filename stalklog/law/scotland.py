@@ -97,7 +97,7 @@ HARASSMENT = points.effect(
     "no occasion records alarm, distress or fear",
 )
 
-OFFENCES = (
+_ALL = (
     Offence(
         id="cjlsa-s39",
         title="Stalking (Criminal Justice and Licensing (Scotland) Act 2010 s.39)",
@@ -184,6 +184,11 @@ OFFENCES = (
 )
 
 
+OTHER_IDS = ('dasa-s1', 'pha-s8')
+OFFENCES = tuple(o for o in _ALL if o.id not in OTHER_IDS)
+OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
+
+
 def alternatives(course: Course) -> list[dict]:
     """s.38 on a single occasion where there is no course of conduct."""
     out = []
@@ -206,6 +211,7 @@ JURISDICTION = Jurisdiction(
     id=ID,
     name="Scotland",
     offences=OFFENCES,
+    other_offences=OTHER_OFFENCES,
     course_cite=("CJL(S)A 2010 s.39(6)", "PHA 1997 s.8(3)"),
     multiple_cite=None,
     alternatives=alternatives,

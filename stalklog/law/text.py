@@ -48,6 +48,13 @@ def occasions_towards(n: int, victims, first: dt.date, last: dt.date) -> str:
     return f"{plural(n, 'occasion')} towards {names(victims)} {span(first, last)}"
 
 
+def each_victim(n: int, victims, first: dt.date, last: dt.date) -> str:
+    return (
+        f"at least one occasion towards each of {names(victims)} ({plural(n, 'occasion')} "
+        f"in all, {span(first, last)}), with an intent to persuade"
+    )
+
+
 def one_occasion(victims, when: dt.date) -> str:
     return (
         f"only 1 occasion towards {names(victims)} ({day(when)}); a course of conduct "

@@ -7,8 +7,14 @@ import json
 
 JURISDICTION_OFFENCES = {
     "england-wales": ["pha-s2", "cda-s32-s2", "pha-s2a", "pha-s4", "cda-s32-s4", "pha-s4a", "sca-s76", "pha-s3"],
-    "scotland": ["cjlsa-s39", "cjlsa-s38", "dasa-s1", "pha-s8"],
-    "northern-ireland": ["pfsa-s1", "pfho-art4", "pfho-art6", "dacpa-s1"],
+    "scotland": ["cjlsa-s39", "cjlsa-s38"],
+    "northern-ireland": ["pfsa-s1", "pfho-art4"],
+}
+# Our extension: offences the law brief names beyond check-v1's lists, kept apart.
+OTHER_OFFENCES = {
+    "england-wales": [],
+    "scotland": ["dasa-s1", "pha-s8"],
+    "northern-ireland": ["pfho-art6", "dacpa-s1"],
 }
 AGGRAVATED = {"cda-s32-s2", "cda-s32-s4"}
 COURSE_STATUS = {"met", "borderline", "not_met"}
@@ -102,7 +108,8 @@ def _offences(course: dict, doc: dict, all_keys: set) -> None:
     ids = [o["id"] for o in course["offences"]]
     expected = [i for i in JURISDICTION_OFFENCES[doc["jurisdiction"]] if i in ids or i not in AGGRAVATED]
     assert ids == expected, f"offences {ids} != {expected}"
-    for off in course["offences"]:
+    assert [o["id"] for o in course.get("other_offences", [])] == OTHER_OFFENCES[doc["jurisdiction"]]
+    for off in course["offences"] + course.get("other_offences", []):
         assert off["status"] in OFFENCE_STATUS
         assert isinstance(off["title"], str) and off["title"]
         assert isinstance(off["max_penalty"], str) and off["max_penalty"]

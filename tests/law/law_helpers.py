@@ -107,7 +107,8 @@ def course(doc: dict, subject: str = "P", victims=("V",), kind: str = "single") 
 
 
 def offence(c: dict, offence_id: str) -> dict:
-    found = [o for o in c["offences"] if o["id"] == offence_id]
+    """An offence of a course: in ``offences`` (check-v1) or ``other_offences`` (our extension)."""
+    found = [o for o in c["offences"] + c.get("other_offences", []) if o["id"] == offence_id]
     assert len(found) == 1, f"{offence_id} not listed: {[o['id'] for o in c['offences']]}"
     return found[0]
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from law_contract import JURISDICTION_OFFENCES
+from law_contract import JURISDICTION_OFFENCES, OTHER_OFFENCES
 from law_helpers import bundle, check, inc, series
 
 from stalklog.errors import InvalidValue
@@ -16,8 +16,10 @@ from stalklog.law import DISCLAIMER, caseload_rows, catalogue, check_case
 @pytest.mark.parametrize("jurisdiction", list(JURISDICTION_OFFENCES))
 def test_catalogue_lists_each_offence_of_a_jurisdiction(jurisdiction):
     entries = catalogue(jurisdiction)
-    offences = [e["id"] for e in entries if not e.get("alternative")]
+    offences = [e["id"] for e in entries if not e.get("alternative") and not e.get("other_offence")]
     assert offences == JURISDICTION_OFFENCES[jurisdiction]
+    others = [e["id"] for e in entries if e.get("other_offence")]
+    assert others == OTHER_OFFENCES[jurisdiction]
     for e in entries:
         assert e["jurisdiction"] == jurisdiction
         assert e["kind"] in ("criminal", "civil")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from law_helpers import bundle, check, codes, course, inc, series
+from law_helpers import bundle, check, codes, course, inc, offence, series
 
 # ---------------------------------------------------------------- s.7(3)(a): two occasions
 
@@ -317,11 +317,14 @@ def test_williams_s1_1A_without_intent_each_victim_is_judged_alone():
     assert len(doc["courses"]) == 2
 
 
-def test_s1_1A_one_act_towards_several_people_is_for_review():
+def test_spec_rule_3_one_act_towards_several_people_counts_per_victim():
+    # check-v1 rule 3: "status as above with the count taken per victim"; s.7(3)(b) needs
+    # conduct on at least one occasion towards each person (law brief §8.4: MET).
     doc = check(bundle([inc("I1", "2025-01-01", towards=["V", "W"])], context=["intent_to_persuade"]))
     multiple = course(doc, victims=("V", "W"), kind="multiple")
-    assert multiple["status"] == "borderline"
-    assert codes(multiple["reasons"]) == ["single_act_several_victims"]
+    assert multiple["status"] == "met"
+    assert codes(multiple["reasons"]) == ["occasion_towards_each", "single_act_several_victims"]
+    assert offence(multiple, "pha-s2")["status"] == "indicated"
 
 
 def test_s1_1A_needs_two_victims_with_an_occasion_each():

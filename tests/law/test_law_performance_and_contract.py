@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import time
 
 import pytest
 from law_contract import assert_contract
@@ -33,17 +32,10 @@ def big_case(n: int = 10_000) -> dict:
     return bundle(incidents, context=["intent_to_persuade"])
 
 
-def test_ten_thousand_incidents_check_well_under_a_second():
-    # CPU time, best of two, so a busy shared machine does not decide the result.
-    b = big_case()
-    timings = []
-    for _ in range(2):
-        started = time.process_time()
-        doc = check_case(b, dt.date(2025, 8, 15))
-        timings.append(time.process_time() - started)
-        if timings[-1] < 1.0:
-            break
-    assert min(timings) < 1.0, f"{min(timings):.2f}s of CPU for 10,000 incidents"
+def test_a_large_case_keeps_the_contract():
+    # Speed is measured in bench/, not asserted here (no timing assertions in tests).
+    b = big_case(2_000)
+    doc = check_case(b, dt.date(2025, 8, 15))
     assert len(doc["courses"]) == 3
     assert_contract(doc, b)
 

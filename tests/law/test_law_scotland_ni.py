@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from law_helpers import bundle, check, codes, course, inc, offence, requirement, series, status
 
-SCOTS = ["cjlsa-s39", "cjlsa-s38", "dasa-s1", "pha-s8"]
-NI = ["pfsa-s1", "pfho-art4", "pfho-art6", "dacpa-s1"]
+# check-v1 "Scotland and Northern Ireland": the offences its contract names; the law brief's
+# domestic abuse offences, the Scottish civil action and NI art.6 go under other_offences.
+SCOTS = ["cjlsa-s39", "cjlsa-s38"]
+SCOTS_OTHER = ["dasa-s1", "pha-s8"]
+NI = ["pfsa-s1", "pfho-art4"]
+NI_OTHER = ["pfho-art6", "dacpa-s1"]
 
 
 def scot(incidents, **kw):
@@ -25,12 +29,14 @@ def test_cjlsa_scotland_lists_only_its_own_offences():
     doc = scot(series("2025-03-01", [10]))
     assert doc["jurisdiction"] == "scotland"
     assert [o["id"] for o in course(doc)["offences"]] == SCOTS
+    assert [o["id"] for o in course(doc)["other_offences"]] == SCOTS_OTHER
 
 
 def test_jurisdiction_argument_overrides_the_case():
     doc = check(bundle(series("2025-03-01", [10])), jurisdiction="scotland")
     assert doc["jurisdiction"] == "scotland"
     assert [o["id"] for o in course(doc)["offences"]] == SCOTS
+    assert [o["id"] for o in course(doc)["other_offences"]] == SCOTS_OTHER
 
 
 def test_cjlsa_s39_following_with_alarm_is_stalking():
@@ -143,6 +149,7 @@ def test_scotland_has_no_s1_1A_multiple_course():
 def test_ni_lists_only_its_own_offences():
     doc = ni(series("2025-03-01", [10]))
     assert [o["id"] for o in course(doc)["offences"]] == NI
+    assert [o["id"] for o in course(doc)["other_offences"]] == NI_OTHER
 
 
 def test_pfsa_s1_counts_only_occasions_from_27_april_2022():
