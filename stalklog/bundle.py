@@ -59,6 +59,8 @@ def bundle_incident(inc: dict, *, include_private: bool = False, history: list |
         out["private_notes"] = inc["private_notes"]
     if inc.get("withdrawn"):
         out["withdrawn"] = inc["withdrawn"]
+    if history and not include_private:  # a corrected private note must not leak through its history
+        history = [h for h in history if h["field"] != "private_notes"]
     if history:
         out["history"] = history
     return out
