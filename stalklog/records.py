@@ -197,6 +197,11 @@ def add_person(db: Database, case_ref: str, *, role: str, name: str | None, rela
 # ---------------------------------------------------------------- incidents
 
 
+def _list(text: str | None) -> list:
+    """A stored JSON list (most are empty: skip the parser for those)."""
+    return [] if text == "[]" else json.loads(text)
+
+
 def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
     inc = {
         "id": row["id"],
@@ -206,23 +211,23 @@ def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
         "occurred_end": row["occurred_end"],
         "precision": row["precision"],
         "recorded": row["recorded"],
-        "by": json.loads(row["by"]),
+        "by": _list(row["by"]),
         "attribution": row["attribution"],
         "procured_by": row["procured_by"],
-        "towards": json.loads(row["towards"]),
-        "affected": json.loads(row["affected"]),
-        "behaviours": json.loads(row["behaviours"]),
+        "towards": _list(row["towards"]),
+        "affected": _list(row["affected"]),
+        "behaviours": _list(row["behaviours"]),
         "channel": row["channel"],
         "location": row["location"] or "",
         "summary": row["summary"] or "",
         "words": row["words"] or "",
-        "effects": json.loads(row["effects"]),
-        "impacts": json.loads(row["impacts"]),
+        "effects": _list(row["effects"]),
+        "impacts": _list(row["impacts"]),
         "below_threshold": bool(row["below_threshold"]),
         "same_occasion_as": row["same_occasion_as"],
-        "links": json.loads(row["links"]),
+        "links": _list(row["links"]),
         "stated_purpose": row["stated_purpose"],
-        "witnesses": json.loads(row["witnesses"]),
+        "witnesses": _list(row["witnesses"]),
         "police_ref": row["police_ref"],
         "exhibits": [],
         "private_notes": row["private_notes"],
