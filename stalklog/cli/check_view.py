@@ -105,11 +105,9 @@ def render_check(
 
 def _course(console: Console, course: dict, doc: dict, people, incidents: dict) -> None:
     victims = ", ".join(_who(v, people) for v in course["victims"])
-    kind = (
-        "one person" if course["kind"] == "single" else "several people, with an intent to persuade (PHA 1997 s.1(1A))"
-    )
     console.rule(_m(f"[bold]{escape(_who(course['subject'], people))} → {escape(victims)}[/bold]"), align="left")
-    _say(console, f"Towards {kind}.")
+    if course["kind"] == "multiple":
+        _say(console, "One course towards several people, with an intent to persuade (PHA 1997 s.1(1A)).")
     _say(console, _headline(course), style=COURSE_STYLE[course["status"]])
     if course["occasions"]:
         console.print(_occasions_table(course, incidents))
@@ -117,9 +115,11 @@ def _course(console: Console, course: dict, doc: dict, people, incidents: dict) 
         f"{escape(e['incident'])}: {EXCLUDED_WORDS.get(e['reason'], label(e['reason']))}" for e in course["excluded"]
     ]
     _bullets(console, "Left out", left_out)
-    review = [escape(r["text"]) for r in course["reasons"] if r["code"] in REVIEW_CODES]
+    review = [escape(_sentence(r["text"])) for r in course["reasons"] if r["code"] in REVIEW_CODES]
     _bullets(console, "Also for review", review)
     console.print(_offences_table(course["offences"]))
+    if course.get("other_offences"):
+        console.print(_offences_table(course["other_offences"], "Other offences this check also looks at"))
     _say(
         console,
         "[dim]'could support' means the points the check looks at are recorded; what the subject "
@@ -133,7 +133,9 @@ def _headline(course: dict) -> str:
     n_occ = len(course["occasions"])
     n_inc = sum(len(o["incidents"]) for o in course.get("occasion_detail", [])) or n_occ
     what = f"These {n_inc} incidents" if n_inc == n_occ else f"These {n_inc} incidents, on {n_occ} occasions,"
-    first = next((r for r in course["reasons"] if r["code"] == "two_or_more_occasions"), None)
+    first = next(
+        (r for r in course["reasons"] if r["code"] in ("two_or_more_occasions", "occasion_towards_each")), None
+    )
     if status == "met":
         detail = f": {first['text']}" if first else ""
         return escape(f"{what} could make a course of conduct{detail} ({'; '.join(first['cite']) if first else ''}).")
@@ -148,7 +150,6 @@ BORDERLINE_CODES = (
     "wide_gap",
     "volatile_mutual_relationship",
     "reconciled_between_incidents",
-    "single_act_several_victims",
 )
 
 
@@ -204,19 +205,27 @@ def _words(parts: list[dict], field: str) -> str:
     return ", ".join(label(w) for w in seen)
 
 
-def _offences_table(offences: list[dict]) -> Table:
-    table = Table(title="What the recorded facts could support", title_justify="left")
-    for column in ("Offence", "Result", "Why", "Time limit", "Maximum", "Sources"):
-        table.add_column(column, overflow="fold")
+def _offences_table(offences: list[dict], title: str = "What the recorded facts could support") -> Table:
+    table = Table(title=title, title_justify="left", expand=True)
+    # Result and time limit keep their width; the wordy columns share the rest.
+    for column, ratio in (
+        ("Offence", 3),
+        ("Result", None),
+        ("Why", 4),
+        ("Time limit", None),
+        ("Maximum", 2),
+        ("Sources", 4),
+    ):
+        table.add_column(column, overflow="fold", ratio=ratio, no_wrap=ratio is None)
     for off in offences:
         _add_row(
             table,
             escape(off["title"]),
             f"[{STATUS_STYLE[off['status']]}]{STATUS_WORDS[off['status']]}[/]",
             escape(_why(off)),
-            deadline_cell(off["time_limit"]),
+            deadline_cell(off["time_limit"], live=off["status"] in ("indicated", "borderline")),
             escape(off["max_penalty"]),
-            escape("; ".join(off["cite"])),
+            escape("\n".join(off["cite"])),
         )
     return table
 
@@ -232,15 +241,27 @@ def _why(off: dict) -> str:
     return reasons[0]["text"] + more
 
 
-def deadline_cell(limit: dict) -> str:
-    """The time limit in days, red and bold when 28 days or fewer are left."""
+def _days(n: int) -> str:
+    return f"{n:,} day" if n == 1 else f"{n:,} days"
+
+
+def deadline_cell(limit: dict, live: bool = True) -> str:
+    """The time limit in days, red and bold when 28 days or fewer are left.
+
+    ``live``: the offence could be supported or is for review. Otherwise the date is shown
+    quietly, as where the limit would fall, so nobody reads urgency (or "too late") into an
+    offence the records do not support yet."""
     if not limit.get("applies") or limit.get("status") == "none":
         return "no time limit"
     days = limit["days_left"]
     when = _date(limit["deadline"])
+    if not live:
+        return f"[dim]{'ended' if days < 0 else 'would end'} {when}[/dim]"
     if days < 0:
-        return f"[red]passed on {when}[/red] ({-days} days ago)"
-    text = f"{days} days left (until {when})"
+        return f"[red]ended on {when}[/red] ({_days(-days)} ago)"
+    if days == 0:
+        return f"[bold red]last day today ({when})[/bold red]"
+    text = f"{_days(days)} left\n(until {when})"
     return f"[bold red]{text}[/bold red]" if days <= SOON else text
 
 
@@ -254,11 +275,21 @@ def _course_notes(console: Console, course: dict, doc: dict) -> None:
         _say(console, f"⚠ {escape(w['text'])}", style=style)
     if course["kind"] == "single":
         missing = [m for m in doc["missing"] if mine(m)]
-        _bullets(console, "What to record next", [escape(f"{', '.join(m['incidents'])}: {m['text']}") for m in missing])
+        _bullets(
+            console,
+            "What to record next",
+            [escape(f"{', '.join(m['incidents'])}: {_sentence(m['text'])}") for m in missing],
+        )
     caveats = dict.fromkeys(
         c for o in course["offences"] if o["status"] in ("indicated", "borderline") for c in o.get("caveats", [])
     )
     _bullets(console, "Needs checking", [escape(c) for c in caveats], "dim")
+
+
+def _sentence(text: str) -> str:
+    """Capitalise each sentence start of an engine text for reading."""
+    parts = [p.strip() for p in text.replace("? ", "?\n").split("\n")]
+    return " ".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
 def _alternatives(console: Console, alternatives: list[dict], people) -> None:
@@ -318,8 +349,8 @@ def _days_cell(days: int | None, deadline: str | None) -> str:
     if days is None:
         return "no summary deadline"
     if days < 0:
-        return f"[red]passed {-days} days ago[/red]"
-    text = f"{days} days left ({_date(deadline)})"
+        return f"[red]ended {_days(-days)} ago[/red]"
+    text = f"{_days(days)} left ({_date(deadline)})"
     return f"[bold red]{text}[/bold red]" if days <= SOON else text
 
 

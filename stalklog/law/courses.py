@@ -85,7 +85,9 @@ def judge_status(
     least one occasion towards each, which its builder guarantees."""
     last = max((o.end for o in occasions), default=None)
     if multiple:
-        reasons = [_reason("occasion_towards_each", text.each_victim(len(occasions), victims, occasions[0].start, last), cite)]
+        reasons = [
+            _reason("occasion_towards_each", text.each_victim(len(occasions), victims, occasions[0].start, last), cite)
+        ]
         if len(occasions) < 2:
             reasons.append(_one_act_many(victims, cite))
     elif len(occasions) < 2:
@@ -94,7 +96,9 @@ def judge_status(
         return "not_met", [_reason("fewer_than_two_occasions", reason, cite)], []
     else:
         reasons = [
-            _reason("two_or_more_occasions", text.occasions_towards(len(occasions), victims, occasions[0].start, last), cite)
+            _reason(
+                "two_or_more_occasions", text.occasions_towards(len(occasions), victims, occasions[0].start, last), cite
+            )
         ]
     reasons += _kelly(occasions)
     wide = unbridged_wide_gaps(occasions, roots)
@@ -166,9 +170,10 @@ def _review_reasons(course: Course) -> list[dict]:
         out.append({**_reason("attribution_review", words, ["PHA 1997 s.7(3)"]), "incidents": doubtful})
     purpose = sorted(p.key for p in parts if p.stated_purpose or "reporting_to_authorities" in p.behaviours)
     if purpose:
+        verb = "records" if len(purpose) == 1 else "record"
         words = (
-            f"{text.names(purpose)} record a stated purpose or reports to authorities; "
-            "a defence is never applied here, it is for review"
+            f"{text.names(purpose)} {verb} a stated purpose or a report to the authorities: "
+            "whether a defence applies is for review (the check never applies one)"
         )
         out.append({**_reason("defence_review", words, DEFENCE_CITE), "incidents": purpose})
     return out

@@ -176,7 +176,7 @@ _ALL = (
 )
 
 
-OTHER_IDS = ('pfho-art6', 'dacpa-s1')
+OTHER_IDS = ("pfho-art6", "dacpa-s1")
 OFFENCES = tuple(o for o in _ALL if o.id not in OTHER_IDS)
 OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
 

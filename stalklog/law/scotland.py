@@ -184,7 +184,7 @@ _ALL = (
 )
 
 
-OTHER_IDS = ('dasa-s1', 'pha-s8')
+OTHER_IDS = ("dasa-s1", "pha-s8")
 OFFENCES = tuple(o for o in _ALL if o.id not in OTHER_IDS)
 OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
 

@@ -93,7 +93,4 @@ def deadline_soon(days_left: int, labels: list[str], subject: str, victims, dead
 
 
 def deadline_passed(labels: list[str], subject: str, victims, deadline) -> str:
-    return (
-        f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) "
-        f"ended on {day(deadline)}"
-    )
+    return f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) ended on {day(deadline)}"

@@ -40,7 +40,7 @@ def test_view_met_course_reads_in_plain_words():
     assert "could support" in text and "not indicated" in text
     assert "PHA 1997 s.2A" in text and "DPP v Baker" in text
     assert "17 days left" in text
-    assert "What to record next" in text and "how did this affect V?" in text
+    assert "What to record next" in text and "How did this affect V?" in text
     assert "I0: recorded for context, not counted" in text
     assert "Not legal advice" in text
     assert "guilty" not in text.lower()
@@ -57,7 +57,7 @@ def test_view_deadline_under_28_days_is_red_and_bold():
         {"applies": True, "status": "in_time", "deadline": "2025-09-02", "days_left": 29}
     ).startswith("[bold")
     assert deadline_cell({"applies": False, "status": "none", "deadline": None, "days_left": None}) == "no time limit"
-    assert "passed on" in deadline_cell(
+    assert "ended on" in deadline_cell(
         {"applies": True, "status": "expired", "deadline": "2025-09-01", "days_left": -3}
     )
 
