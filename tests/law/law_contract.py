@@ -27,6 +27,12 @@ ALTERNATIVES = {"england-wales": {"osa-s181", "mca-s1"}, "scotland": {"cjlsa-s38
 FORBIDDEN = ("guilty", "offence committed", "offence was committed")
 
 
+def _keys(value) -> list:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -61,7 +67,7 @@ def assert_contract(doc: dict, bundle: dict) -> None:
     live = {i["key"]: i for i in bundle["incidents"]}
     all_keys = set(live)
     persons = {p["key"] for p in bundle["people"]} | {
-        k for i in live.values() for k in i.get("by", []) + i.get("towards", [])
+        k for i in live.values() for k in i.get("by", []) + i.get("towards", []) + _keys(i.get("procured_by"))
     }
     seen = set()
     for course in doc["courses"]:
