@@ -119,7 +119,7 @@ def _course(console: Console, course: dict, doc: dict, people, incidents: dict) 
     _bullets(console, "Also for review", review)
     console.print(_offences_table(course["offences"]))
     if course.get("other_offences"):
-        console.print(_offences_table(course["other_offences"], "Other offences this check also looks at"))
+        console.print(_offences_table(course["other_offences"], "Other offences the check also looks at"))
     _say(
         console,
         "[dim]'could support' means the points the check looks at are recorded; what the subject "
@@ -132,7 +132,12 @@ def _headline(course: dict) -> str:
     status = course["status"]
     n_occ = len(course["occasions"])
     n_inc = sum(len(o["incidents"]) for o in course.get("occasion_detail", [])) or n_occ
-    what = f"These {n_inc} incidents" if n_inc == n_occ else f"These {n_inc} incidents, on {n_occ} occasions,"
+    if n_inc == 1:
+        what = "This incident"
+    elif n_inc == n_occ:
+        what = f"These {n_inc} incidents"
+    else:
+        what = f"These {n_inc} incidents, on {n_occ} occasions,"
     first = next(
         (r for r in course["reasons"] if r["code"] in ("two_or_more_occasions", "occasion_towards_each")), None
     )
@@ -237,8 +242,14 @@ def _why(off: dict) -> str:
     reasons = off.get("reasons") or []
     if not reasons:
         return ""
-    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
-    return reasons[0]["text"] + more
+    extra = len(reasons) - 1
+    if not extra:
+        return reasons[0]["text"]
+    if off["status"] == "not_indicated":
+        more = "1 more point missing" if extra == 1 else f"{extra} more points missing"
+    else:
+        more = "1 more reason" if extra == 1 else f"{extra} more reasons"
+    return f"{reasons[0]['text']} (and {more})"
 
 
 def _days(n: int) -> str:
@@ -298,14 +309,14 @@ def _alternatives(console: Console, alternatives: list[dict], people) -> None:
     _say(console)
     _say(console, "[bold]Single incidents: other offences to consider[/bold] (options, not results)")
     for alt in alternatives:
-        who = (
-            f"{_who(alt['subject'], people)} → {', '.join(_who(v, people) for v in alt['victims'])}"
-            if "subject" in alt
-            else ""
-        )
+        who = ""
+        if "subject" in alt:
+            victims = [_who(v, people) for v in alt["victims"]]
+            to = ", ".join(victims[:-1]) + " and " + victims[-1] if len(victims) > 1 else "".join(victims)
+            who = f", from {_who(alt['subject'], people)} to {to}"
         _say(
             console,
-            f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']))} {escape(who)}: {escape(alt['why'])}",
+            f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']) + who)}: {escape(alt['why'])}",
         )
 
 

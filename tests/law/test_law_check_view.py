@@ -7,7 +7,7 @@ import io
 from law_helpers import bundle, check, inc, series
 from rich.console import Console
 
-from stalklog.cli.check_view import deadline_cell, render_caseload, render_catalogue, render_check
+from stalklog.cli.check_view import _why, deadline_cell, render_caseload, render_catalogue, render_check
 from stalklog.law import caseload_rows, catalogue
 
 NAMES = {"P": "Sam Roe", "V": "Alex Doe", "W": "Chris Poe"}
@@ -145,3 +145,38 @@ def test_view_prints_markup_and_emoji_codes_in_names_literally():
     render_check(check(b), Console(file=buffer, width=120), people={"P": "[blink]Sam :smile:", "V": "[red]Alex[/red]"})
     text = buffer.getvalue()
     assert "[blink]Sam :smile: (P)" in text and "[red]Alex[/red] (V)" in text and "[bold]C[/bold]" in text
+
+
+def test_view_wording_reads_as_sentences_for_a_victim_and_an_officer():
+    # One act towards two people with an intent to persuade (s.1(1A)): singular wording,
+    # alternatives say who from and to, and offences the records do not support show their
+    # deadline quietly rather than as urgent or "too late".
+    b = bundle(
+        [inc("I1", "2025-07-01", towards=["V", "W"], behaviours=["threats"], channel="email")],
+        context=["intent_to_persuade"],
+    )
+    text = render(check(b), b)
+    assert "This incident could make a course of conduct" in text
+    assert "These 1 incidents" not in text and "Towards one person" not in text
+    assert "I1, from Sam Roe (P) to Alex Doe (V) and Chris Poe (W):" in text
+    assert "would end 1 Jan 2026" in text  # s.2 on the single courses: not indicated
+    doc = check(b)
+    s4 = next(o for o in doc["courses"][0]["offences"] if o["id"] == "pha-s4")
+    assert _why(s4).endswith("(and 1 more point missing)")
+    assert "Has anything else happened? One occasion" in text
+    assert deadline_cell({"applies": True, "status": "expired", "deadline": "2025-09-01", "days_left": -1}).endswith(
+        "(1 day ago)"
+    )
+    assert "2,146 days left" in deadline_cell(
+        {"applies": True, "status": "in_time", "deadline": "2031-07-01", "days_left": 2146}
+    )
+
+
+def test_view_scotland_shows_other_offences_apart():
+    b = bundle(
+        series("2025-03-01", [5], behaviours=["controlling_or_coercive"]),
+        jurisdiction="scotland",
+        subject={"relationship": "ex-partner"},
+    )
+    text = render(check(b), b)
+    assert "Other offences the check also looks at" in text and "Domestic Abuse" in text
