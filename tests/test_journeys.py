@@ -34,9 +34,95 @@ def test_an_amended_private_note_does_not_leak_through_the_history_of_an_export(
 
 def test_core_bundle_leaves_private_history_out():
     from stalklog.bundle import bundle_incident
+    from stalklog.records import BUNDLE_INCIDENT_FIELDS
 
-    inc = {k: None for k in __import__("stalklog.records", fromlist=["x"]).BUNDLE_INCIDENT_FIELDS}
+    inc = dict.fromkeys(BUNDLE_INCIDENT_FIELDS)
     inc.update(exhibits=[], private_notes="new note")
     history = [{"field": "private_notes", "old": "old note", "new": "new note", "reason": "r", "by": None, "at": "x"}]
     assert "history" not in bundle_incident(inc, history=history)
     assert bundle_incident(inc, include_private=True, history=history)["history"] == history
+
+
+# ---------------------------------------------------------------- victim: recording and correcting
+
+
+def test_an_empty_summary_is_refused_not_recorded_blank(run, case):
+    result = run("add", "", "--case", "C-1", "--when", "yesterday", code=2)
+    assert "summary" in result.stderr.lower() and "Traceback" not in result.stderr
+    run("add", "   ", "--case", "C-1", "--when", "yesterday", code=2)
+    assert run.json("list") == []
+
+
+def test_walk_through_date_errors_do_not_mention_an_option_the_person_never_typed(run, case):
+    from test_log_interactive import FULL
+
+    result = run("add", "--interactive", "--case", "C-1", input="31/02/2025\n" + FULL)
+    assert "February 2025 has 28 days" in result.stderr
+    assert "--when" not in result.stderr
+    # once saved, the photo hint names the real incident id, not "ID"
+    assert "stalklog exhibit add 1 FILE" in result.stderr
+    assert "exhibit add ID" not in result.stderr
+
+
+def test_flag_add_does_not_print_the_walk_through_photo_hint(run, case):
+    assert "exhibit add" not in _add(run, "Texts again").stderr
+
+
+def test_corrections_read_as_words_not_python_lists(run, case):
+    _add(run, "Called 8 times")
+    run("amend", "1", "--set", "behaviours=contacting,threats", "--reason", "forgot the threat")
+    run("amend", "1", "--set", "location=Mill Road", "--reason", "forgot where")
+    shown = run("show", "1").stdout
+    assert "['contacting']" not in shown and "[]" not in shown
+    assert "contacting, threats" in shown
+    assert "(empty)" in shown  # the location was empty before
+
+
+def test_amending_when_reads_the_new_date_back(run, case):
+    _add(run, "Called 8 times", "06/03/2025")
+    result = run("amend", "1", "--set", "when=05/03/2025 21:15", "--reason", "wrong day")
+    assert "Wed 5 Mar 2025 21:15" in result.stderr
+    assert "When:" not in run("amend", "1", "--set", "location=Home", "--reason", "x").stderr
+
+
+# ---------------------------------------------------------------- every command's help has an example
+
+
+def _leaf_commands():
+    import typer.main
+
+    from stalklog.cli.app import app
+
+    def walk(cmd, path):
+        if getattr(cmd, "commands", None):  # a group (typer 0.28 vendors its own click)
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def test_every_command_help_has_an_example(run):
+    missing = [" ".join(c) for c in _leaf_commands() if "Example:" not in run(*c, "--help").stdout]
+    assert not missing, f"no example in --help: {missing}"
+
+
+def test_command_list_summaries_are_not_cut_off_mid_phrase(run):
+    top = run("--help").stdout
+    assert "(e.g." not in top
+
+
+def test_screening_examples_are_on_separate_lines(run):
+    text = run("screening", "record", "--help").stdout
+    assert all("C-2025-001 Example:" not in line for line in text.splitlines())
+    assert text.count("Example:") == 2
+
+
+# ---------------------------------------------------------------- police: the law catalogue
+
+
+def test_law_names_its_argument_not_an_option_when_the_jurisdiction_is_wrong(run):
+    result = run("law", "wales", code=2)
+    assert "JURISDICTION" in result.stderr and "--jurisdiction" not in result.stderr
+    assert "--jurisdiction" in run("check", "--case", "X", "-j", "wales", code=2).stderr

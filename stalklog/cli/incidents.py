@@ -70,13 +70,14 @@ def add(
 
     db = open_case_file()
     case_ref = resolve_case(db, case)
-    if interactive or (summary is None and sys.stdin.isatty()):
+    walked = interactive or (summary is None and sys.stdin.isatty())
+    if walked:
         fields = walk_through(db, case_ref, summary=summary, when_text=when)
         if fields is None:
             say("Nothing was recorded.")
             raise typer.Exit(1)
     else:
-        if summary is None:
+        if summary is None or not summary.strip():
             raise typer.BadParameter("give a summary of what happened, or use --interactive to be asked.",
                                      param_hint="SUMMARY")
         if not when:
@@ -93,6 +94,8 @@ def add(
 
     say(f"Recorded: {describe_stored(incident['occurred'], incident['precision'], incident['occurred_end'])}"
         f" — incident {incident['id']} ({incident['key']}) in case {case_ref}.")
+    if walked:  # the walk-through could not know the id when it mentioned photos
+        say(f"To keep a photo or screenshot with it: stalklog exhibit add {incident['id']} FILE")
     if json_:
         print_json(incident)
 
@@ -175,7 +178,10 @@ def show(
     case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Show one incident in full, with its exhibits and the history of its corrections."""
+    """Show one incident in full, with its exhibits and the history of its corrections.
+
+    Example: stalklog show 3
+    """
     from stalklog import records
 
     db = open_case_file()
@@ -207,7 +213,10 @@ def search(
 
 
 def timeline(case: CaseOption, json_: JsonOption = False) -> None:
-    """Show a case's incidents over time, with the gaps between them in days."""
+    """Show a case's incidents over time, with the gaps between them in days.
+
+    Example: stalklog timeline --case C-2025-001
+    """
     from stalklog import records
     from stalklog.timeline import build_timeline
 
@@ -243,6 +252,10 @@ def amend(
     with transaction(db):
         updated = records.amend_incident(db, current["id"], changes, reason=reason)
     say(f"Incident {updated['id']} amended ({', '.join(changes)}); the earlier values are kept in its history.")
+    if "occurred" in changes:  # read the new date back, as add does
+        from stalklog.dates import describe_stored
+
+        say(f"When: {describe_stored(updated['occurred'], updated['precision'], updated['occurred_end'])}.")
     if json_:
         print_json(updated)
 
@@ -253,7 +266,10 @@ def withdraw(
     case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Withdraw an incident: it stays in the file and its history, but no longer counts."""
+    """Withdraw an incident: it stays in the file and its history, but no longer counts.
+
+    Example: stalklog withdraw 12 --reason "Recorded twice by mistake"
+    """
     from stalklog import records
     from stalklog.db import transaction
 

@@ -18,6 +18,15 @@ def _words(values: list[str]) -> str:
     return ", ".join(model.label(v) for v in values)
 
 
+def _shown(value) -> str:
+    """A corrected value as a person reads it: no Python list syntax, and empty says so."""
+    if value in (None, "", []):
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def incident_table(incidents: list[dict]) -> Table:
     table = Table("ID", "Case", "When", "What happened", "Behaviour", "Effect")
     for inc in incidents:
@@ -75,7 +84,7 @@ def render_incident(console, inc: dict) -> None:
     if inc.get("history"):
         hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
         for h in inc["history"]:
-            hist.add_row(escape(h["at"]), escape(h["field"]), escape(str(h["old"])), escape(str(h["new"])),
+            hist.add_row(escape(h["at"]), escape(h["field"]), escape(_shown(h["old"])), escape(_shown(h["new"])),
                          escape(h["reason"] or ""))
         console.print(hist)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stalklog import model, records
-from stalklog.cli.common import parse_when_arg, us_dates
+from stalklog.cli.common import us_dates
 from stalklog.errors import InvalidDate, InvalidValue, NotFound
 
 
@@ -66,13 +66,15 @@ def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, st
 def _ask_when(console, when_text: str | None):
     from rich.prompt import Confirm, Prompt
 
+    from stalklog.dates import parse_when
+
     while True:
         text = when_text or Prompt.ask(
             "[bold]When did it happen?[/bold] (e.g. today 5:10pm, yesterday 9pm, 06/11/2024 21:15, last Tuesday)",
             console=console)
         when_text = None
         try:
-            when = parse_when_arg(text)
+            when = parse_when(text, us_dates=us_dates())  # not parse_when_arg: no "--when:" in a question's answer
         except InvalidDate as e:
             from stalklog.safetext import escape
 
@@ -123,7 +125,7 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
     if Confirm.ask("[bold]Did you report it to the police?[/bold]", default=False, console=console):
         police_ref = Prompt.ask("  The crime reference number, if you have it", default="", show_default=False,
                                 console=console) or None
-    console.print("\n[dim]If you have a photo or screenshot, add it afterwards with: stalklog exhibit add ID FILE[/dim]")
+    console.print("\n[dim]If you have a photo or screenshot, you can add it once this is saved.[/dim]")
     if not Confirm.ask(f"Save this incident ({when.describe()})?", default=True, console=console):
         return None
     return {
