@@ -59,7 +59,10 @@ def case_list(
     status: Annotated[str | None, typer.Option("--status", help="open or closed (default: all).")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """List the cases in the case file."""
+    """List the cases in the case file.
+
+    Example: stalklog case list --status open
+    """
     from stalklog import records
 
     if status is not None and status not in ("open", "closed"):
@@ -85,7 +88,10 @@ def case_list(
 
 @case_app.command("show")
 def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
-    """Show a case: its people, its incidents in brief, and its status."""
+    """Show a case: its people, its incidents in brief, and its status.
+
+    Example: stalklog case show C-2025-001
+    """
     from stalklog import records
 
     db = open_case_file()
@@ -126,7 +132,10 @@ def case_close(
     reason: Annotated[str | None, typer.Option("--reason", help="Why the case is closed.")] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Close a case. Nothing is deleted; reopen it with: stalklog case reopen REF."""
+    """Close a case. Nothing is deleted; reopen it with: stalklog case reopen REF.
+
+    Example: stalklog case close C-2025-001 --reason "Handed to the police"
+    """
     from stalklog import records
     from stalklog.db import transaction
 
@@ -138,7 +147,10 @@ def case_close(
 
 @case_app.command("reopen")
 def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
-    """Reopen a closed case."""
+    """Reopen a closed case.
+
+    Example: stalklog case reopen C-2025-001
+    """
     from stalklog import records
     from stalklog.db import transaction
 
@@ -189,7 +201,10 @@ def person_add(
 
 @person_app.command("list")
 def person_list(case: CaseOption, json_: JsonOption = False) -> None:
-    """List the people of a case."""
+    """List the people of a case.
+
+    Example: stalklog person list --case C-2025-001
+    """
     from stalklog import records
 
     db = open_case_file()

@@ -25,11 +25,11 @@ def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tupl
     return check_case(bundle, as_of, jurisdiction), bundle
 
 
-def _check_jurisdiction(jurisdiction: str | None) -> str | None:
+def _check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") -> str | None:
     from stalklog.model import JURISDICTIONS
 
     if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
-        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
+        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint=hint)
     return jurisdiction
 
 
@@ -91,7 +91,7 @@ def law(
     """
     from stalklog.law import catalogue
 
-    entries = catalogue(_check_jurisdiction(jurisdiction))
+    entries = catalogue(_check_jurisdiction(jurisdiction, "JURISDICTION"))
     if json_:
         print_json(entries)
         return

@@ -272,6 +272,7 @@ def screening_record(
     date. stalklog records the answers; it does not add them up or grade them.
 
     Example: stalklog screening record --case C-2025-001
+
     Example: stalklog screening record --case C-2025-001 --answers yes,no,no,unknown,yes,yes,no,no,no,unknown,no
     """
     from stalklog import records, screening

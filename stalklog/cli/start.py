@@ -9,7 +9,7 @@ import typer
 
 from stalklog.cli.common import db_path, open_case_file, print_json, say, state
 
-config_app = typer.Typer(no_args_is_help=True, help="Show or change your settings (e.g. US-style dates).")
+config_app = typer.Typer(no_args_is_help=True, help="Show or change your settings, such as US-style dates.")
 
 
 def register(app: typer.Typer) -> None:
@@ -59,6 +59,8 @@ def demo(
     """Build a fictional case in a demo case file and show it: the timeline and the check.
 
     Your own case file is not touched. Run it again to start the demo afresh.
+
+    Example: stalklog demo
     """
     import datetime as dt
 
@@ -110,7 +112,10 @@ def _check(db, ref: str, today):
 
 @config_app.command("show")
 def config_show(json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
-    """Show your settings and where they are kept."""
+    """Show your settings and where they are kept.
+
+    Example: stalklog config show
+    """
     from stalklog import config
 
     settings = config.load()
@@ -127,7 +132,10 @@ def config_set(
     name: Annotated[str, typer.Argument(help="The setting: us_dates.")],
     value: Annotated[str, typer.Argument(help="true or false.")],
 ) -> None:
-    """Change a setting. Example: stalklog config set us_dates true"""
+    """Change a setting.
+
+    Example: stalklog config set us_dates true
+    """
     from stalklog import config
 
     if name not in config.KNOWN:
