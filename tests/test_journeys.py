@@ -126,3 +126,21 @@ def test_law_names_its_argument_not_an_option_when_the_jurisdiction_is_wrong(run
     result = run("law", "wales", code=2)
     assert "JURISDICTION" in result.stderr and "--jurisdiction" not in result.stderr
     assert "--jurisdiction" in run("check", "--case", "X", "-j", "wales", code=2).stderr
+
+
+def test_amend_cannot_blank_what_happened(run, case):
+    _add(run, "Called 8 times")
+    result = run("amend", "1", "--set", "summary=", "--reason", "oops", code=1)
+    assert "withdraw" in result.stderr
+    assert run.json("show", "1")["summary"] == "Called 8 times"
+
+
+def test_adding_the_same_file_twice_is_kept_but_noted(run, case, tmp_path):
+    _add(run, "Texts again")
+    shot = tmp_path / "screenshot.png"
+    shot.write_bytes(b"\x89PNG fictional screenshot bytes")
+    first = run("exhibit", "add", "1", shot, "--producer", "Alex Doe")
+    assert "same file" not in first.stderr
+    second = run("exhibit", "add", "1", shot, "--producer", "Alex Doe")
+    assert "already exhibit AD/1" in second.stderr
+    assert [e["ref"] for e in run.json("exhibit", "list")] == ["AD/1", "AD/2"]

@@ -63,6 +63,10 @@ def add(
             description=description, how_obtained=how, obtained=obtained_at, ref=ref, part_of=part_of, by=by)
     say(f"Added exhibit {exhibit['ref']} to incident {exhibit['incident']} ({exhibit['incident_key']}) "
         f"in case {exhibit['case']}: {exhibit['size']} bytes, SHA-256 {exhibit['sha256']}.")
+    same = [e["ref"] for e in evidence.list_exhibits(db, case_ref=exhibit["case"])
+            if e["sha256"] == exhibit["sha256"] and e["ref"] != exhibit["ref"]]
+    if same:  # kept (it may belong to two incidents), but a person adding it twice by mistake should know
+        say(f"Note: the same file (same SHA-256) is already exhibit {', '.join(same)} in this case.")
     if json_:
         print_json(_public(exhibit))
 
