@@ -85,9 +85,10 @@ def judge_status(
     least one occasion towards each, which its builder guarantees."""
     last = max((o.end for o in occasions), default=None)
     if multiple:
-        reasons = [
-            _reason("occasion_towards_each", text.each_victim(len(occasions), victims, occasions[0].start, last), cite)
-        ]
+        # Two or more occasions in all keep the usual code; one act towards several people
+        # says so.
+        code = "two_or_more_occasions" if len(occasions) > 1 else "occasion_towards_each"
+        reasons = [_reason(code, text.each_victim(len(occasions), victims, occasions[0].start, last), cite)]
         if len(occasions) < 2:
             reasons.append(_one_act_many(victims, cite))
     elif len(occasions) < 2:

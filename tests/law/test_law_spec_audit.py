@@ -671,3 +671,10 @@ def test_spec_cli_check_json_on_the_full_bundle(run, tmp_path):
     result = run("check", "--case", "C-2025-014", "--as-of", "2025-08-15")
     assert "for review" in result.stdout and "guilty" not in result.stdout.lower()
     run("check", "--case", "NO-SUCH", code=1)
+
+
+def test_s1_1A_multiple_course_with_two_occasions_gives_the_usual_count_reason():
+    incidents = [inc("I1", "2025-03-01", towards=["V"]), inc("I2", "2025-03-05", towards=["W"])]
+    multiple = course(check(bundle(incidents, context=["intent_to_persuade"])), victims=("V", "W"), kind="multiple")
+    assert multiple["reasons"][0]["code"] == "two_or_more_occasions"
+    assert "each of V and W" in multiple["reasons"][0]["text"]
