@@ -144,3 +144,22 @@ def test_adding_the_same_file_twice_is_kept_but_noted(run, case, tmp_path):
     second = run("exhibit", "add", "1", shot, "--producer", "Alex Doe")
     assert "already exhibit AD/1" in second.stderr
     assert [e["ref"] for e in run.json("exhibit", "list")] == ["AD/1", "AD/2"]
+
+
+def test_an_entry_without_a_subject_says_so_at_once_and_how_to_fix_it(run):
+    run("init")
+    run("case", "new", "C-1")
+    run("person", "add", "--case", "C-1", "--role", "victim", "--name", "Alex Doe")
+    result = _add(run, "He shouted at me in the street")
+    assert "does not say who did it" in result.stderr and "who it was aimed at" not in result.stderr
+    assert "stalklog person add --case C-1 --role subject" in result.stderr
+    assert run.json("list")[0]["by"] == []  # kept as typed, not refused
+    run("person", "add", "--case", "C-1", "--role", "subject", "--name", "Sam Roe")
+    run("amend", "1", "--set", "by=P", "--reason", "added who")
+    assert "does not say" not in _add(run, "Again").stderr  # the only subject is the default now
+
+
+def test_an_entry_with_two_possible_subjects_names_their_keys(run, case):
+    run("person", "add", "--case", "C-1", "--role", "subject", "--name", "Kim Roe")
+    result = _add(run, "Someone left a note")
+    assert "--set by=KEY" in result.stderr and "(KEY: P, P2)" in result.stderr

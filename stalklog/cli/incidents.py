@@ -96,8 +96,31 @@ def add(
         f" — incident {incident['id']} ({incident['key']}) in case {case_ref}.")
     if walked:  # the walk-through could not know the id when it mentioned photos
         say(f"To keep a photo or screenshot with it: stalklog exhibit add {incident['id']} FILE")
+    _say_who_is_missing(db, case_ref, incident)
     if json_:
         print_json(incident)
+
+
+def _say_who_is_missing(db, case_ref: str, incident: dict) -> None:
+    """Kept either way, but the check counts only incidents that say who did it to whom: say so now,
+    not later as "nothing to check"."""
+    from stalklog import records
+
+    people = records.people(db, records.get_case(db, case_ref)["id"])
+    missing, fixes = [], []
+    for field, role, who in (("by", "subject", "who did it"), ("towards", "victim", "who it was aimed at")):
+        if incident[field]:
+            continue
+        missing.append(who)
+        keys = [p["key"] for p in people if p["role"] == role]
+        amend = f"stalklog amend {incident['id']} --set {field}={keys[0] if len(keys) == 1 else 'KEY'} --reason …"
+        if len(keys) > 1:
+            amend += f"  (KEY: {', '.join(keys)})"
+        fixes.append(amend if keys else f"stalklog person add --case {case_ref} --role {role} --name …, then {amend}")
+    if missing:
+        say(f"Note: this entry does not say {' or '.join(missing)}, so the check cannot count it yet. Kept as it is; to add it:")
+        for fix in fixes:
+            say(f"  {fix}")
 
 
 def _fields_from_options(db, case_ref: str, *, summary, when, until, by, towards, affected, behaviour, effect,
