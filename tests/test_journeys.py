@@ -163,3 +163,31 @@ def test_an_entry_with_two_possible_subjects_names_their_keys(run, case):
     run("person", "add", "--case", "C-1", "--role", "subject", "--name", "Kim Roe")
     result = _add(run, "Someone left a note")
     assert "--set by=KEY" in result.stderr and "(KEY: P, P2)" in result.stderr
+
+
+# ---------------------------------------------------------------- victim: nothing readable left behind without saying so
+
+
+def test_documents_from_an_encrypted_file_say_they_are_not_encrypted(run, isolated, monkeypatch):
+    from test_privacy_store import FAST_KEY
+
+    from stalklog.privacy import create_encrypted
+
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", FAST_KEY)
+    create_encrypted(isolated / "stalklog.db", FAST_KEY).close()
+    run("case", "new", "C-1")
+    for args in (
+        ("report", "--kind", "diary", "-o", isolated / "d.html"),
+        ("export", "--case", "C-1", "-o", isolated / "c.json"),
+    ):
+        assert "itself is not encrypted" in run(*args).stderr
+    assert "(private notes left out)." in run("export", "--case", "C-1", "-o", isolated / "c2.json").stderr
+    assert (
+        "(private notes included)."
+        in run("export", "--case", "C-1", "-o", isolated / "c3.json", "--include-private").stderr
+    )
+
+
+def test_documents_from_a_plain_file_do_not_warn(run, case, isolated):
+    assert "not encrypted" not in run("report", "--kind", "diary", "-o", isolated / "d.html").stderr
+    assert "not encrypted" not in run("export", "--case", "C-1", "-o", isolated / "c.json").stderr

@@ -121,4 +121,7 @@ def export(
 
         write_private(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         say(f"Exported case {case} ({len(data['incidents'])} incidents) to {output}"
-            + ("" if include_private else " (private notes left out)."))
+            + (" (private notes included)." if include_private else " (private notes left out)."))
+        if getattr(db, "encrypted", False):
+            say("Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
+                "can read.")

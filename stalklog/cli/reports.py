@@ -123,6 +123,10 @@ def report(
         + "".join(f"; {e}" for e in extras)
         + ")."
     )
+    from stalklog.cli.common import open_case_file
+
+    if getattr(open_case_file(), "encrypted", False):  # as export says of a zip
+        say("Note: the document itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")
 
 
 def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[str, ...]) -> str:
