@@ -125,7 +125,7 @@ BAD_ARGUMENTS = [
     ["amend", "1", "--reason", "r"],  # no --set
     ["amend", "1", "--set", "location=x"],  # no --reason
     ["withdraw", "1"],
-    ["timeline"],
+    ["timeline", "--case"],  # no value (without --case, the only open case is used)
     ["export", "--case", "C-1", "--format", "xml"],
     ["export"],
     ["import"],

@@ -191,3 +191,26 @@ def test_documents_from_an_encrypted_file_say_they_are_not_encrypted(run, isolat
 def test_documents_from_a_plain_file_do_not_warn(run, case, isolated):
     assert "not encrypted" not in run("report", "--kind", "diary", "-o", isolated / "d.html").stderr
     assert "not encrypted" not in run("export", "--case", "C-1", "-o", isolated / "c.json").stderr
+
+
+# ---------------------------------------------------------------- victim: one diary, no --case to remember
+
+
+def test_check_and_timeline_use_the_only_open_case_like_add_and_report(run, case):
+    _add(run, "Texts again", "03/03/2025 21:00")
+    _add(run, "Outside my work", "05/03/2025 17:10", "-e", "alarm")
+    assert run.json("check")["case"] == "C-1"
+    assert len(run.json("timeline")["entries"]) == 2
+    run("case", "new", "C-2")
+    several = run("check", code=1)
+    assert "several open cases" in several.stderr and "C-1, C-2" in several.stderr
+    run("timeline", code=1)
+    run("check", "--all", "--case", "C-1", code=2)
+
+
+def test_with_every_case_closed_check_says_how_to_name_one(run, case):
+    run("case", "close", "C-1")
+    result = run("check", code=1)
+    assert "no open case to check" in result.stderr and "--case C-1" in result.stderr
+    assert run.json("check", "--case", "C-1")["case"] == "C-1"  # a closed case can still be checked by name
+    assert "record into" in run("add", "x", "--when", "yesterday", code=1).stderr

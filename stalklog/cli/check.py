@@ -34,7 +34,7 @@ def _check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") 
 
 
 def check(
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference.")] = None,
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The date the time limits are counted to (default today).")] = None,
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help=JURISDICTION_HELP)] = None,
@@ -48,9 +48,13 @@ def check(
     Example: stalklog check --case C-2025-014 --as-of 15/08/2025
     """
     jurisdiction = _check_jurisdiction(jurisdiction)
-    if all_ == bool(case):
+    if all_ and case:
         raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
     db = open_case_file()
+    if not all_ and not case:  # like add and report: the only open case
+        from stalklog.cli.walkthrough import resolve_case
+
+        case = resolve_case(db, None, "check")
     day = as_of_date(as_of)
     if all_:
         _check_all(db, day, jurisdiction, json_)

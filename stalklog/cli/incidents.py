@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.common import (
-    CaseOption,
     JsonOption,
     open_case_file,
     out,
@@ -235,15 +234,20 @@ def search(
     _print_incidents(found, json_, empty=f'No incidents mention "{text}".')
 
 
-def timeline(case: CaseOption, json_: JsonOption = False) -> None:
+def timeline(
+    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
+    json_: JsonOption = False,
+) -> None:
     """Show a case's incidents over time, with the gaps between them in days.
 
     Example: stalklog timeline --case C-2025-001
     """
     from stalklog import records
+    from stalklog.cli.walkthrough import resolve_case
     from stalklog.timeline import build_timeline
 
     db = open_case_file()
+    case = case or resolve_case(db, None, "show")
     incidents = records.list_incidents(db, case_ref=case, exhibits=False)
     data = build_timeline(incidents)
     if json_:

@@ -7,8 +7,8 @@ from stalklog.cli.common import us_dates
 from stalklog.errors import InvalidDate, InvalidValue, NotFound
 
 
-def resolve_case(db, case: str | None) -> str:
-    """The case to record into: the one named, or the only open case."""
+def resolve_case(db, case: str | None, doing: str = "record into") -> str:
+    """The case to record into (or to show: ``doing``): the one named, or the only open case."""
     if case:
         if records.get_case(db, case)["status"] == "closed":  # refuse before any question is asked
             raise InvalidValue(f'Case "{case}" is closed.', hint=f"Reopen it with: stalklog case reopen {case}")
@@ -18,11 +18,12 @@ def resolve_case(db, case: str | None) -> str:
         return open_cases[0]["ref"]
     closed = records.list_cases(db, status="closed")
     if not open_cases and closed:
-        raise InvalidValue("There is no open case to record into: "
+        raise InvalidValue(f"There is no open case to {doing}: "
                            f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
-                           hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}")
+                           hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}" if doing == "record into"
+                           else f"Name one with --case {closed[0]['ref']}, or reopen it: stalklog case reopen {closed[0]['ref']}")
     if not open_cases:
-        raise NotFound("There is no open case to record into.",
+        raise NotFound(f"There is no open case to {doing}.",
                        hint='Create one with: stalklog case new REF --title "…"')
     raise InvalidValue("--case: this file has several open cases; say which one with --case REF.",
                        hint=f"Open cases: {', '.join(c['ref'] for c in open_cases[:10])}")
