@@ -214,3 +214,12 @@ def test_with_every_case_closed_check_says_how_to_name_one(run, case):
     assert "no open case to check" in result.stderr and "--case C-1" in result.stderr
     assert run.json("check", "--case", "C-1")["case"] == "C-1"  # a closed case can still be checked by name
     assert "record into" in run("add", "x", "--when", "yesterday", code=1).stderr
+
+
+def test_show_gives_times_as_people_read_them(run, case):
+    _add(run, "Called 8 times")
+    run("amend", "1", "--set", "location=Mill Road", "--reason", "forgot where")
+    run("withdraw", "1", "--reason", "recorded twice")
+    shown = run("show", "1").stdout
+    assert "+00:00" not in shown and "T12:00" not in shown
+    assert shown.count(" Mar 2025 ") >= 3 and shown.count(" UTC") >= 3  # recorded, corrected, withdrawn

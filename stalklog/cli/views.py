@@ -27,6 +27,19 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _utc(value: str | None) -> str:
+    """``2025-01-05T20:10:00+00:00`` → ``Sun 5 Jan 2025 20:10 UTC`` (as the reports write it)."""
+    import datetime as dt
+
+    if not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    except ValueError:
+        return value
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M} UTC"
+
+
 def incident_table(incidents: list[dict]) -> Table:
     table = Table("ID", "Case", "When", "What happened", "Behaviour", "Effect")
     for inc in incidents:
@@ -52,10 +65,10 @@ def field_table(rows: list[tuple[str, object]]) -> Table:
 def render_incident(console, inc: dict) -> None:
     console.print(f"[bold]Incident {inc['id']}[/bold] ({escape(inc['key'])}) in case {escape(inc['case'])}")
     if inc.get("withdrawn"):
-        console.print(f"[red]Withdrawn[/red] {inc['withdrawn']['at']}: {escape(inc['withdrawn']['reason'] or '')}")
+        console.print(f"[red]Withdrawn[/red] {escape(_utc(inc['withdrawn']['at']))}: {escape(inc['withdrawn']['reason'] or '')}")
     rows = [
         ("When", _when(inc)),
-        ("Recorded", inc["recorded"] or "not known"),
+        ("Recorded", _utc(inc["recorded"]) or "not known"),
         ("Where", inc["location"]),
         ("What happened", inc["summary"]),
         ("Words used", inc["words"]),
@@ -84,7 +97,7 @@ def render_incident(console, inc: dict) -> None:
     if inc.get("history"):
         hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
         for h in inc["history"]:
-            hist.add_row(escape(h["at"]), escape(h["field"]), escape(_shown(h["old"])), escape(_shown(h["new"])),
+            hist.add_row(escape(_utc(h["at"])), escape(h["field"]), escape(_shown(h["old"])), escape(_shown(h["new"])),
                          escape(h["reason"] or ""))
         console.print(hist)
 
