@@ -223,3 +223,21 @@ def test_show_gives_times_as_people_read_them(run, case):
     shown = run("show", "1").stdout
     assert "+00:00" not in shown and "T12:00" not in shown
     assert shown.count(" Mar 2025 ") >= 3 and shown.count(" UTC") >= 3  # recorded, corrected, withdrawn
+
+
+# ---------------------------------------------------------------- police: a document from a file that does not verify
+
+
+def test_a_report_from_a_file_that_does_not_verify_warns_whoever_makes_it(run, case, isolated):
+    import os
+    import sqlite3
+
+    _add(run, "Eleven texts in an hour")
+    assert "did not verify" not in run("report", "--kind", "evidence", "--format", "md").stderr
+    conn = sqlite3.connect(os.environ["STALKLOG_DB"])
+    conn.execute("UPDATE incidents SET summary = 'Twelve texts' WHERE id = 1")  # changed outside stalklog
+    conn.commit()
+    conn.close()
+    run("verify", code=3)
+    result = run("report", "--kind", "evidence", "-o", isolated / "s.md")
+    assert "Warning: the case file did not verify" in result.stderr and "incident 1" in result.stderr

@@ -104,6 +104,11 @@ def report(
     model = _build(case, kind, offence, include_private, as_of)
     model = redaction.redact(model, kinds)
     document = render(model, fmt)
+    integrity = model.get("integrity") or {}
+    if integrity and not integrity.get("verified", True):  # the document says so too; the person making it must see it
+        say(f"Warning: the case file did not verify ({integrity.get('problem_count')} problem(s), first: "
+            f"{(integrity.get('problems') or ['see stalklog verify'])[0]}). The document records this; "
+            "run stalklog verify and ask for advice before relying on it.")
     if output is None:
         import sys
 
