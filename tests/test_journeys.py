@@ -241,3 +241,9 @@ def test_a_report_from_a_file_that_does_not_verify_warns_whoever_makes_it(run, c
     run("verify", code=3)
     result = run("report", "--kind", "evidence", "-o", isolated / "s.md")
     assert "Warning: the case file did not verify" in result.stderr and "incident 1" in result.stderr
+
+
+def test_unquoted_words_are_one_summary_not_extra_arguments(run, case):
+    inc = run.json("add", "He", "was", "outside", "my", "work", "--case", "C-1", "--when", "yesterday")
+    assert inc["summary"] == "He was outside my work"
+    assert run.json("add", "Quoted as before", "--case", "C-1", "--when", "yesterday")["summary"] == "Quoted as before"

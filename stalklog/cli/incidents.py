@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def add(
-    summary: Annotated[str | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")] = None,
+    summary: Annotated[list[str] | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")] = None,
     case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
     when: Annotated[str | None, typer.Option("--when", "-w", help='When it happened: "today 5:10pm", "06/11/2024 21:15", "last Tuesday".')] = None,
     until: Annotated[str | None, typer.Option("--until", help="When it ended, if it went on for a while.")] = None,
@@ -67,6 +67,7 @@ def add(
     from stalklog.cli.walkthrough import resolve_case, walk_through
     from stalklog.db import transaction
 
+    summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
     db = open_case_file()
     case_ref = resolve_case(db, case)
     walked = interactive or (summary is None and sys.stdin.isatty())
