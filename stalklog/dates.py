@@ -336,6 +336,13 @@ def _relative(words: list[str], today: dt.date) -> _DatePart | None:
         day = _shift(today, -2)
     elif len(words) == 3 and words[1] in _UNIT_DAYS and words[2] == "ago":
         day = _shift(today, -_count(words[0]) * _UNIT_DAYS[words[1]])
+    elif words == ["last", "month"]:
+        previous = _shift(today.replace(day=1), -1)
+        return _DatePart(lambda _anchor: previous.replace(day=1), month_only=True)
+    elif words == ["last", "week"]:
+        raise _Unread('say which day, e.g. "last Tuesday", or "about 7 days ago"')
+    elif len(words) == 2 and words[1] in _UNIT_DAYS:
+        raise _Unread(f'did you mean "{words[0]} {words[1]} ago"? Only past dates can be recorded')
     elif len(words) == 2 and words[0] == "last" and words[1] in _WEEKDAYS:
         day = _shift(today, -((today.weekday() - _WEEKDAYS[words[1]] - 1) % 7 + 1))
     else:

@@ -51,7 +51,8 @@ def _case_dict(row: dict) -> dict:
 def check_word(value: str, allowed: Iterable[str], what: str, where: str) -> str:
     allowed = tuple(allowed)
     if value not in allowed:
-        raise InvalidValue(f'{where}: "{value}" is not a {what} word. Use one of: {", ".join(allowed)}.')
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise InvalidValue(f'{where}: "{value}" is not {article} {what} word. Use one of: {", ".join(allowed)}.')
     return value
 
 

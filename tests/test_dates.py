@@ -229,7 +229,7 @@ ERRORS = [
     ("banana", 'did not understand "banana"'),
     ("tomorrow", "\"tomorrow\" is in the future"),
     ("next Tuesday", "\"next tuesday\" is in the future"),
-    ("in 3 days", 'did not understand "3 days"'),
+    ("in 3 days", 'did you mean "3 days ago"'),
     ("yesterday banana", 'did not understand "yesterday banana"'),
     ("2024", "a year alone is not enough"),
     ("about", "no date or time found"),
@@ -524,4 +524,19 @@ def test_any_text_reads_as_a_past_when_or_an_invalid_date(text):
 @pytest.mark.parametrize("text", ["tomorrow", "tomorrow 9pm", "next Tuesday"])
 def test_words_for_the_future_are_refused_as_future(text):
     with pytest.raises(InvalidDate, match="in the future"):
+        parse_when(text, datetime(2025, 3, 12, 12, 0))
+
+
+def test_last_month_is_the_previous_month_at_month_precision():
+    when = parse_when("last month", datetime(2025, 1, 12, 12, 0))
+    assert (when.start, when.precision) == (datetime(2024, 12, 1), "month")
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("last week", "last Tuesday"),
+    ("in 3 days", '"3 days ago"'),
+    ("2 weeks", '"2 weeks ago"'),
+])
+def test_vague_or_forward_phrases_get_a_hint(text, hint):
+    with pytest.raises(InvalidDate, match=hint):
         parse_when(text, datetime(2025, 3, 12, 12, 0))
