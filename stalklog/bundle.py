@@ -393,13 +393,21 @@ def _flush_rows(db: Database, table: str, cols: list[str], batch: list[dict]) ->
     batch.clear()
 
 
+def _original_name(exhibit: dict) -> str:
+    """An exhibit file's own name, not its path inside a zip bundle."""
+    from stalklog.zipbundle import original_name
+
+    return original_name(exhibit["ref"], exhibit["file"])
+
+
 def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files: dict, appender: Appender) -> None:
     content = files.get(e["file"]) if e.get("file") else None
     if db.execute("SELECT 1 FROM exhibits WHERE case_id = ? AND ref = ?", [case_id, e["ref"]]).fetchone():
         raise BundleError(f'exhibit {e["ref"]} appears twice in the bundle.', hint="Nothing from this bundle was written.")
     eid = db["exhibits"].insert({
         "case_id": case_id, "incident_id": incident_id, "ref": e["ref"], "description": e["description"],
-        "file_name": e["file"], "size": len(content) if content is not None else e.get("size"),
+        "file_name": _original_name(e) if content is not None else e["file"],
+        "size": len(content) if content is not None else e.get("size"),
         "sha256": e["sha256"], "content": content, "producer": e["producer"], "obtained": e["obtained"],
         "how_obtained": e["how_obtained"], "created_utc": appender.at}).last_pk
     appender.record("import", "exhibits", eid, case_id)

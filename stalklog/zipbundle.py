@@ -65,6 +65,13 @@ def exhibit_path(ref: str, file_name: str | None) -> str:
     return f"{EXHIBITS_DIR}{prefix}-{name}"
 
 
+def original_name(ref: str, path: str) -> str:
+    """The inverse of ``exhibit_path``: ``exhibits/AD_1-doorbell.mp4`` → ``doorbell.mp4``."""
+    name = path[len(EXHIBITS_DIR):] if path.startswith(EXHIBITS_DIR) else path
+    prefix = ref.replace("/", "_") + "-"
+    return name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
+
+
 # ---------------------------------------------------------------- writing
 
 

@@ -336,3 +336,12 @@ def test_round_trip_through_an_encrypted_case_file(run, victim_zip, tmp_path, mo
     assert members(again)["bundle.json"] == members(victim_zip)["bundle.json"]
     assert members(again)["exhibits/AD_1-doorbell.mp4"] == CLIP
     assert run(*secret, "verify").stdout.startswith("Intact")
+
+
+def test_an_exhibit_imported_from_a_zip_keeps_its_original_name():
+    from stalklog.zipbundle import exhibit_path, original_name
+
+    for ref, name in [("AD/1", "doorbell.mp4"), ("AD/1/2", "AD_1_2-x.png"), ("JS/10", "screenshot 1.png")]:
+        path = exhibit_path(ref, name)
+        assert exhibit_path(ref, original_name(ref, path)) == path
+    assert original_name("AD/1", "exhibits/AD_1-doorbell.mp4") == "doorbell.mp4"

@@ -78,9 +78,10 @@ def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
     if json_:
         print_json(result)
     elif dry_run:
-        say(f"Dry run: case {result['case']} with {result['incidents']} incidents would be imported. Nothing written.")
+        say(f"Dry run: case {result['case']} with {_count(result['incidents'], 'incident')} would be imported. "
+            "Nothing written.")
     else:
-        say(f"Imported case {result['case']}: {result['incidents']} incidents.")
+        say(f"Imported case {result['case']}: {_count(result['incidents'], 'incident')}.")
 
 
 def export(
@@ -125,3 +126,7 @@ def export(
         if getattr(db, "encrypted", False):
             say("Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
                 "can read.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
