@@ -68,40 +68,72 @@ def db_path() -> Path:
     return state.db_path or default_path()
 
 
-def passphrase_source(path: Path):
-    """Return a function that finds the passphrase for an encrypted file when it is needed."""
+def stdin_is_tty() -> bool:
+    """Whether a person can be asked (stdin is a terminal)."""
+    return sys.stdin.isatty()
 
-    def source() -> str:
+
+class passphrase_source:  # noqa: N801 - used like a function: passphrase_source(path)()
+    """Finds the passphrase for an encrypted file when it is needed, and remembers where
+    it came from (``env``, ``keyring`` or ``prompt``) so a wrong one can be explained."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.origin: str | None = None
+
+    def __call__(self) -> str:
         from stalklog.errors import PassphraseError
 
         env = os.environ.get("STALKLOG_PASSPHRASE")
         if env:
+            self.origin = "env"
             return env
         from stalklog import secrets
 
-        remembered = secrets.remembered(path)
+        remembered = secrets.remembered(self.path)
         if remembered:
+            self.origin = "keyring"
             return remembered
-        if not sys.stdin.isatty():
+        if not stdin_is_tty():
             raise PassphraseError(
-                f"{path} is encrypted: a passphrase is needed.",
+                f"{self.path} is encrypted: a passphrase is needed.",
                 hint="Set STALKLOG_PASSPHRASE, or run the command in a terminal to be asked. If the file was "
                 "never encrypted, it is damaged: restore it from a backup with: stalklog db restore BACKUP",
             )
         import getpass
 
+        self.origin = "prompt"
         return getpass.getpass("Passphrase for the case file: ")
 
-    return source
+
+_ORIGIN_HINTS = {
+    "env": "the passphrase came from STALKLOG_PASSPHRASE: check it, or unset it to be asked",
+    "keyring": "the passphrase remembered in the system keyring did not open it: "
+    "run stalklog db forget, then try again to be asked",
+}
+PROMPT_TRIES = 3
 
 
 def open_case_file(create: bool = False):
-    """The case file for this command, opened once."""
+    """The case file for this command, opened once. At a prompt, a mistyped passphrase can
+    be typed again (three tries)."""
     if state._db is None:
         from stalklog.db import open_db
+        from stalklog.errors import PassphraseError
 
         path = db_path()
-        state._db = open_db(path, create=create, passphrase_source=passphrase_source(path))
+        source = passphrase_source(path)
+        for attempt in range(1, PROMPT_TRIES + 1):
+            try:
+                state._db = open_db(path, create=create, passphrase_source=source)
+                break
+            except PassphraseError as e:
+                if source.origin == "prompt" and attempt < PROMPT_TRIES:
+                    say("Wrong passphrase; try again.")
+                    continue
+                if source.origin in _ORIGIN_HINTS:
+                    raise PassphraseError(e.message, hint=f"{e.hint or path} ({_ORIGIN_HINTS[source.origin]})") from None
+                raise
     return state._db
 
 

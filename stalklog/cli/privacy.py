@@ -34,7 +34,9 @@ def register(app: typer.Typer) -> None:
 
 def _tty() -> bool:
     """Whether a person is there to answer a hidden prompt."""
-    return sys.stdin.isatty()
+    from stalklog.cli.common import stdin_is_tty
+
+    return stdin_is_tty()
 
 
 def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file") -> str:
