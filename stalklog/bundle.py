@@ -33,23 +33,77 @@ _REF_RE = re.compile(r"^[A-Za-z]{1,6}/\d+(/\d+)*$")
 
 def export_bundle(db: Database, case_ref: str, *, include_private: bool = False) -> dict:
     case = records.get_case(db, case_ref)
-    incidents = records.list_incidents(db, case_ref=case_ref, include_withdrawn=True)
-    incidents.sort(key=lambda i: i["id"])
-    amended = {iid for (iid,) in db.execute(
-        "SELECT DISTINCT incident_id FROM amendments WHERE incident_id IN "
-        "(SELECT id FROM incidents WHERE case_id = ?)", [case["id"]])}
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "case": {k: case[k] for k in CASE_KEYS},
-        "people": records.people(db, case["id"]),
-        "incidents": [
-            bundle_incident(i, include_private=include_private,
-                            history=records.history(db, i["id"]) if i["id"] in amended else None)
-            for i in incidents
-        ],
-        "impacts": records.case_impacts(db, case["id"]),
-    }
+    return {**_bundle_head(db, case), "incidents": list(iter_bundle_incidents(db, case, include_private=include_private)),
+            "impacts": records.case_impacts(db, case["id"])}
+
+
+def _bundle_head(db: Database, case: dict) -> dict:
+    return {"format": FORMAT, "version": VERSION, "case": {k: case[k] for k in CASE_KEYS},
+            "people": records.people(db, case["id"])}
+
+
+def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = False):
+    """The case's incidents in the bundle's shape, in id order, one at a time."""
+    # The same dicts as ``bundle_incident`` makes, made by trimming each freshly read record
+    # (whose keys are already in the bundle's order) instead of copying it key by key.
+    for inc in records.iter_case_incidents(db, case["id"], with_history=True):
+        del inc["id"], inc["case"]
+        if inc["exhibits"]:
+            inc["exhibits"] = [{k: e.get(k) for k in EXHIBIT_KEYS} for e in inc["exhibits"]]
+        if not include_private:
+            del inc["private_notes"]
+        if not inc["withdrawn"]:
+            del inc["withdrawn"]
+        history = inc.pop("history", None)
+        if history and not include_private:  # a corrected private note must not leak through its history
+            history = [h for h in history if h["field"] != "private_notes"]
+        if history:
+            inc["history"] = history
+        yield inc
+
+
+def write_bundle(db: Database, case_ref: str, out, *, include_private: bool = False) -> int:
+    """Write the case's bundle to the text file ``out`` as it is read, one incident at a
+    time; returns the number of incidents. The text is exactly
+    ``json.dumps(export_bundle(…), indent=2, ensure_ascii=False) + "\n"``."""
+    case = records.get_case(db, case_ref)
+    head = {**_bundle_head(db, case), "incidents": [], "impacts": records.case_impacts(db, case["id"])}
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    # Strings never hold a raw line break, so this is the one place the empty list stands.
+    marker = '\n  "incidents": [],\n'
+    before, after = text.split(marker)
+    out.write(before + '\n  "incidents": [')
+    n = 0
+    for inc in iter_bundle_incidents(db, case, include_private=include_private):
+        out.write(("\n    " if n == 0 else ",\n    ") + _indented(inc, "    "))
+        n += 1
+    out.write(("\n  ]," if n else "],") + "\n" + after + "\n")
+    return n
+
+
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _indented(value, pad: str) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)`` for a value nested ``pad`` deep:
+    the same text, written without the pure-Python encoder's generators (which
+    ``indent`` forces) for the shapes a bundle has."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = pad + "  "
+        if not all(isinstance(k, str) for k in value):
+            return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+        return ("{\n" + ",\n".join(f"{inner}{_scalar(k)}: {_indented(v, inner)}" for k, v in value.items())
+                + "\n" + pad + "}")
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        inner = pad + "  "
+        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + pad + "]"
+    if isinstance(value, tuple):
+        return _indented(list(value), pad)
+    return _scalar(value)
 
 
 def bundle_incident(inc: dict, *, include_private: bool = False, history: list | None = None) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from stalklog import model
 from stalklog.clock import utc_now_iso
@@ -198,9 +198,21 @@ def add_person(db: Database, case_ref: str, *, role: str, name: str | None, rela
 # ---------------------------------------------------------------- incidents
 
 
+_LIST_CACHE: dict[str, tuple] = {}
+
+
 def _list(text: str | None) -> list:
-    """A stored JSON list (most are empty: skip the parser for those)."""
-    return [] if text == "[]" else json.loads(text)
+    """A stored JSON list, as a new list. Most are empty, and the others repeat (``["P"]``,
+    ``["V"]``, a few behaviour words): each distinct text is parsed once per process."""
+    if text == "[]":
+        return []
+    found = _LIST_CACHE.get(text)
+    if found is None:
+        found = tuple(json.loads(text))
+        if len(_LIST_CACHE) > 20_000:  # a bound, for files whose lists are all different
+            _LIST_CACHE.clear()
+        _LIST_CACHE[text] = found
+    return list(found)
 
 
 def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
@@ -349,34 +361,126 @@ def add_incident(db: Database, case_ref: str, fields: dict) -> dict:
     return get_incident(db, iid)
 
 
-_INCIDENT_QUERY = "SELECT incidents.*, cases.ref AS case_ref FROM incidents JOIN cases ON cases.id = incidents.case_id"
+# The columns an incident is read from, in this order (``_tuple_to_incident``): named, so
+# rows come back as tuples and no dict is built per row before the incident itself.
+_READ_COLUMNS = ("id", "key", "occurred", "occurred_end", "precision", "recorded", "by", "attribution",
+                 "procured_by", "towards", "affected", "behaviours", "channel", "location", "summary", "words",
+                 "effects", "impacts", "below_threshold", "same_occasion_as", "links", "stated_purpose",
+                 "witnesses", "police_ref", "private_notes", "withdrawn_utc", "withdrawn_reason")
+_INCIDENT_QUERY = ("SELECT " + ", ".join(f"incidents.[{c}]" for c in _READ_COLUMNS)
+                   + ", cases.ref FROM incidents JOIN cases ON cases.id = incidents.case_id")
+
+
+def _tuple_to_incident(r: tuple) -> dict:
+    """An incident from a row of ``_INCIDENT_QUERY`` (the same dict as ``_row_to_incident``)."""
+    (iid, key, occurred, occurred_end, precision, recorded, by, attribution, procured_by, towards, affected,
+     behaviours, channel, location, summary, words, effects, impacts, below, same_occasion, links, purpose,
+     witnesses, police_ref, private_notes, withdrawn_utc, withdrawn_reason, case_ref) = r
+    return {
+        "id": iid,
+        "case": case_ref,
+        "key": key,
+        "occurred": occurred,
+        "occurred_end": occurred_end,
+        "precision": precision,
+        "recorded": recorded,
+        "by": _list(by),
+        "attribution": attribution,
+        "procured_by": procured_by,
+        "towards": _list(towards),
+        "affected": _list(affected),
+        "behaviours": _list(behaviours),
+        "channel": channel,
+        "location": location or "",
+        "summary": summary or "",
+        "words": words or "",
+        "effects": _list(effects),
+        "impacts": _list(impacts),
+        "below_threshold": bool(below),
+        "same_occasion_as": same_occasion,
+        "links": _list(links),
+        "stated_purpose": purpose,
+        "witnesses": _list(witnesses),
+        "police_ref": police_ref,
+        "exhibits": [],
+        "private_notes": private_notes,
+        "withdrawn": {"at": withdrawn_utc, "reason": withdrawn_reason} if withdrawn_utc else None,
+    }
 
 
 def _fetch(db: Database, where: str, params: list) -> list[dict]:
-    cur = db.execute(f"{_INCIDENT_QUERY} {where}", params)
-    cols = [d[0] for d in cur.description]
-    out = []
-    for r in cur:
-        row = dict(zip(cols, r, strict=True))
-        out.append(_row_to_incident(row, row["case_ref"]))
-    return out
+    return [_tuple_to_incident(r) for r in db.execute(f"{_INCIDENT_QUERY} {where}", params)]
+
+
+_EXHIBIT_COLUMNS = "incident_id, ref, description, file_name, sha256, obtained, producer, how_obtained, size"
+
+
+def _exhibit(ref, desc, fname, digest, obtained, producer, how, size) -> dict:
+    return {"ref": ref, "description": desc, "file": fname, "sha256": digest, "obtained": obtained,
+            "producer": producer, "how_obtained": how, "size": size}
 
 
 def _attach_exhibits(db: Database, incidents: list[dict]) -> list[dict]:
     if not incidents:
         return incidents
     by_id = {i["id"]: i for i in incidents}
+    if not db.execute("SELECT 1 FROM exhibits LIMIT 1").fetchone():  # most files have none
+        return incidents
     ids = list(by_id)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         cur = db.execute(
-            "SELECT incident_id, ref, description, file_name, sha256, obtained, producer, how_obtained, size "
-            f"FROM exhibits WHERE incident_id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk)
-        for iid, ref, desc, fname, digest, obtained, producer, how, size in cur:
-            by_id[iid]["exhibits"].append({
-                "ref": ref, "description": desc, "file": fname, "sha256": digest, "obtained": obtained,
-                "producer": producer, "how_obtained": how, "size": size})
+            f"SELECT {_EXHIBIT_COLUMNS} FROM exhibits WHERE incident_id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+            chunk)
+        for iid, *rest in cur:
+            by_id[iid]["exhibits"].append(_exhibit(*rest))
     return incidents
+
+
+def iter_case_incidents(db: Database, case_id: int, *, include_withdrawn: bool = True,
+                        with_history: bool = False) -> Iterator[dict]:
+    """Every incident of a case in id order, with its exhibits (and, with ``with_history``,
+    its corrections as ``history``: only for incidents that have any), one at a time.
+
+    Three cursors read in step, each in index order: the incidents, the case's exhibits and
+    its amendments, so memory does not grow with the case (export streams from this)."""
+    where = "WHERE incidents.case_id = ?" + ("" if include_withdrawn else " AND incidents.withdrawn_utc IS NULL")
+    rows = db.execute(f"{_INCIDENT_QUERY} {where} ORDER BY incidents.id", [case_id])
+    exhibits = _grouped(db.execute(
+        f"SELECT {_EXHIBIT_COLUMNS} FROM exhibits WHERE case_id = ? AND incident_id IS NOT NULL"
+        " ORDER BY incident_id, id", [case_id]))
+    amendments = _grouped(db.execute(
+        "SELECT incident_id, field, old_value, new_value, reason, by, at_utc FROM amendments"
+        " WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?) ORDER BY incident_id, id",
+        [case_id])) if with_history else _grouped(iter(()))
+    next_ex, next_am = next(exhibits, None), next(amendments, None)
+    for r in rows:
+        inc = _tuple_to_incident(r)
+        iid = inc["id"]
+        while next_ex is not None and next_ex[0] < iid:  # exhibits of withdrawn incidents left out
+            next_ex = next(exhibits, None)
+        if next_ex is not None and next_ex[0] == iid:
+            inc["exhibits"] = [_exhibit(*e) for e in next_ex[1]]
+            next_ex = next(exhibits, None)
+        while next_am is not None and next_am[0] < iid:
+            next_am = next(amendments, None)
+        if next_am is not None and next_am[0] == iid:
+            inc["history"] = [_amendment(*a) for a in next_am[1]]
+            next_am = next(amendments, None)
+        yield inc
+
+
+def _grouped(rows) -> Iterator[tuple[int, list[tuple]]]:
+    """Rows ordered by their first column, as (first column, [the rest of each row])."""
+    current, group = None, []
+    for first, *rest in rows:
+        if first != current and group:
+            yield current, group
+            group = []
+        current = first
+        group.append(rest)
+    if group:
+        yield current, group
 
 
 def get_incident(db: Database, incident: int | str, case_ref: str | None = None) -> dict:
@@ -521,8 +625,11 @@ def history(db: Database, incident_id: int) -> list[dict]:
     cur = db.execute(
         "SELECT field, old_value, new_value, reason, by, at_utc FROM amendments WHERE incident_id = ? ORDER BY id",
         [incident_id])
-    return [{"field": f, "old": json.loads(o), "new": json.loads(n), "reason": r, "by": b, "at": a}
-            for f, o, n, r, b, a in cur.fetchall()]
+    return [_amendment(*a) for a in cur.fetchall()]
+
+
+def _amendment(field, old, new, reason, by, at) -> dict:
+    return {"field": field, "old": json.loads(old), "new": json.loads(new), "reason": reason, "by": by, "at": at}
 
 
 def add_case_impact(db: Database, case_ref: str, kind: str, date: str | None, detail: str | None) -> dict:

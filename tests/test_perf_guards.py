@@ -194,3 +194,94 @@ def test_adding_to_a_large_case_reads_no_other_incident(run, case, monkeypatch):
     state.reset()
     assert inc["key"] == "I31" and inc["links"] == ["I3"]
     assert sum(fetched) < 10, fetched
+
+
+# ---------------------------------------------------------------- reading a case back, streamed export
+
+BUNDLE_FULL = __import__("pathlib").Path(__file__).parent / "data" / "bundle_full.json"
+
+
+def _reference_bundle(db, ref: str, include_private: bool) -> dict:
+    """The bundle as export made it before it was streamed: one incident at a time through
+    ``get_incident`` and ``history`` (slow, simple), shaped by ``bundle_incident``."""
+    from stalklog import bundle, records
+
+    case = records.get_case(db, ref)
+    ids = [r[0] for r in db.execute("SELECT id FROM incidents WHERE case_id = ? ORDER BY id", [case["id"]])]
+    return {"format": "stalklog.case", "version": 1, "case": {k: case[k] for k in bundle.CASE_KEYS},
+            "people": records.people(db, case["id"]),
+            "incidents": [bundle.bundle_incident(records.get_incident(db, i), include_private=include_private,
+                                                 history=records.history(db, i) or None) for i in ids],
+            "impacts": records.case_impacts(db, case["id"])}
+
+
+@pytest.fixture
+def full_case(run, tmp_path):
+    """The full bundle imported, with corrections (one of a private note), a withdrawal,
+    control characters and non-ASCII text, and a second, empty case."""
+    run("init")
+    run("import", str(BUNDLE_FULL))
+    ref = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))["case"]["ref"]
+    ids = run.json("list", "--case", ref)
+    first, second = ids[0]["id"], ids[1]["id"]
+    run("amend", str(first), "--set", "summary=Corrigé: \u00e9t\u00e9 \u2014 \u201cquoted\u201d \x1b[31m", "--reason", "typo")
+    run("amend", str(first), "--set", "private_notes=Only for me \u2603", "--reason", "fuller")
+    run("withdraw", str(second), "--reason", "entered twice")
+    run("case", "new", "EMPTY-1", "--title", "Nothing yet (fictional)")
+    return ref
+
+
+@pytest.mark.parametrize("include_private", [False, True])
+def test_streamed_export_is_the_bundle_as_before(run, full_case, tmp_path, include_private):
+    from stalklog.cli.common import state
+    from stalklog.db import open_db
+
+    extra = ["--include-private"] if include_private else []
+    for ref in (full_case, "EMPTY-1"):
+        state.reset()
+        db = open_db(__import__("os").environ["STALKLOG_DB"])
+        expected = json.dumps(_reference_bundle(db, ref, include_private), indent=2, ensure_ascii=False) + "\n"
+        db.close()
+        if ref == full_case:
+            assert '"history"' in expected and '"withdrawn"' in expected and '"exhibits": [\n' in expected
+            assert ("Only for me" in expected) is include_private
+        out = tmp_path / f"{ref}-{include_private}.json"
+        run("export", "--case", ref, "-o", out, *extra)
+        assert out.read_bytes() == expected.encode("utf-8")
+        assert run("export", "--case", ref, *extra).stdout == expected
+
+
+def test_fast_indented_json_is_json_dumps():
+    from stalklog.bundle import _indented
+
+    values = [{}, [], {"a": []}, {"a": {}}, [1, 2.5, None, True, False, "x\u00e9\n\"\\"], {"k": [{"x": [[]]}, "\u2603"]},
+              {"nested": {"list": [1, [2, [3, {}]]], "s": "\x00\x1f"}}, "plain", 0, -1.25e-30, {1: "int key"}]
+    for v in values:
+        for pad in ("", "  ", "    "):
+            assert _indented(v, pad) == json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+
+
+def test_reading_a_case_back_matches_reading_incidents_one_by_one(full_case):
+    """``list_incidents`` (one query, rows as tuples, lists decoded once) gives the same
+    incidents as ``get_incident`` for each."""
+    import os
+
+    from stalklog import records
+    from stalklog.db import open_db
+
+    db = open_db(os.environ["STALKLOG_DB"])
+    many = records.list_incidents(db, case_ref=full_case, include_withdrawn=True)
+    assert len(many) > 3 and any(i["exhibits"] for i in many)
+    for inc in many:
+        one = records.get_incident(db, inc["id"])
+        assert inc == one
+        inc["by"].append("MUTATED")  # lists are not shared between incidents or reads
+        assert records.get_incident(db, inc["id"])["by"] == one["by"]
+    case_id = records.get_case(db, full_case)["id"]
+    streamed = {i["id"]: i for i in records.iter_case_incidents(db, case_id, with_history=True)}
+    for inc in many:
+        got = streamed[inc["id"]]
+        history = got.pop("history", None)
+        assert history == (records.history(db, inc["id"]) or None)
+        assert got == records.get_incident(db, inc["id"])
+    db.close()

@@ -112,16 +112,23 @@ def export(
         return
     from stalklog import bundle
 
-    data = bundle.export_bundle(db, case, include_private=include_private)
+    # Written as it is read, one incident at a time: memory does not grow with the case.
     if output is None:
-        print_json(data)
+        import sys
+
+        bundle.write_bundle(db, case, sys.stdout, include_private=include_private)
+        sys.stdout.flush()
     else:
-        import json
+        import io
 
-        from stalklog.files import write_private
+        from stalklog.files import private_file
 
-        write_private(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        say(f"Exported case {case} ({len(data['incidents'])} incidents) to {output}"
+        with private_file(output) as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+            n = bundle.write_bundle(db, case, text, include_private=include_private)
+            text.flush()
+            text.detach()  # private_file closes the file itself (after fsync)
+        say(f"Exported case {case} ({n} incidents) to {output}"
             + (" (private notes included)." if include_private else " (private notes left out)."))
         if getattr(db, "encrypted", False):
             say("Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
