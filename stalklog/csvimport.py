@@ -16,10 +16,9 @@ import datetime as dt
 import io
 import re
 
-from sqlite_utils import Database
-
 from stalklog import model, records
 from stalklog.dates import parse_when
+from stalklog.db import Database
 from stalklog.errors import InvalidDate, InvalidValue
 
 # field: (what it becomes, the headings recognised for it — compared in lower case,

@@ -18,10 +18,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from stalklog import records
 from stalklog.clock import utc_now_iso
+from stalklog.db import Database
 from stalklog.errors import IntegrityError, InvalidValue, NotFound
 from stalklog.files import write_private
 from stalklog.ledger import Appender

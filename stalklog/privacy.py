@@ -29,9 +29,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from stalklog.db import BUSY_TIMEOUT_SECONDS, driver_errors, is_encrypted, open_db, quote_key
+from stalklog.db import BUSY_TIMEOUT_SECONDS, Database, driver_errors, is_encrypted, open_db, quote_key
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
 
 WRONG_PASSPHRASE = "Wrong passphrase, or not a stalklog case file."
@@ -144,7 +142,7 @@ def snapshot(conn) -> Snapshot:
     snap.user_version = conn.execute("PRAGMA user_version").fetchone()[0]
     snap.application_id = conn.execute("PRAGMA application_id").fetchone()[0]
     if "ledger" in snap.counts:
-        report = ledger.verify(Database(conn, execute_plugins=False))
+        report = ledger.verify(Database(conn))
         snap.head = report.head
         snap.problems = [p.as_dict() for p in report.problems]
         snap.records = report.records

@@ -16,10 +16,9 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
 from stalklog import records
 from stalklog.clock import local_now, utc_now_iso
+from stalklog.db import Database
 from stalklog.errors import InvalidValue, NotFound
 from stalklog.ledger import append
 

@@ -25,10 +25,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from stalklog import bundle, evidence, ledger, records
 from stalklog.clock import utc_now_iso
+from stalklog.db import Database
 from stalklog.errors import BundleError
 from stalklog.files import private_file
 
