@@ -102,7 +102,7 @@ def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], j
     data = {**case, "people": people, "incident_count": len(incidents),
             "first_incident": incidents[0]["occurred"] if incidents else None,
             "last_incident": incidents[-1]["occurred"] if incidents else None, "impacts": impacts}
-    extra = _case_show_extras(db, case)
+    extra = _case_show_extras(db, case, incidents)
     data.update(extra)
     if json_:
         print_json(data)
@@ -117,13 +117,13 @@ def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], j
         render_case_extras(console, data)
 
 
-def _case_show_extras(db, case) -> dict:
+def _case_show_extras(db, case, incidents: list[dict]) -> dict:
     """Sections other features add to ``case show`` (patterns, screening)."""
     try:
         from stalklog.cli import desk
     except ModuleNotFoundError:
         return {}
-    return desk.case_show_extras(db, case)
+    return desk.case_show_extras(db, case, incidents)
 
 
 @case_app.command("close")

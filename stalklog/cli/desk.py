@@ -133,12 +133,12 @@ def _days_cell(days: int | None, deadline: str | None) -> str:
 
 
 def _day(iso: str | None) -> str:
+    """``2025-01-05`` → ``5 Jan 2025`` (as the check writes dates); empty for none."""
     import datetime as dt
 
-    if not iso:
-        return ""
-    d = dt.date.fromisoformat(iso[:10])
-    return f"{d.day} {d:%b %Y}"
+    from stalklog.law.text import day
+
+    return day(dt.date.fromisoformat(iso[:10])) if iso else ""
 
 
 def render_caseload(console, rows: list[dict]) -> None:
@@ -412,11 +412,11 @@ def render_screening(console, s: dict, *, heading: str | None = None) -> None:
 # ---------------------------------------------------------------- case show
 
 
-def case_show_extras(db, case: dict) -> dict:
-    """What ``case show`` adds for the desk: the patterns and the latest screening."""
-    from stalklog import analysis, records, screening
+def case_show_extras(db, case: dict, incidents: list[dict]) -> dict:
+    """What ``case show`` adds for the desk, from the incidents it has already read: the
+    patterns and the latest screening."""
+    from stalklog import analysis, screening
 
-    incidents = records.list_incidents(db, case_ref=case["ref"], exhibits=False)
     return {"pattern": analysis.patterns(incidents), "screening": screening.latest(db, case["ref"])}
 
 
