@@ -370,10 +370,7 @@ def prepare(
     overrides = parse_mapping(mapping) if isinstance(mapping, str) or mapping is None else dict(mapping)
     columns = resolve_mapping(table["headers"], overrides)
     people = records.people(db, case["id"])
-    subjects = [p["key"] for p in people if p["role"] == "subject"]
-    victims = [p["key"] for p in people if p["role"] == "victim"]
-    by = subjects if len(subjects) == 1 else []
-    towards = victims if len(victims) == 1 else []
+    by, towards = model.sole_parties(people)
     existing = {
         (i["occurred"], i["summary"]): i["key"] for i in records.list_incidents(db, case_ref=case_ref, exhibits=False)
     }
@@ -396,8 +393,9 @@ def prepare(
         rows.append(row)
     notes = []
     if not by:
+        subjects = sum(p["role"] == "subject" for p in people)
         notes.append(
-            f"The case has {len(subjects) or 'no'} subject{'s' if len(subjects) != 1 else ''}: the rows are "
+            f"The case has {subjects or 'no'} subject{'s' if subjects != 1 else ''}: the rows are "
             "recorded without saying who did it; add it with stalklog amend."
         )
     if table["encoding"] != "utf-8":

@@ -149,3 +149,11 @@ VOCAB_LIST_FIELDS = {"behaviours": BEHAVIOURS, "effects": EFFECTS, "impacts": IM
 def label(word: str) -> str:
     """A readable form of a vocabulary word (``fear_of_violence`` → ``fear of violence``)."""
     return word.replace("_", " ")
+
+
+def sole_parties(people: list[dict]) -> tuple[list[str], list[str]]:
+    """The keys of a case's only subject and only victim: who an entry is by and towards
+    when it does not say. With none, or several, of a role, that list is empty."""
+    subjects = [p["key"] for p in people if p["role"] == "subject"]
+    victims = [p["key"] for p in people if p["role"] == "victim"]
+    return (subjects if len(subjects) == 1 else []), (victims if len(victims) == 1 else [])

@@ -31,10 +31,7 @@ def resolve_case(db, case: str | None, doing: str = "record into") -> str:
 
 def default_people(db, case_ref: str) -> tuple[list[str], list[str]]:
     """With one subject and one victim in the case, they are who ``--by``/``--towards`` mean."""
-    people = records.people(db, records.get_case(db, case_ref)["id"])
-    subjects = [p["key"] for p in people if p["role"] == "subject"]
-    victims = [p["key"] for p in people if p["role"] == "victim"]
-    return (subjects if len(subjects) == 1 else []), (victims if len(victims) == 1 else [])
+    return model.sole_parties(records.people(db, records.get_case(db, case_ref)["id"]))
 
 
 def incident_key(db, case_ref: str, ref: str) -> str:
@@ -112,8 +109,8 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
     behaviours = _choose(console, "Which of these describe it?", model.BEHAVIOURS, model.BEHAVIOUR_LABELS)
     words = Prompt.ask("[bold]Was anything said or written?[/bold] Word for word if you can (Enter to skip)",
                        default="", show_default=False, console=console)
-    by, towards = default_people(db, case_ref)
     people = records.people(db, records.get_case(db, case_ref)["id"])
+    by, towards = model.sole_parties(people)
     if not by:
         by = _ask_person(console, "Who did it?", people, "subject")
     if not towards:
