@@ -20,6 +20,7 @@ import datetime as dt
 from collections import Counter
 
 from stalklog import model
+from stalklog.law.text import day
 
 WORDING = (
     "Indicators for review: what the recorded incidents show so far, for a professional to weigh "
@@ -87,10 +88,6 @@ def _day(inc: dict) -> dt.date:
     return dt.date.fromisoformat(inc["occurred"][:10])
 
 
-def _text_day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _keys(incs: list[dict]) -> list[str]:
     return [i["key"] for i in incs]
 
@@ -105,7 +102,7 @@ def _counts(incs: list[dict], by: str) -> list[dict]:
         found = Counter((d - dt.timedelta(days=d.weekday())) for d in days)
         rows, week = [], start
         while week <= days[-1]:
-            rows.append({"period": week.isoformat(), "label": f"w/c {_text_day(week)}", "count": found.get(week, 0)})
+            rows.append({"period": week.isoformat(), "label": f"w/c {day(week)}", "count": found.get(week, 0)})
             week += dt.timedelta(days=7)
         return rows
     found = Counter(d.strftime("%Y-%m") for d in days)
@@ -134,8 +131,8 @@ def _trend(incs: list[dict]) -> tuple[dict, dict | None]:
     later = [i for i in incs if _day(i) >= middle]
     half = span / 2
     window = (
-        f"{len(later)} in the later half ({_text_day(middle)} to {_text_day(last)}) against "
-        f"{len(earlier)} in the earlier half ({_text_day(first)} to {_text_day(middle - dt.timedelta(days=1))}), "
+        f"{len(later)} in the later half ({day(middle)} to {day(last)}) against "
+        f"{len(earlier)} in the earlier half ({day(first)} to {day(middle - dt.timedelta(days=1))}), "
         f"about {round(half)} days each"
     )
     base = {
@@ -222,7 +219,7 @@ def _new_behaviours(incs: list[dict]) -> list[dict]:
         found.append(
             _indicator(
                 f"new_behaviour_{word}",
-                f"{what} first recorded on {_text_day(_day(first))} ({first['key']}), after {len(before)} "
+                f"{what} first recorded on {day(_day(first))} ({first['key']}), after {len(before)} "
                 f"incident{'s' if len(before) != 1 else ''} without {model.label(word)}"
                 + (f"; recorded {len(with_it)} times since." if len(with_it) > 1 else "."),
                 with_it,
@@ -254,7 +251,7 @@ def _in_person(incs: list[dict]) -> list[dict]:
             return [
                 _indicator(
                     "in_person_after_remote",
-                    f"In person for the first time on {_text_day(_day(inc))} ({inc['key']}), after {len(before)} "
+                    f"In person for the first time on {day(_day(inc))} ({inc['key']}), after {len(before)} "
                     f"incident{'s' if len(before) != 1 else ''} only by {_or(channels)}.",
                     later,
                     escalation=True,
@@ -281,8 +278,8 @@ def _effects(incs: list[dict]) -> list[dict]:
             _indicator(
                 "effects_escalating",
                 f"The effects recorded have become more serious: alarm or distress only, up to "
-                f"{_text_day(_day(last_mild))}; {' and '.join(model.label(e) for e in serious)} from "
-                f"{_text_day(_day(inc))} ({inc['key']}).",
+                f"{day(_day(last_mild))}; {' and '.join(model.label(e) for e in serious)} from "
+                f"{day(_day(inc))} ({inc['key']}).",
                 later,
                 escalation=True,
                 short="effects more serious",

@@ -10,13 +10,27 @@ the police, a prosecutor or a lawyer.
 
 from __future__ import annotations
 
-from stalklog.law import england_wales
-from stalklog.law.caseload import caseload_rows
-from stalklog.law.check import JURISDICTIONS, check_case, jurisdiction_of
-from stalklog.law.offence import catalogue_entry
-from stalklog.law.text import DISCLAIMER
-
 __all__ = ["DISCLAIMER", "JURISDICTIONS", "catalogue", "caseload_rows", "check_case"]
+
+# Loaded when first asked for, so that ``stalklog.law.text`` (the wording and ``day``,
+# which views and the desk use) does not bring in every jurisdiction's rules.
+_LAZY = {
+    "check_case": "stalklog.law.check",
+    "jurisdiction_of": "stalklog.law.check",
+    "JURISDICTIONS": "stalklog.law.check",
+    "caseload_rows": "stalklog.law.caseload",
+    "DISCLAIMER": "stalklog.law.text",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 _ALTERNATIVES = {
     "england-wales": ("osa-s181", "mca-s1"),
@@ -26,6 +40,10 @@ _ALTERNATIVES = {
 
 def catalogue(jurisdiction: str | None = None) -> list[dict]:
     """Every offence (and single-message alternative) of one jurisdiction, or of all."""
+    from stalklog.law import england_wales
+    from stalklog.law.check import JURISDICTIONS, jurisdiction_of
+    from stalklog.law.offence import catalogue_entry
+
     names = [jurisdiction_of(jurisdiction).id] if jurisdiction else list(JURISDICTIONS)
     out = []
     for name in names:
