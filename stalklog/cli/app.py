@@ -222,8 +222,10 @@ def report_unexpected(e: Exception) -> int:
 
     if isinstance(e, driver_errors()):
         return report_error(translate_error(e, state._db))
-    if isinstance(e, OSError):
-        sys.stderr.write(f"Error: {e.strerror or e}{': ' + str(e.filename) if e.filename else ''}\n")
+    if isinstance(e, OSError):  # the file name is the user's own text: shown, not obeyed
+        from stalklog.safetext import printable
+
+        sys.stderr.write(printable(f"Error: {e.strerror or e}{': ' + str(e.filename) if e.filename else ''}") + "\n")
         return 1
     if isinstance(e, UnicodeError):  # e.g. "\ud800" in a bundle, or bytes that are not UTF-8 in an argument
         sys.stderr.write("Error: some of the text given is not valid Unicode (a stray surrogate or a byte that "
