@@ -154,6 +154,6 @@ def _build(case: str | None, kind: str, offence: str | None, include_private: bo
     from stalklog.reports.data import build_report
 
     db = open_case_file()
-    ref = resolve_case(db, case)
+    ref = resolve_case(db, case, "report on")
     day = as_of_date(as_of)
     return build_report(db, ref, kind=kind, as_of=day, offence=offence, include_private=include_private)

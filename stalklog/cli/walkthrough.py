@@ -8,9 +8,11 @@ from stalklog.errors import InvalidDate, InvalidValue, NotFound
 
 
 def resolve_case(db, case: str | None, doing: str = "record into") -> str:
-    """The case to record into (or to show: ``doing``): the one named, or the only open case."""
+    """The case to record into (or to show, check, report on: ``doing``): the one named, or
+    the only open case. Only recording refuses a named case that is closed; reading it is fine."""
     if case:
-        if records.get_case(db, case)["status"] == "closed":  # refuse before any question is asked
+        status = records.get_case(db, case)["status"]  # an unknown case is refused here either way
+        if status == "closed" and doing == "record into":  # refuse before any question is asked
             raise InvalidValue(f'Case "{case}" is closed.', hint=f"Reopen it with: stalklog case reopen {case}")
         return case
     open_cases = records.list_cases(db, status="open")
