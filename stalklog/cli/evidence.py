@@ -110,10 +110,6 @@ def list_(
     out().print(table)
 
 
-def _n(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
 def _size(n: int | None) -> str:
     if n is None:
         return ""
@@ -214,6 +210,7 @@ def verify(
     Example: stalklog verify --case C-2025-001
     """
     from stalklog import ledger, records
+    from stalklog.law.text import plural
 
     db = open_case_file()
     case_id = records.get_case(db, case)["id"] if case else None
@@ -226,8 +223,8 @@ def verify(
                     "problems": [p.as_dict() for p in report.problems]})
     else:
         scope = f" (case {case})" if case else ""
-        counts = (f"{_n(report.records, 'record')}, {_n(report.entries, 'ledger entry', 'ledger entries')}, "
-                  f"{_n(report.exhibits_checked, 'exhibit file')} checked")
+        counts = (f"{plural(report.records, 'record')}, {plural(report.entries, 'ledger entry', 'ledger entries')}, "
+                  f"{plural(report.exhibits_checked, 'exhibit file')} checked")
         if report.ok:
             lines = [f"Intact{scope}: {counts}. Ledger head: {report.head}"]
         else:
@@ -248,12 +245,13 @@ def verify(
 def export_zip(db, case_ref: str, output: Path, include_private: bool = False) -> None:
     """``stalklog export --format zip``: the bundle, every exhibit file and a manifest."""
     from stalklog import zipbundle
+    from stalklog.law.text import plural
 
     result = zipbundle.write_zip(db, case_ref, output, include_private=include_private)
     if not result["source_verified"]:
         say(f"Warning: this case file does not verify ({result['source_problems'][0]}). "
             "The bundle says so; run stalklog verify.")
-    say(f"Exported case {case_ref} ({_n(result['incidents'], 'incident')}, {_n(result['exhibit_files'], 'exhibit file')}) "
+    say(f"Exported case {case_ref} ({plural(result['incidents'], 'incident')}, {plural(result['exhibit_files'], 'exhibit file')}) "
         f"to {result['output']}" + ("." if include_private else " (private notes left out)."))
     say(f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
         f"Manifest SHA-256: {result['manifest_sha256']}")
@@ -266,6 +264,7 @@ def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, jso
     from stalklog import bundle, zipbundle
     from stalklog.cli.interchange import _report_import
     from stalklog.db import transaction
+    from stalklog.law.text import plural
 
     checked = zipbundle.read_zip(file)
     if dry_run:
@@ -280,7 +279,7 @@ def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, jso
             result = zipbundle.import_checked(db, checked, as_ref=as_ref)
     result["warnings"] = checked.warnings + result.get("warnings", [])
     if not json_:
-        say(f"Every file matched its SHA-256 in the manifest ({_n(result['exhibit_files'], 'exhibit file')}). "
+        say(f"Every file matched its SHA-256 in the manifest ({plural(result['exhibit_files'], 'exhibit file')}). "
             f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
             f"Manifest SHA-256: {result['manifest_sha256']}")
     _report_import(result, json_, dry_run)
