@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from importlib import resources
@@ -23,7 +22,6 @@ def _shift(value: str | None, days: int) -> str | None:
 def demo_bundle(last_day: dt.date) -> dict:
     """The demo bundle with every date moved so the last incident is on ``last_day``."""
     data = json.loads(resources.files("stalklog").joinpath("demo_case.json").read_text(encoding="utf-8"))
-    data = copy.deepcopy(data)
     last = max(dt.date.fromisoformat(i["occurred"][:10]) for i in data["incidents"])
     days = (last_day - last).days
     data["case"]["opened"] = _shift(data["case"]["opened"], days)

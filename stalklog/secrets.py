@@ -106,8 +106,9 @@ def remember(path: Path, passphrase: str) -> str:
 def forget(path: Path) -> bool:
     """Remove the passphrase from the keyring and the file from the list; True if it was there."""
     account = _account(path)
-    listed = account in remembered_files()
-    _save_list([p for p in remembered_files() if p != account])
+    files = remembered_files()
+    listed = account in files
+    _save_list([p for p in files if p != account])
     keyring, KeyringError, NoKeyringError = _keyring()
     from keyring.errors import PasswordDeleteError
 
