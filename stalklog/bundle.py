@@ -165,6 +165,18 @@ def _utc(value, where: str) -> str | None:
 
 def validate(bundle) -> tuple[dict, list[str]]:
     """Check a whole bundle; return it normalised, and warnings. Raises ``BundleError``."""
+    head, warnings, all_keys = _validate_head(bundle)
+    people_keys = {p["key"] for p in head["people"]}
+    limit = _future_limit()
+    incidents = [_checked_incident(i, inc, people_keys, all_keys, limit) for i, inc in enumerate(bundle["incidents"])]
+    impacts = _validate_impacts(bundle.get("impacts", []))
+    return {**head, "incidents": incidents, "impacts": impacts}, warnings
+
+
+def _validate_head(bundle) -> tuple[dict, list[str], set[str]]:
+    """Everything before the incidents themselves: the format, the case, the people, and
+    the incidents' keys (each present and used once). Returns the normalised head (format,
+    version, case, people), the warnings and the set of incident keys."""
     warnings = []
     _type_check(bundle, dict, "bundle", "a JSON object")
     if bundle.get("format") != FORMAT:
@@ -177,11 +189,8 @@ def validate(bundle) -> tuple[dict, list[str]]:
             warnings.append(f'unknown top-level key "{key}" ignored')
     case = _validate_case(bundle.get("case"))
     people = _validate_people(bundle.get("people"))
-    keys = {p["key"] for p in people}
-    incidents = _validate_incidents(bundle.get("incidents"), keys)
-    impacts = _validate_impacts(bundle.get("impacts", []))
-    return {"format": FORMAT, "version": VERSION, "case": case, "people": people,
-            "incidents": incidents, "impacts": impacts}, warnings
+    all_keys = _incident_keys(bundle.get("incidents"))
+    return {"format": FORMAT, "version": VERSION, "case": case, "people": people}, warnings, all_keys
 
 
 def _validate_case(case) -> dict:
@@ -239,7 +248,7 @@ def _validate_people(people) -> list[dict]:
     return out
 
 
-def _validate_incidents(incidents, people_keys: set[str]) -> list[dict]:
+def _incident_keys(incidents) -> set[str]:
     if incidents is None:
         raise _fail("incidents", "is required (it may be an empty list)")
     _type_check(incidents, list, "incidents", "a list")
@@ -252,16 +261,17 @@ def _validate_incidents(incidents, people_keys: set[str]) -> list[dict]:
         if key in all_keys:
             raise _fail(f"incidents[{i}].key", f'"{key}" is used twice')
         all_keys.add(key)
-    out = []
-    for i, inc in enumerate(incidents):
-        try:
-            out.append(_validate_incident(i, inc, people_keys, all_keys))
-        except BundleError as e:  # every message names the field and the incident's key
-            if f"(incident {inc['key']})" not in e.message:
-                e.message = f"{e.message} (incident {inc['key']})"
-                e.args = (e.message,)
-            raise
-    return out
+    return all_keys
+
+
+def _checked_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str], limit: dt.datetime) -> dict:
+    try:
+        return _validate_incident(i, inc, people_keys, all_keys, limit)
+    except BundleError as e:  # every message names the field and the incident's key
+        if f"(incident {inc['key']})" not in e.message:
+            e.message = f"{e.message} (incident {inc['key']})"
+            e.args = (e.message,)
+        raise
 
 
 class _KeysBut:
@@ -279,8 +289,13 @@ class _KeysBut:
 _FUTURE_GRACE = dt.timedelta(days=1)
 
 
-def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str]) -> dict:
+def _future_limit() -> dt.datetime:
     from stalklog.clock import local_now
+
+    return local_now() + _FUTURE_GRACE
+
+
+def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str], limit: dt.datetime) -> dict:
     from stalklog.dates import from_stored
 
     where = f"incidents[{i}]"
@@ -295,29 +310,66 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
     end = inc.get("occurred_end")
     if end is not None and not isinstance(end, str):
         raise _fail(f"{where}.occurred_end", f"{json.dumps(end)[:40]} is not a date")
-    try:
-        from_stored(inc["occurred"], precision)
-    except InvalidDate as e:
-        raise _fail(f"{where}.occurred", e.message) from None
-    try:
-        when = from_stored(inc["occurred"], precision, end)
-    except InvalidDate as e:
-        raise _fail(f"{where}.occurred_end", e.message) from None
-    if (when.end or when.start) > local_now() + _FUTURE_GRACE:
-        raise _fail(f"{where}.occurred_end" if when.end else f"{where}.occurred",
-                    f'"{end if when.end else inc["occurred"]}" is in the future')
-    fields = {k: inc.get(k) for k in records.BUNDLE_INCIDENT_FIELDS if k not in ("exhibits",)}
-    fields["occurred"], fields["occurred_end"], fields["precision"] = when.occurred(), when.occurred_end(), precision
+    stored = _stored_dates(inc["occurred"], precision, end, limit)
+    if stored is None:  # not in the shapes stalklog writes, or wrong: the full reading says why
+        try:
+            when = from_stored(inc["occurred"], precision)
+        except InvalidDate as e:
+            raise _fail(f"{where}.occurred", e.message) from None
+        if end is not None:
+            try:
+                when = from_stored(inc["occurred"], precision, end)
+            except InvalidDate as e:
+                raise _fail(f"{where}.occurred_end", e.message) from None
+        if (when.end or when.start) > limit:
+            raise _fail(f"{where}.occurred_end" if when.end else f"{where}.occurred",
+                        f'"{end if when.end else inc["occurred"]}" is in the future')
+        stored = when.occurred(), when.occurred_end()
+    fields = dict(zip(_COPIED_FIELDS, map(inc.get, _COPIED_FIELDS), strict=True))
+    fields["occurred"], fields["occurred_end"], fields["precision"] = stored[0], stored[1], precision
     fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
     try:
         norm = records.validate_incident(fields, where=where, people_keys=people_keys,
-                                         incident_keys=_KeysBut(all_keys, inc["key"]))
+                                         incident_keys=_KeysBut(all_keys, inc["key"]), copy=False)
     except InvalidValue as e:
         raise BundleError(f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written.") from None
     norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)
     norm["withdrawn"] = _validate_withdrawn(inc.get("withdrawn"), where)
     norm["history"] = _validate_history(inc.get("history") or [], where)
     return norm
+
+
+_COPIED_FIELDS = tuple(k for k in records.BUNDLE_INCIDENT_FIELDS if k != "exhibits")
+
+
+def _stored_dates(occurred: str, precision: str, end: str | None, limit: dt.datetime) -> tuple | None:
+    """(occurred, occurred_end) as stored, for dates in the shapes stalklog writes that are
+    valid and not in the future: the same text as ``from_stored(…).occurred()`` and
+    ``.occurred_end()``, without building a ``When``. None for anything else."""
+    from stalklog.dates import _fast_stored
+
+    start = _fast_stored(occurred, precision)
+    if start is None:
+        return None
+    last = start
+    if end is not None:
+        last = _fast_stored(end, precision)
+        if last is None or last[1] != start[1] or last[0] < start[0]:
+            return None
+    latest = last[0].replace(day=1) if precision == "month" else last[0]
+    if latest > limit:
+        return None
+    return _stored_text(occurred, precision), None if end is None else _stored_text(end, precision)
+
+
+def _stored_text(text: str, precision: str) -> str:
+    """``2025-01-05``, ``2025-01-05T18:30``, ``2025-01-05T18:30:45`` as ``When`` stores them:
+    a month as its first day, no ``:00`` seconds."""
+    if precision == "month":
+        return text[:8] + "01"
+    if len(text) == 19 and text.endswith(":00"):
+        return text[:16]
+    return text
 
 
 def _validate_exhibits(exhibits, where: str) -> list[dict]:
@@ -362,30 +414,43 @@ def _validate_history(value, where: str) -> list[dict]:
 # ---------------------------------------------------------------- import
 
 
-def import_bundle(db: Database, bundle, *, as_ref: str | None = None, exhibit_files: dict | None = None) -> dict:
+def import_bundle(db: Database, bundle, *, as_ref: str | None = None, exhibit_files: dict | None = None,
+                  consume: bool = False) -> dict:
     """Validate and write a whole bundle as a new case. ``exhibit_files`` maps an exhibit's
-    ``file`` to its bytes (from a zip bundle). Returns ``{"case": ref, "incidents": n, "warnings": […]}``."""
-    data, warnings = validate(bundle)
-    ref = as_ref or data["case"]["ref"]
+    ``file`` to its bytes (from a zip bundle). Returns ``{"case": ref, "incidents": n, "warnings": […]}``.
+
+    All or nothing: the case, its people and their keys are checked first; then each
+    incident is checked and written in one pass, inside a transaction (a savepoint within
+    the caller's), so an error in the last incident undoes everything before it. With
+    ``consume``, each incident of ``bundle`` is dropped once written, so the parsed
+    bundle's memory is given back as the import goes (the caller must not use it after)."""
+    from stalklog.db import transaction
+
+    head, warnings, all_keys = _validate_head(bundle)
+    ref = as_ref or head["case"]["ref"]
     if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
+        validate(bundle)  # a bundle that is also invalid says so first, as it always has
         raise BundleError(f'case.ref: a case "{ref}" is already in this case file.',
                           hint="Import it under another reference with --as NEWREF. Nothing was written.")
-    appender = Appender(db)
-    c = data["case"]
-    case = records.create_case(db, ref, title=c["title"], jurisdiction=c["jurisdiction"], opened=c["opened"],
-                               context=c["context"], notes=c["notes"], appender=appender)
-    # create_case recorded "create"; imports say so in the ledger's action
-    for p in data["people"]:
-        records.add_person(db, ref, role=p["role"], name=p["name"], relationship=p["relationship"], key=p["key"],
-                           lived_together_until=p["lived_together_until"], identifiers=p["identifiers"],
-                           appender=appender, case=case)
-    _insert_incidents(db, case["id"], data["incidents"], appender, exhibit_files or {})
-    for imp in data["impacts"]:
-        iid = db["case_impacts"].insert({"case_id": case["id"], "kind": imp["kind"], "date": imp["date"],
-                                          "detail": imp["detail"], "created_utc": appender.at}).last_pk
-        appender.record("import", "case_impacts", iid, case["id"])
-    appender.flush()
-    return {"case": ref, "incidents": len(data["incidents"]), "people": len(data["people"]), "warnings": warnings}
+    with transaction(db):
+        appender = Appender(db)
+        c = head["case"]
+        case = records.create_case(db, ref, title=c["title"], jurisdiction=c["jurisdiction"], opened=c["opened"],
+                                   context=c["context"], notes=c["notes"], appender=appender)
+        for p in head["people"]:
+            records.add_person(db, ref, role=p["role"], name=p["name"], relationship=p["relationship"],
+                               key=p["key"], lived_together_until=p["lived_together_until"],
+                               identifiers=p["identifiers"], appender=appender, case=case)
+        people_keys = {p["key"] for p in head["people"]}
+        n = _insert_incidents(db, case["id"], bundle["incidents"], people_keys, all_keys, appender,
+                              exhibit_files or {}, consume=consume)
+        impacts = _validate_impacts(bundle.get("impacts", []))
+        for imp in impacts:
+            iid = db["case_impacts"].insert({"case_id": case["id"], "kind": imp["kind"], "date": imp["date"],
+                                              "detail": imp["detail"], "created_utc": appender.at}).last_pk
+            appender.record("import", "case_impacts", iid, case["id"])
+        appender.flush()
+    return {"case": ref, "incidents": n, "people": len(head["people"]), "warnings": warnings}
 
 
 def _validate_impacts(impacts) -> list[dict]:
@@ -407,44 +472,82 @@ def _next_id(db: Database, table: str) -> int:
     return (db.execute(f"SELECT max(id) FROM [{table}]").fetchone()[0] or 0) + 1
 
 
-def _insert_incidents(db: Database, case_id: int, incidents: list[dict], appender: Appender,
-                      exhibit_files: dict) -> None:
+_BATCH = 5000
+
+
+def _insert_incidents(db: Database, case_id: int, incidents: list, people_keys: set[str], all_keys: set[str],
+                      appender: Appender, exhibit_files: dict, *, consume: bool = False) -> int:
+    """Check each incident and write it (rows in batches, ledger entries in the same pass);
+    then the corrections and exhibits of those that have any. Returns how many."""
     cols = _columns(db, "incidents")
+    sql = f"INSERT INTO [incidents] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
     next_id = _next_id(db, "incidents")
     now = appender.at
-    batch: list[dict] = []
-    ids: dict[str, int] = {}
-    for inc in incidents:
-        row = records._incident_row(case_id, inc["key"], inc, now)  # noqa: SLF001
-        row["withdrawn_utc"] = inc["withdrawn"]["at"] if inc["withdrawn"] else None
-        row["withdrawn_reason"] = inc["withdrawn"]["reason"] if inc["withdrawn"] else None
-        row["id"] = next_id
-        ids[inc["key"]] = next_id
-        next_id += 1
-        full = {c: row.get(c) for c in cols}
-        batch.append(full)
-        appender.record("import", "incidents", full["id"], case_id, row=full)
-        if len(batch) >= 2000:
-            _flush_rows(db, "incidents", cols, batch)
-    _flush_rows(db, "incidents", cols, batch)
-    for inc in incidents:
-        iid = ids[inc["key"]]
-        for h in inc["history"]:
+    limit = _future_limit()
+    batch: list[tuple] = []
+    later: list[tuple[int, list, list]] = []  # (id, history, exhibits) of the few that have any
+    incident_row = records._incident_row  # noqa: SLF001
+    record = appender.record
+    with _fts_in_bulk(db, "incidents", case_id):
+        for i, raw in enumerate(incidents):
+            inc = _checked_incident(i, raw, people_keys, all_keys, limit)
+            if consume:
+                incidents[i] = None
+            row = incident_row(case_id, inc["key"], inc, now)
+            withdrawn = inc["withdrawn"]
+            row["withdrawn_utc"] = withdrawn["at"] if withdrawn else None
+            row["withdrawn_reason"] = withdrawn["reason"] if withdrawn else None
+            row["id"] = next_id
+            if inc["history"] or inc["exhibits"]:
+                later.append((next_id, inc["history"], inc["exhibits"]))
+            batch.append(tuple([row.get(c) for c in cols]))
+            record("import", "incidents", next_id, case_id, row=row)
+            next_id += 1
+            if len(batch) >= _BATCH:
+                db.conn.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            db.conn.executemany(sql, batch)
+    for iid, history, exhibits in later:
+        for h in history:
             aid = db["amendments"].insert({
                 "incident_id": iid, "field": h["field"], "old_value": json.dumps(h["old"], ensure_ascii=False),
                 "new_value": json.dumps(h["new"], ensure_ascii=False), "reason": h["reason"], "by": h["by"],
                 "at_utc": h["at"]}).last_pk
             appender.record("import", "amendments", aid, case_id)
-        for e in inc["exhibits"]:
+        for e in exhibits:
             _insert_exhibit(db, case_id, iid, e, exhibit_files, appender)
+    return len(incidents)
 
 
-def _flush_rows(db: Database, table: str, cols: list[str], batch: list[dict]) -> None:
-    if not batch:
-        return
-    appender_sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-    db.conn.executemany(appender_sql, [tuple(r[c] for c in cols) for r in batch])
-    batch.clear()
+class _fts_in_bulk:  # noqa: N801 - a context manager used like a function
+    """Index a case's new rows in the full-text index once, at the end, instead of row by
+    row through the insert trigger (which costs more than the insert itself).
+
+    Inside the caller's transaction the trigger is dropped and made again from its own SQL,
+    and the new rows are indexed with one INSERT … SELECT: if anything fails, the
+    transaction's rollback restores the trigger with everything else."""
+
+    def __init__(self, db: Database, table: str, case_id: int):
+        self.db, self.table, self.case_id = db, table, case_id
+        self.trigger = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [f"{table}_ai"]).fetchone()
+        fts = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [f"{table}_fts"]).fetchone()
+        match = re.search(r'INSERT INTO "(\w+)" \(rowid, ([^)]*)\) VALUES', self.trigger[1]) if self.trigger else None
+        self.columns = match.group(2) if match and fts and match.group(1) == f"{table}_fts" else None
+
+    def __enter__(self):
+        if self.columns is not None:
+            self.db.execute(f'DROP TRIGGER "{self.trigger[0]}"')
+        return self
+
+    def __exit__(self, kind, *_):
+        if self.columns is None or kind is not None:  # on an error the rollback restores the trigger
+            return False
+        self.db.execute(f"INSERT INTO [{self.table}_fts] (rowid, {self.columns}) "
+                        f"SELECT rowid, {self.columns} FROM [{self.table}] WHERE case_id = ?", [self.case_id])
+        self.db.execute(self.trigger[1])
+        return False
 
 
 def _original_name(exhibit: dict) -> str:
@@ -473,6 +576,9 @@ def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files
 def _no_duplicate_keys(pairs: list) -> dict:
     """JSON allows a key twice in one object and keeps the last: a bundle must not be that
     ambiguous (which ``summary`` did the person mean?)."""
+    found = dict(pairs)
+    if len(found) == len(pairs):  # the usual case, checked in C
+        return found
     seen: dict = {}
     for k, v in pairs:
         if k in seen:

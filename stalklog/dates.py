@@ -157,6 +157,15 @@ def parse_date(text: str, now=None, *, us_dates=False, allow_future=True) -> dt.
 
 def from_stored(occurred: str, precision: str, occurred_end: str | None = None) -> When:
     """Rebuild a ``When`` from its stored strings (ISO 8601; an offset is dropped)."""
+    fast = _fast_stored(occurred, precision)  # the shapes stalklog itself writes
+    if fast is not None:
+        end = None if occurred_end is None else _fast_stored(occurred_end, precision)
+        if occurred_end is None or (end is not None and end[1] == fast[1] and end[0] >= fast[0]):
+            start, end = fast[0], end and end[0]
+            if precision == "month":
+                start = start.replace(day=1)
+                end = end and end.replace(day=1)
+            return When(start, precision, end, fast[1])
     if precision not in PRECISIONS:
         raise InvalidDate(f'"{precision}" is not a precision: expected {", ".join(PRECISIONS)}')
     start, has_time = _stored_moment(occurred, precision)
@@ -171,6 +180,32 @@ def from_stored(occurred: str, precision: str, occurred_end: str | None = None) 
         start = start.replace(day=1)
         end = end and end.replace(day=1)
     return When(start, precision, end, has_time)
+
+
+_STORED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+
+
+def _fast_stored(text, precision: str) -> tuple[dt.datetime, bool] | None:
+    """``_stored_moment`` for ``2025-01-05``, ``2025-01-05T18:30`` and ``…:45`` that are
+    valid as they stand; None for anything else (the full reading then says what is wrong)."""
+    if text.__class__ is not str:
+        return None
+    match = _STORED.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = match.groups()
+    has_time = hour is not None
+    if not (precision == "approximate" or (precision == "exact" and has_time)
+            or (precision in ("day", "month") and not has_time)):
+        return None  # exact without a time, day or month with one, or no such precision
+    if int(year) < EARLIEST_YEAR:
+        return None
+    try:
+        if has_time:
+            return dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0)), True
+        return dt.datetime(int(year), int(month), int(day)), False
+    except ValueError:
+        return None
 
 
 def describe_stored(occurred: str, precision: str, occurred_end: str | None = None) -> str:

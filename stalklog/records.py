@@ -251,25 +251,39 @@ def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
     return inc
 
 
-def validate_incident(fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str]) -> dict:
+_VOCAB_CHECKS = tuple(
+    (name, words, frozenset(words), {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name])
+    for name, words in model.VOCAB_LIST_FIELDS.items())
+
+
+_WORD_CHECKS = tuple((name, words, frozenset(words)) for name, words in (
+    ("channel", model.CHANNELS), ("attribution", model.ATTRIBUTIONS), ("precision", model.PRECISIONS)))
+
+
+def validate_incident(fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str],
+                      copy: bool = True) -> dict:
     """Check an incident's fields against the vocabularies and the case's keys.
 
     ``where`` prefixes every message (``incidents[3]`` for a bundle, ``incident`` for the CLI).
-    Returns the fields normalised: lists as lists, flags as bools, blanks as ``None``.
+    Returns the fields normalised: lists as lists, flags as bools, blanks as ``None``
+    (in ``fields`` itself with ``copy=False``, for a caller that made the dict for this).
     """
-    out = dict(fields)
+    out = dict(fields) if copy else fields
     for name in LIST_FIELDS:
-        value = out.get(name) or []
+        value = out.get(name)
+        if not value:  # absent, null or empty (most of them)
+            out[name] = []
+            continue
         if isinstance(value, str) or not isinstance(value, list):
             raise InvalidValue(f"{where}.{name}: expected a list, got {json.dumps(value)[:60]}.")
         for v in value:
             if not isinstance(v, str):
                 raise InvalidValue(f"{where}.{name}: expected text items, got {json.dumps(v)[:60]}.")
         out[name] = list(value)
-    for name, words in model.VOCAB_LIST_FIELDS.items():
-        what = {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name]
-        for i, w in enumerate(out[name]):
-            check_word(w, words, what, f"{where}.{name}[{i}]")
+    for name, words, allowed, what in _VOCAB_CHECKS:
+        if out[name] and not allowed.issuperset(out[name]):  # one set test; check_word says what is wrong
+            for i, w in enumerate(out[name]):
+                check_word(w, words, what, f"{where}.{name}[{i}]")
     for name in ("by", "towards", "affected"):
         for i, k in enumerate(out[name]):
             if k not in people_keys:
@@ -277,12 +291,11 @@ def validate_incident(fields: dict, *, where: str, people_keys: set[str], incide
                                    hint=f"People: {', '.join(sorted(people_keys)) or 'none yet'}")
     if out.get("procured_by") and out["procured_by"] not in people_keys:
         raise InvalidValue(f'{where}.procured_by: "{out["procured_by"]}" is not a person in this case.')
-    for name, words in (("channel", model.CHANNELS), ("attribution", model.ATTRIBUTIONS),
-                        ("precision", model.PRECISIONS)):
-        if out.get(name):
-            check_word(out[name], words, name, f"{where}.{name}")
-    for name in TEXT_FIELDS:
+    for name, words, allowed in _WORD_CHECKS:
         value = out.get(name)
+        if value and (value.__class__ is not str or value not in allowed):
+            check_word(value, words, name, f"{where}.{name}")
+    for name, value in zip(TEXT_FIELDS, map(out.get, TEXT_FIELDS), strict=True):
         if value is not None and not isinstance(value, str):
             raise InvalidValue(f"{where}.{name}: expected text, got {json.dumps(value)[:60]}.")
     if out.get("same_occasion_as") and out["same_occasion_as"] not in incident_keys:
@@ -302,6 +315,15 @@ def validate_incident(fields: dict, *, where: str, people_keys: set[str], incide
 # json.dumps(value, ensure_ascii=False) with one encoder for every call (an import
 # stores eight lists for each of its incidents).
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
+_encode_text = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+
+
+def _json_list(value: list) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` of a list, at C speed when it holds text only."""
+    try:
+        return "[" + ", ".join(map(_encode_text, value)) + "]"
+    except TypeError:  # not all text
+        return _json_text(value)
 
 
 def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
@@ -314,7 +336,7 @@ def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
         row[name] = row[name] or ""
     for name in LIST_FIELDS:
         value = inc.get(name)
-        row[name] = _json_text(value) if value else "[]"
+        row[name] = _json_list(value) if value else "[]"
     row["below_threshold"] = 1 if inc.get("below_threshold") else 0
     return row
 

@@ -285,3 +285,115 @@ def test_reading_a_case_back_matches_reading_incidents_one_by_one(full_case):
         assert history == (records.history(db, inc["id"]) or None)
         assert got == records.get_incident(db, inc["id"])
     db.close()
+
+
+# ---------------------------------------------------------------- import: fast paths give the same results
+
+_DATE_TEXTS = ["2025-01-05", "2025-01-05T18:30", "2025-01-05T18:30:45", "2025-01-05T18:30:00", "2025-02-29",
+               "2024-02-29", "1899-12-31", "2025-13-01", "2025-01-05T24:00", "2025-01-05T23:60", " 2025-01-05",
+               "2025-01-05 18:30", "2025-01-04", "2025-01-06T01:00", "2025-01-05T18:30+01:00", "", "2099-01-01",
+               "\u0662\u0660\u0662\u0665-01-05", 5, None]
+
+
+def _outcome(fn, *args):
+    from stalklog.errors import StalklogError
+
+    try:
+        return fn(*args)
+    except StalklogError as e:
+        return ("error", e.message)
+    except Exception as e:  # noqa: BLE001 - the same failure either way is what is compared
+        return ("exception", type(e).__name__, str(e))
+
+
+def test_from_stored_fast_path_is_the_full_reading(monkeypatch):
+    import itertools
+
+    from stalklog import dates
+
+    fast = dates.from_stored
+    for occurred, end, precision in itertools.product(_DATE_TEXTS, [None, *_DATE_TEXTS],
+                                                      ["exact", "day", "approximate", "month", "soon"]):
+        with_fast = _outcome(fast, occurred, precision, end)
+        monkeypatch.setattr(dates, "_fast_stored", lambda *a: None)
+        without = _outcome(fast, occurred, precision, end)
+        monkeypatch.undo()
+        assert with_fast == without, (occurred, end, precision)
+
+
+def test_bundle_dates_fast_path_is_the_full_reading(monkeypatch):
+    """An incident's dates as the import stores them (or the error it gives) are the same
+    with the shortcut for stalklog's own shapes and without it."""
+    import itertools
+
+    from stalklog import bundle
+
+    limit = bundle._future_limit()
+    for occurred, end, precision in itertools.product(_DATE_TEXTS, [None, *_DATE_TEXTS[:8]],
+                                                      [None, "exact", "day", "approximate", "month"]):
+        raw = {"key": "I1", "occurred": occurred, "occurred_end": end, "precision": precision,
+               "by": [], "towards": []}
+
+        def stored(raw=raw):
+            norm = bundle._checked_incident(0, dict(raw), set(), {"I1"}, limit)
+            return norm["occurred"], norm["occurred_end"], norm["precision"]
+
+        with_fast = _outcome(stored)
+        monkeypatch.setattr(bundle, "_stored_dates", lambda *a: None)
+        without = _outcome(stored)
+        monkeypatch.undo()
+        assert with_fast == without, (occurred, end, precision)
+
+
+def test_ledger_canonical_json_is_json_dumps():
+    from stalklog import ledger
+
+    for value in [{"b": 1, "a": "\u00e9\n\x00\"", "c": None, "d": [1, 2.5, True], "e": {"z": 1, "y": []}},
+                  {"x": b"\x01"}, [1, "a"], "s", {}, {"seq": 1, "case_id": None}]:
+        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              default=ledger._not_text)
+        assert ledger._canonical(value) == expected
+
+
+def test_json_lists_are_stored_as_json_dumps_writes_them():
+    from stalklog.records import _json_list
+
+    for value in [["a"], ["a", "\u00e9\"\n\\"], [1, "a"], ["x", None], [[1]], ("t", "u")]:
+        assert _json_list(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_import_indexes_for_search_and_an_error_late_in_it_leaves_nothing(run, tmp_path):
+    """The import fills the full-text index in one statement (its insert trigger is put
+    back afterwards); an error in the last incident undoes the whole import, trigger included."""
+    import os
+    import sqlite3
+
+    run("init")
+    data = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))
+    bad = json.loads(json.dumps(data))
+    bad["incidents"][-1]["behaviours"] = ["not_a_behaviour"]
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+
+    def snapshot():
+        conn = sqlite3.connect(os.environ["STALKLOG_DB"])
+        try:
+            return "\n".join(conn.iterdump())
+        finally:
+            conn.close()
+
+    before = snapshot()
+    result = run("import", str(tmp_path / "bad.json"), code=1)
+    assert "not_a_behaviour" in result.stderr and "Nothing" in result.stderr
+    assert snapshot() == before
+    run("import", str(BUNDLE_FULL))
+    ref = data["case"]["ref"]
+    word = data["incidents"][0]["summary"].split()[-1].strip(".,")
+    assert run.json("search", word, "--case", ref)
+    conn = sqlite3.connect(os.environ["STALKLOG_DB"])
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
+    conn.close()
+    assert "incidents_ai" in triggers
+    new = run.json("add", "Fictional: a new entry about zebras", "--when", "01/02/2025 10:00", "--case", ref)
+    assert [i["id"] for i in run.json("search", "zebras", "--case", ref)] == [new["id"]]
+    assert run("verify").exit_code == 0
