@@ -1,6 +1,7 @@
-"""Files stalklog writes outside the case file (exports, reports, exhibits, settings).
+"""Files stalklog writes outside the case file (exports, reports, exhibits, settings), and
+the empty private files SQLite then fills (a new case file, a backup or conversion in progress).
 
-Each is written atomically — to a hidden temporary file beside it, flushed to disk, then
+Each written file is written atomically — to a hidden temporary file beside it, flushed to disk, then
 renamed over the target — and is readable only by its owner (0600), so a half-written
 export never replaces a good one and nobody else on the machine can read it.
 """
@@ -35,3 +36,13 @@ def write_private(path: Path | str, data: bytes | str) -> None:
     """Write ``data`` (text is UTF-8) to ``path`` atomically, readable only by its owner."""
     with private_file(path) as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def new_private_file(path: Path | str) -> Path:
+    """Create an empty file readable only by its owner — never an existing one — for SQLite
+    to fill; its folder, if new, is made 0700."""
+    path = Path(path)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600))
+    return path

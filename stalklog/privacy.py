@@ -31,6 +31,7 @@ from pathlib import Path
 
 from stalklog.db import BUSY_TIMEOUT_SECONDS, Database, driver_errors, is_encrypted, open_db, quote_key
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
+from stalklog.files import new_private_file
 
 WRONG_PASSPHRASE = "Wrong passphrase, or not a stalklog case file."
 SHRED_CHUNK = 1 << 20
@@ -72,13 +73,6 @@ def _cipher(path: Path, passphrase: str | None):
             raise CaseFileError(f"{path} is not a stalklog case file (or it is damaged).") from None
         raise
     return conn
-
-
-def _new_private_file(path: Path) -> Path:
-    """Reserve an empty 0600 file (never an existing one)."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    return path
 
 
 def _temp_beside(path: Path, purpose: str) -> Path:
@@ -273,7 +267,7 @@ def _convert(path: Path, old_key: str | None, new_key: str | None) -> dict:
     try:
         _take_exclusive(conn, path)
         before = _sound(conn, path, "The case file")
-        _new_private_file(tmp)
+        new_private_file(tmp)
         conn.execute("ATTACH DATABASE ? AS converted KEY ?", (str(tmp), new_key if new_key is not None else ""))
         try:
             conn.execute("BEGIN IMMEDIATE")  # one transaction: one sync, and all or nothing
@@ -418,7 +412,7 @@ def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = Fa
     source = _cipher(path, key)
     done = False
     try:
-        _new_private_file(tmp)
+        new_private_file(tmp)
         dest = _cipher(tmp, key)
         try:
             source.execute("BEGIN")  # one read snapshot for both the copy and the comparison
@@ -478,7 +472,7 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
             path.parent.mkdir(parents=True, mode=0o700)
         tmp = _temp_beside(path, "restoring")
         _remove(tmp)
-        _new_private_file(tmp)
+        new_private_file(tmp)
         done = False
         try:
             dest = _cipher(tmp, key)
