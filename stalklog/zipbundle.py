@@ -316,11 +316,21 @@ def _check_continuity(continuity) -> None:
             where = f"{MANIFEST_NAME}: continuity[{ref}][{j}]"
             if not isinstance(ev, dict) or ev.get("event") not in evidence.EVENTS:
                 raise _refuse(f"{where}.event: expected one of {', '.join(evidence.EVENTS)}.")
-            if not isinstance(ev.get("at"), str) or not ev["at"]:
+            if not _is_moment(ev.get("at")):
                 raise _refuse(f"{where}.at: expected a date-time.")
             for k in ("by", "detail"):
                 if ev.get(k) is not None and not isinstance(ev[k], str):
                     raise _refuse(f"{where}.{k}: expected text.")
+
+
+def _is_moment(value) -> bool:
+    """An ISO date or date-time, as continuity events are stored (``obtained`` may be a day)."""
+    import datetime as dt
+
+    try:
+        return isinstance(value, str) and bool(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str, bytes]:

@@ -158,7 +158,8 @@ def show(
     console.print(field_table(rows))
     cont = Table("When (UTC)", "Event", "By", "Detail", title="Continuity")
     for ev in exhibit["continuity"]:
-        cont.add_row(ev["at"], ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or ""))
+        # "at" may come from an imported zip's manifest, which checks only that it is text
+        cont.add_row(escape(ev["at"]), ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or ""))
     console.print(cont)
 
 
