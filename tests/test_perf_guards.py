@@ -397,3 +397,81 @@ def test_import_indexes_for_search_and_an_error_late_in_it_leaves_nothing(run, t
     new = run.json("add", "Fictional: a new entry about zebras", "--when", "01/02/2025 10:00", "--case", ref)
     assert [i["id"] for i in run.json("search", "zebras", "--case", ref)] == [new["id"]]
     assert run("verify").exit_code == 0
+
+
+# ---------------------------------------------------------------- long lists as plain text
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty, self.parts = tty, []
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    @property
+    def text(self):
+        return "".join(self.parts)
+
+
+def _incident(n: int, **extra) -> dict:
+    return {"id": n, "case": "C-1", "key": f"I{n}", "occurred": "2025-01-05T18:30", "occurred_end": None,
+            "precision": "exact", "summary": f"Fictional entry {n}", "behaviours": ["following"], "effects": [],
+            "withdrawn": None, "below_threshold": False, **extra}
+
+
+def test_long_lists_and_pipes_get_plain_text_small_terminal_lists_a_table():
+    from stalklog.cli.views import PLAIN_ROWS, render_incident_list
+
+    drawn = []
+
+    class Console:
+        def print(self, table):
+            drawn.append(table)
+
+    few = [_incident(1), _incident(2, summary="Line one\nline two \x1b[31mred\x07", withdrawn={"at": "x", "reason": "r"})]
+    terminal = _Stream(tty=True)
+    render_incident_list(few, Console, terminal)
+    assert len(drawn) == 1 and terminal.text == ""  # a rich table, for a person at a terminal
+
+    piped = _Stream(tty=False)
+    render_incident_list(few, Console, piped)
+    lines = piped.text.splitlines()
+    assert len(drawn) == 1 and lines[0].split() == ["ID", "Case", "When", "What", "happened", "Behaviour", "Effect"]
+    assert len(lines) == 4  # header, rule, one line per incident
+    assert "\x1b" not in piped.text and "\x07" not in piped.text and "\u241b[31mred\u2407" in lines[3]
+    assert "Line one line two" in lines[3] and "(withdrawn)" in lines[3] and "(withdrawn)" not in lines[2]
+    assert lines[2].endswith("following")  # the same words as the table's Behaviour column
+
+    many = [_incident(n) for n in range(1, PLAIN_ROWS + 2)]
+    big = _Stream(tty=True)
+    render_incident_list(many, Console, big)
+    assert len(drawn) == 1  # no rich table for a long list, even at a terminal
+    rows = big.text.splitlines()[2:]
+    assert len(rows) == len(many) and all(r.split()[0] == str(i["id"]) for r, i in zip(rows, many, strict=True))
+
+
+def test_long_timeline_is_plain_text(run, case):
+    from stalklog.cli.views import render_timeline
+    from stalklog.timeline import build_timeline
+
+    for i in range(3):
+        run("add", f"Fictional entry {i}", "--when", f"0{i + 1}/02/2025 10:00", "--case", case)
+    result = run("timeline", "--case", case)
+    assert result.stdout.splitlines()[0] == "Timeline of C-1" and "Incidents per month" in result.stdout
+    assert "Fictional entry 2" in result.stdout and "\u2503" not in result.stdout
+    data = build_timeline(run.json("list", "--case", case))
+    drawn = []
+
+    class Console:
+        def print(self, *a, **k):
+            drawn.append(a)
+
+    render_timeline(Console(), case, data, _Stream(tty=True))
+    assert drawn  # a few entries at a terminal: rich, as before

@@ -186,9 +186,9 @@ def _print_incidents(found: list[dict], json_: bool, empty: str) -> None:
     if not found:
         say(empty)
         return
-    from stalklog.cli.views import incident_table
+    from stalklog.cli.views import render_incident_list
 
-    out().print(incident_table(found))
+    render_incident_list(found, out)
 
 
 def _public(incident: dict) -> dict:
@@ -256,7 +256,7 @@ def timeline(
         return
     from stalklog.cli.views import render_timeline
 
-    render_timeline(out(), case, data)
+    render_timeline(out, case, data)
 
 
 def amend(
