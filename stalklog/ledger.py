@@ -206,25 +206,22 @@ def _walk_chain(db: Database, report: Report) -> dict[tuple[str, int], tuple[int
     prev = GENESIS
     expected_seq = 1
     cur = db.execute(f"SELECT {', '.join(LEDGER_COLUMNS)} FROM ledger ORDER BY seq")
+    hashed = LEDGER_COLUMNS[:-1]  # entry_hash(): every column but the entry's own hash
     for values in cur:
-        entry = dict(zip(LEDGER_COLUMNS, values, strict=True))
+        seq, _at, _action, entity, entity_id, case_id, content, prev_hash, own_hash = values
         report.entries += 1
         if not report.problems:
-            if entry["seq"] != expected_seq:
+            if seq != expected_seq:
                 report.problems.append(Problem(
-                    "chain_broken", entry["entity"], entry["entity_id"],
-                    f"ledger entry {expected_seq} is missing (next is {entry['seq']})"))
-            elif entry["prev_hash"] != prev:
+                    "chain_broken", entity, entity_id, f"ledger entry {expected_seq} is missing (next is {seq})"))
+            elif prev_hash != prev:
                 report.problems.append(Problem(
-                    "chain_broken", entry["entity"], entry["entity_id"],
-                    f"ledger entry {entry['seq']} does not follow entry {entry['seq'] - 1}"))
-            elif entry_hash(entry) != entry["entry_hash"]:
-                report.problems.append(Problem(
-                    "chain_broken", entry["entity"], entry["entity_id"],
-                    f"ledger entry {entry['seq']} was altered"))
-        prev = entry["entry_hash"]
-        expected_seq = entry["seq"] + 1
-        latest[(entry["entity"], entry["entity_id"])] = (entry["seq"], entry["content_sha256"], entry["case_id"])
+                    "chain_broken", entity, entity_id, f"ledger entry {seq} does not follow entry {seq - 1}"))
+            elif sha256(_canonical(dict(zip(hashed, values[:-1], strict=True))).encode()) != own_hash:
+                report.problems.append(Problem("chain_broken", entity, entity_id, f"ledger entry {seq} was altered"))
+        prev = own_hash
+        expected_seq = seq + 1
+        latest[(entity, entity_id)] = (seq, content, case_id)
     report.head = prev
     return latest
 
@@ -244,8 +241,13 @@ def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
             sql += " WHERE case_id = ?"
         params.append(case_id)
     cur = db.execute(sql + " ORDER BY id", params)
-    for values in cur:
-        yield dict(zip(cols, values, strict=True))
+    for values in cur:  # NULL columns left out, as row_hash leaves them out (blob columns are not read)
+        yield {k: v for k, v in zip(cols, values, strict=True) if v is not None}
+
+
+def _stored_row_hash(row: dict) -> str:
+    """``row_hash`` of a row from ``_rows`` (no NULLs, no blob columns in it already)."""
+    return hashlib.sha256(_canonical(row).encode()).hexdigest()
 
 
 def verify(db: Database, case_id: int | None = None) -> Report:
@@ -267,7 +269,7 @@ def verify(db: Database, case_id: int | None = None) -> Report:
                 report.problems.append(Problem(
                     "record_unlogged", entity, row["id"],
                     f"{_name(entity)} {row['id']} is not in the ledger (added outside stalklog?)"))
-            elif logged[1] != row_hash(entity, row):
+            elif logged[1] != _stored_row_hash(row):
                 report.problems.append(Problem(
                     "record_changed", entity, row["id"],
                     f"{_name(entity)} {row['id']} does not match its ledger entry {logged[0]} (changed outside stalklog?)"))
