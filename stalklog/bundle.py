@@ -81,28 +81,49 @@ def write_bundle(db: Database, case_ref: str, out, *, include_private: bool = Fa
     return n
 
 
-_scalar = json.JSONEncoder(ensure_ascii=False).encode
+_json_value = json.JSONEncoder(ensure_ascii=False).encode
+_text = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+
+
+def _scalar(value) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` for a value that is not a list or dict."""
+    kind = value.__class__
+    if kind is str:
+        return _text(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
+    return _json_value(value)  # floats, and anything JSON refuses (the same error)
 
 
 def _indented(value, pad: str) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)`` for a value nested ``pad`` deep:
     the same text, written without the pure-Python encoder's generators (which
     ``indent`` forces) for the shapes a bundle has."""
-    if isinstance(value, dict):
+    kind = value.__class__
+    if kind is dict or isinstance(value, dict):
         if not value:
             return "{}"
         inner = pad + "  "
-        if not all(isinstance(k, str) for k in value):
-            return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
-        return ("{\n" + ",\n".join(f"{inner}{_scalar(k)}: {_indented(v, inner)}" for k, v in value.items())
-                + "\n" + pad + "}")
-    if isinstance(value, list):
+        parts = []
+        for k, v in value.items():
+            if k.__class__ is not str:  # JSON would turn the key into text: leave that to json
+                return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+            c = v.__class__
+            parts.append(f"{inner}{_text(k)}: " + (_text(v) if c is str else "null" if v is None
+                                                     else _indented(v, inner)))
+        return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
         if not value:
             return "[]"
         inner = pad + "  "
-        return "[\n" + ",\n".join(inner + _indented(v, inner) for v in value) + "\n" + pad + "]"
-    if isinstance(value, tuple):
-        return _indented(list(value), pad)
+        return "[\n" + ",\n".join(inner + (_text(v) if v.__class__ is str else _indented(v, inner))
+                                   for v in value) + "\n" + pad + "]"
     return _scalar(value)
 
 

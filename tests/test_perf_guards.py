@@ -255,7 +255,8 @@ def test_fast_indented_json_is_json_dumps():
     from stalklog.bundle import _indented
 
     values = [{}, [], {"a": []}, {"a": {}}, [1, 2.5, None, True, False, "x\u00e9\n\"\\"], {"k": [{"x": [[]]}, "\u2603"]},
-              {"nested": {"list": [1, [2, [3, {}]]], "s": "\x00\x1f"}}, "plain", 0, -1.25e-30, {1: "int key"}]
+              {"nested": {"list": [1, [2, [3, {}]]], "s": "\x00\x1f"}}, "plain", 0, -1.25e-30, {1: "int key"},
+              [True, False, None, 10**20, 1e300, float("inf"), float("nan")], ("a", ["b"]), {"t": (1, None)}]
     for v in values:
         for pad in ("", "  ", "    "):
             assert _indented(v, pad) == json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
