@@ -476,3 +476,18 @@ def test_long_timeline_is_plain_text(run, case):
 
     render_timeline(Console(), case, data, _Stream(tty=True))
     assert drawn  # a few entries at a terminal: rich, as before
+
+
+def test_check_and_import_give_the_garbage_collector_back(run, case, tmp_path):
+    """check and import turn Python's cyclic garbage collector off while they work (it
+    walked their many objects again and again); it must be on again afterwards."""
+    import gc
+
+    run("add", "Fictional entry", "--when", "01/02/2025 10:00", "--case", case)
+    assert gc.isenabled()
+    run("check", "--case", case, "--json")
+    assert gc.isenabled()
+    run("check", "--case", "NOPE", code=1)
+    assert gc.isenabled()
+    run("import", str(BUNDLE_FULL))
+    assert gc.isenabled()

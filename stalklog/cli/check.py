@@ -52,10 +52,20 @@ def check(
         raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
     # The check reads whole cases into many small objects that live until the command ends:
     # the cyclic garbage collector would walk them again and again (half the time of
-    # check --all over 100,000 incidents). Reference counting still frees what is done with.
+    # check --all over 100,000 incidents). Reference counting still frees what is done with;
+    # the collector is back on when the command ends (for anyone running it in-process).
     import gc
 
+    collecting = gc.isenabled()
     gc.disable()
+    try:
+        _check(case, all_, as_of, jurisdiction, json_)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | None, json_: bool) -> None:
     db = open_case_file()
     if not all_ and not case:  # like add and report: the only open case
         from stalklog.cli.walkthrough import resolve_case
