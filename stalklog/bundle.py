@@ -25,7 +25,6 @@ TOP_KEYS = ("format", "version", "case", "people", "incidents", "impacts")
 CASE_KEYS = ("ref", "title", "jurisdiction", "opened", "context", "notes")
 EXHIBIT_KEYS = ("ref", "description", "file", "sha256", "obtained", "producer", "how_obtained")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-_REF_RE = re.compile(r"^[A-Za-z]{1,6}/\d+(/\d+)*$")
 
 
 # ---------------------------------------------------------------- export
@@ -400,7 +399,7 @@ def _validate_exhibits(exhibits, where: str) -> list[dict]:
         w = f"{where}.exhibits[{j}]"
         _type_check(e, dict, w, "an object")
         ref = e.get("ref")
-        if not isinstance(ref, str) or not _REF_RE.match(ref):
+        if not isinstance(ref, str) or not _exhibit_ref(ref):
             raise _fail(f"{w}.ref", f"{json.dumps(ref)[:30]} is not an exhibit reference such as AD/1 or AD/1/1")
         digest = e.get("sha256")
         if digest is not None and (not isinstance(digest, str) or not _SHA_RE.match(digest)):
@@ -624,3 +623,10 @@ def load_json(text: str, source: str) -> dict:
 
 
 __all__ = ["export_bundle", "import_bundle", "validate", "load_json", "StalklogError"]
+
+
+def _exhibit_ref(ref: str) -> bool:
+    """Whether ``ref`` is an exhibit reference (AD/1, AD/1/1): evidence.REF_RE is the rule."""
+    from stalklog.evidence import REF_RE
+
+    return REF_RE.match(ref) is not None

@@ -198,14 +198,6 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner, in a folder only they can enter."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
 def quote_key(passphrase: str) -> str:
     """The passphrase as an SQL string literal for ``PRAGMA key``."""
     return "'" + passphrase.replace("'", "''") + "'"
@@ -255,7 +247,9 @@ def open_db(
                 f"No case file at {path}.",
                 hint="Create one with: stalklog init (or choose another with --db PATH)",
             )
-        _create_private_file(path)
+        from stalklog.files import new_private_file
+
+        new_private_file(path)
     elif path.is_dir():
         raise CaseFileError(f"{path} is a folder, not a case file.")
     if passphrase is None and is_encrypted(path):

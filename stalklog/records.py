@@ -215,42 +215,6 @@ def _list(text: str | None) -> list:
     return list(found)
 
 
-def _row_to_incident(row: dict, case_ref: str | None = None) -> dict:
-    inc = {
-        "id": row["id"],
-        "case": case_ref,
-        "key": row["key"],
-        "occurred": row["occurred"],
-        "occurred_end": row["occurred_end"],
-        "precision": row["precision"],
-        "recorded": row["recorded"],
-        "by": _list(row["by"]),
-        "attribution": row["attribution"],
-        "procured_by": row["procured_by"],
-        "towards": _list(row["towards"]),
-        "affected": _list(row["affected"]),
-        "behaviours": _list(row["behaviours"]),
-        "channel": row["channel"],
-        "location": row["location"] or "",
-        "summary": row["summary"] or "",
-        "words": row["words"] or "",
-        "effects": _list(row["effects"]),
-        "impacts": _list(row["impacts"]),
-        "below_threshold": bool(row["below_threshold"]),
-        "same_occasion_as": row["same_occasion_as"],
-        "links": _list(row["links"]),
-        "stated_purpose": row["stated_purpose"],
-        "witnesses": _list(row["witnesses"]),
-        "police_ref": row["police_ref"],
-        "exhibits": [],
-        "private_notes": row["private_notes"],
-        "withdrawn": (
-            {"at": row["withdrawn_utc"], "reason": row["withdrawn_reason"]} if row["withdrawn_utc"] else None
-        ),
-    }
-    return inc
-
-
 _VOCAB_CHECKS = tuple(
     (name, words, frozenset(words), {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name])
     for name, words in model.VOCAB_LIST_FIELDS.items())
@@ -394,7 +358,7 @@ _INCIDENT_QUERY = ("SELECT " + ", ".join(f"incidents.[{c}]" for c in _READ_COLUM
 
 
 def _tuple_to_incident(r: tuple) -> dict:
-    """An incident from a row of ``_INCIDENT_QUERY`` (the same dict as ``_row_to_incident``)."""
+    """An incident from a row of ``_INCIDENT_QUERY``."""
     (iid, key, occurred, occurred_end, precision, recorded, by, attribution, procured_by, towards, affected,
      behaviours, channel, location, summary, words, effects, impacts, below, same_occasion, links, purpose,
      witnesses, police_ref, private_notes, withdrawn_utc, withdrawn_reason, case_ref) = r

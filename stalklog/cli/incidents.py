@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -16,6 +15,7 @@ from stalklog.cli.common import (
     print_json,
     say,
     split_words,
+    stdin_is_tty,
 )
 
 ListOption = Annotated[list[str] | None, typer.Option()]
@@ -70,7 +70,7 @@ def add(
     summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
     db = open_case_file()
     case_ref = resolve_case(db, case)
-    walked = interactive or (summary is None and sys.stdin.isatty())
+    walked = interactive or (summary is None and stdin_is_tty())
     if walked:
         fields = walk_through(db, case_ref, summary=summary, when_text=when)
         if fields is None:

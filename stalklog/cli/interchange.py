@@ -92,10 +92,10 @@ def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
     if json_:
         print_json(result)
     elif dry_run:
-        say(f"Dry run: case {result['case']} with {_count(result['incidents'], 'incident')} would be imported. "
+        say(f"Dry run: case {result['case']} with {_plural(result['incidents'], 'incident')} would be imported. "
             "Nothing written.")
     else:
-        say(f"Imported case {result['case']}: {_count(result['incidents'], 'incident')}.")
+        say(f"Imported case {result['case']}: {_plural(result['incidents'], 'incident')}.")
 
 
 def export(
@@ -142,12 +142,14 @@ def export(
             n = bundle.write_bundle(db, case, text, include_private=include_private)
             text.flush()
             text.detach()  # private_file closes the file itself (after fsync)
-        say(f"Exported case {case} ({n} incidents) to {output}"
+        say(f"Exported case {case} ({_plural(n, 'incident')}) to {output}"
             + (" (private notes included)." if include_private else " (private notes left out)."))
         if getattr(db, "encrypted", False):
             say("Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
                 "can read.")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+def _plural(n: int, noun: str) -> str:
+    from stalklog.law.text import plural
+
+    return plural(n, noun)

@@ -173,9 +173,20 @@ def render_incident(console, inc: dict) -> None:
         console.print(hist)
 
 
+def _day(iso: str | None) -> str:
+    """``2025-01-05`` (or a date-time) as ``5 Jan 2025``, the way the check writes days."""
+    import datetime as dt
+
+    from stalklog.law.text import day
+
+    return day(dt.date.fromisoformat(iso[:10])) if iso else ""
+
+
 def render_case(console, data: dict) -> None:
+    from stalklog.law.text import plural
+
     console.print(f"[bold]Case {escape(data['ref'])}[/bold]: {escape(data['title'] or '')}")
-    console.print(f"{data['jurisdiction']}, {data['status']}, opened {data['opened']}"
+    console.print(f"{data['jurisdiction']}, {data['status']}, opened {_day(data['opened'])}"
                   + (f"; context: {_words(data['context'])}" if data["context"] else ""))
     if data["people"]:
         people = Table("Key", "Role", "Name", "Relationship")
@@ -185,14 +196,12 @@ def render_case(console, data: dict) -> None:
     else:
         console.print(f"No people yet: stalklog person add --case {escape(data['ref'])} --role victim --name …")
     if data["incident_count"]:
-        console.print(f"{data['incident_count']} incidents, {data['first_incident'][:10]} to "
-                      f"{data['last_incident'][:10]}. See them with: stalklog timeline --case {escape(data['ref'])}")
+        console.print(f"{plural(data['incident_count'], 'incident')}, {_day(data['first_incident'])} to "
+                      f"{_day(data['last_incident'])}. See them with: stalklog timeline --case {escape(data['ref'])}")
     else:
         console.print(f"No incidents yet: stalklog add \"…\" --case {escape(data['ref'])} --when …")
     for imp in data["impacts"]:
         console.print(f"Daily life: {model.label(imp['kind'])} {imp['date'] or ''} {escape(imp['detail'] or '')}")
-    for render in data.get("_renderers", []):
-        render(console)
 
 
 def render_timeline(console, case_ref: str, data: dict, stream=None) -> None:

@@ -12,11 +12,10 @@ import datetime as dt
 import json
 from types import SimpleNamespace
 
-from sqlite_utils import Database
-
 from stalklog import __version__, ledger, model, records
 from stalklog.bundle import export_bundle
 from stalklog.dates import describe_stored
+from stalklog.db import Database
 from stalklog.errors import InvalidValue
 from stalklog.reports import words as W
 
