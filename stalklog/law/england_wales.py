@@ -283,13 +283,15 @@ def alternatives(course: Course) -> list[dict]:
         nasty = [p.key for p in by_message if p.behaviours & {"threats", "abusive"}]
         late = occasion.start < OSA_DATE
         if threats:
-            out.append(_osa(threats, late))
+            out.append(osa_alternative(threats, late))
         if nasty:
             out.append(_mca(nasty, bool(threats) and not late))
     return out
 
 
-def _osa(keys: list[str], late: bool) -> dict:
+def osa_alternative(keys: list[str], late: bool) -> dict:
+    """Online Safety Act 2023 s.181 (England and Wales, and Northern Ireland) for ``keys``;
+    ``late`` when the message was sent before the offence came into force."""
     why = "a single message with threats: to consider if the threat is of death or serious harm"
     if late:
         why += " (s.181 covers messages sent from 31 Jan 2024: needs checking for earlier ones)"

@@ -182,20 +182,15 @@ OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
 
 
 def alternatives(course: Course) -> list[dict]:
-    """Online Safety Act 2023 s.181 extends to Northern Ireland."""
+    """Online Safety Act 2023 s.181 extends to Northern Ireland (as in England and Wales,
+    with the same caveat for messages sent before it came into force)."""
+    from stalklog.law.england_wales import OSA_DATE, osa_alternative
+
     out = []
     for occasion in course.occasions:
         keys = [p.key for p in occasion.parts if p.channel in MESSAGE_CHANNELS and "threats" in p.behaviours]
         if keys:
-            out.append(
-                {
-                    "id": "osa-s181",
-                    "title": "Threatening communications (Online Safety Act 2023 s.181)",
-                    "incidents": keys,
-                    "why": "a single message with threats: to consider if the threat is of death or serious harm",
-                    "cite": ["Online Safety Act 2023 s.181"],
-                }
-            )
+            out.append(osa_alternative(keys, occasion.start < OSA_DATE))
     return out
 
 

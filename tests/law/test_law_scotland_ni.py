@@ -224,3 +224,10 @@ def test_dacpa_s1_needs_a_personal_connection():
 def test_ni_osa_s181_alternative_but_no_mca():
     doc = ni([inc("I1", "2025-03-01", behaviours=["threats", "abusive"], channel="social_media")])
     assert [a["id"] for a in doc["alternatives"]] == ["osa-s181"]
+
+
+def test_ni_osa_s181_for_a_message_before_31_jan_2024_needs_checking_as_in_england():
+    early = ni([inc("I1", "2023-06-01", behaviours=["threats"], channel="text_message")])
+    later = ni([inc("I1", "2025-03-01", behaviours=["threats"], channel="text_message")])
+    assert "needs checking" in early["alternatives"][0]["why"]
+    assert "needs checking" not in later["alternatives"][0]["why"]
