@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import JsonOption, as_of_date, open_case_file, out, print_json, say
+from stalklog.cli.common import JsonOption, as_of_date, check_jurisdiction, open_case_file, out, print_json, say
 
 JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the case's)."
 
@@ -25,14 +25,6 @@ def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tupl
     return check_case(bundle, as_of, jurisdiction), bundle
 
 
-def _check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") -> str | None:
-    from stalklog.model import JURISDICTIONS
-
-    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
-        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint=hint)
-    return jurisdiction
-
-
 def check(
     case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")] = False,
@@ -47,7 +39,7 @@ def check(
 
     Example: stalklog check --case C-2025-014 --as-of 15/08/2025
     """
-    jurisdiction = _check_jurisdiction(jurisdiction)
+    jurisdiction = check_jurisdiction(jurisdiction)
     if all_ and case:
         raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
     # The check reads whole cases into many small objects that live until the command ends:
@@ -111,7 +103,7 @@ def law(
     """
     from stalklog.law import catalogue
 
-    entries = catalogue(_check_jurisdiction(jurisdiction, "JURISDICTION"))
+    entries = catalogue(check_jurisdiction(jurisdiction, "JURISDICTION"))
     if json_:
         print_json(entries)
         return

@@ -177,6 +177,15 @@ def as_of_date(text: str | None):
     return dt.date.fromisoformat(parse_date_arg(text, "--as-of")) if text else local_now().date()
 
 
+def check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") -> str | None:
+    """A ``--jurisdiction`` value, or a usage error (exit 2) naming the choices."""
+    from stalklog.model import JURISDICTIONS
+
+    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
+        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint=hint)
+    return jurisdiction
+
+
 def split_words(values: list[str] | None) -> list[str]:
     """``--behaviour following,loitering --behaviour threats`` → three words."""
     words: list[str] = []

@@ -98,13 +98,11 @@ def cases(
 
     Example: stalklog cases --status open --as-of 15/08/2025
     """
-    from stalklog.cli.common import as_of_date
-    from stalklog.model import JURISDICTIONS
+    from stalklog.cli.common import as_of_date, check_jurisdiction
 
     if status not in ("open", "closed", "all"):
         raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
-    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
-        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint="--jurisdiction")
+    check_jurisdiction(jurisdiction)
     db = open_case_file()
     day = as_of_date(as_of)
     rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=day)
