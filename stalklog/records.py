@@ -87,12 +87,13 @@ class _single:
 
 
 def get_case(db: Database, ref: str) -> dict:
-    row = db.execute("SELECT * FROM cases WHERE ref = ?", [ref]).fetchone()
+    cur = db.execute("SELECT * FROM cases WHERE ref = ?", [ref])
+    row = cur.fetchone()
     if row is None:
         refs = [r[0] for r in db.execute("SELECT ref FROM cases ORDER BY ref LIMIT 10")]
         hint = f"Cases in this file: {', '.join(refs)}" if refs else "Create one with: stalklog case new REF --title …"
         raise NotFound(f'No case "{ref}" in this case file.', hint=hint)
-    cols = [d[0] for d in db.execute("SELECT * FROM cases LIMIT 0").description]
+    cols = [d[0] for d in cur.description]
     return _case_dict(dict(zip(cols, row, strict=True)))
 
 
@@ -108,13 +109,10 @@ def list_cases(db: Database, *, status: str | None = None, jurisdiction: str | N
     cur = db.execute(sql + " ORDER BY ref", params)
     cols = [d[0] for d in cur.description]
     cases = [_case_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-    counts = dict(db.execute(
-        "SELECT case_id, count(*) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id").fetchall())
-    last = dict(db.execute(
-        "SELECT case_id, max(occurred) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id").fetchall())
+    totals = {case_id: (n, latest) for case_id, n, latest in db.execute(
+        "SELECT case_id, count(*), max(occurred) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id")}
     for c in cases:
-        c["incidents"] = counts.get(c["id"], 0)
-        c["last_incident"] = last.get(c["id"])
+        c["incidents"], c["last_incident"] = totals.get(c["id"], (0, None))
     return cases
 
 
