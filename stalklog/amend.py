@@ -65,6 +65,4 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
 
 
 def _key(db, current: dict, ref: str) -> str:
-    from stalklog.cli.walkthrough import incident_key
-
-    return incident_key(db, current["case"], ref)
+    return records.incident_key(db, current["case"], ref)

@@ -324,6 +324,14 @@ class CaseKeys:
             "SELECT 1 FROM incidents WHERE case_id = ? AND key = ?", [self.case_id, key]).fetchone() is not None
 
 
+def incident_key(db: Database, case_ref: str, ref: str) -> str:
+    """An incident given by id (``12``) or key (``I3``), as its key within the case."""
+    found = get_incident(db, ref, case_ref)
+    if found["case"] != case_ref:
+        raise InvalidValue(f"Incident {ref} belongs to case {found['case']}, not {case_ref}.")
+    return found["key"]
+
+
 def incident_keys(db: Database, case_id: int) -> dict[str, int]:
     return dict(db.execute("SELECT key, id FROM incidents WHERE case_id = ?", [case_id]).fetchall())
 

@@ -126,7 +126,8 @@ def _say_who_is_missing(db, case_ref: str, incident: dict) -> None:
 def _fields_from_options(db, case_ref: str, *, summary, when, until, by, towards, affected, behaviour, effect,
                          impact, channel, attribution, procured_by, location, words, witness, police_ref, link,
                          same_occasion_as, below_threshold, stated_purpose, private_notes) -> dict:
-    from stalklog.cli.walkthrough import default_people, incident_key
+    from stalklog.cli.walkthrough import default_people
+    from stalklog.records import incident_key
 
     when_parsed = parse_when_arg(when if not until else f"{when} to {until}")
     default_by, default_towards = default_people(db, case_ref)

@@ -36,14 +36,6 @@ def default_people(db, case_ref: str) -> tuple[list[str], list[str]]:
     return model.sole_parties(records.people(db, records.get_case(db, case_ref)["id"]))
 
 
-def incident_key(db, case_ref: str, ref: str) -> str:
-    """An incident given by id (``12``) or key (``I3``), as its key within the case."""
-    found = records.get_incident(db, ref, case_ref)
-    if found["case"] != case_ref:
-        raise InvalidValue(f"Incident {ref} belongs to case {found['case']}, not {case_ref}.")
-    return found["key"]
-
-
 def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, str]) -> list[str]:
     from rich.prompt import Prompt
 
