@@ -2,7 +2,7 @@
 
 Everything here is made up: names come from a short list of obviously fictional ones,
 places are invented, and the text is assembled from stock phrases. The vocabularies are
-the case bundle's own (``stalklog.model``), so the check and the reports see the mix of
+the case bundle's own (``stalklog.vocab``), so the check and the reports see the mix of
 behaviours, effects, channels and precisions a real diary has.
 
     python bench/generate.py bundle --incidents 100000 -o big.json
@@ -32,15 +32,49 @@ from stalklog import model  # noqa: E402
 
 FIRST = ("Alex", "Sam", "Jo", "Robin", "Charlie", "Jamie", "Morgan", "Casey", "Riley", "Taylor")
 LAST = ("Example", "Sample", "Fictional", "Madeup", "Placeholder", "Testcase", "Notreal", "Specimen")
-PLACES = ("outside the Elm Street flat", "at the Fictional Road bus stop", "by the office on Sample Lane",
-          "in the Madeup Retail Park car park", "at the gym on Placeholder Way", "near the school gates",
-          "on the Testcase Estate", "at the station café")
-OPENERS = ("He was", "She was", "They were", "Saw them", "A message arrived", "Someone was", "Found a note",
-           "Got a call", "Noticed a car", "Was told by a neighbour that they had been")
-MIDDLES = ("waiting", "standing", "parked", "watching the door", "walking behind me", "sending messages",
-           "calling again and again", "posting about me", "leaving flowers", "asking my friends where I was")
-WORDS = ("I know where you are", "You can't hide from me", "We need to talk", "Answer your phone",
-         "I saw you yesterday", "You'll regret this", "")
+PLACES = (
+    "outside the Elm Street flat",
+    "at the Fictional Road bus stop",
+    "by the office on Sample Lane",
+    "in the Madeup Retail Park car park",
+    "at the gym on Placeholder Way",
+    "near the school gates",
+    "on the Testcase Estate",
+    "at the station café",
+)
+OPENERS = (
+    "He was",
+    "She was",
+    "They were",
+    "Saw them",
+    "A message arrived",
+    "Someone was",
+    "Found a note",
+    "Got a call",
+    "Noticed a car",
+    "Was told by a neighbour that they had been",
+)
+MIDDLES = (
+    "waiting",
+    "standing",
+    "parked",
+    "watching the door",
+    "walking behind me",
+    "sending messages",
+    "calling again and again",
+    "posting about me",
+    "leaving flowers",
+    "asking my friends where I was",
+)
+WORDS = (
+    "I know where you are",
+    "You can't hide from me",
+    "We need to talk",
+    "Answer your phone",
+    "I saw you yesterday",
+    "You'll regret this",
+    "",
+)
 RELATIONSHIPS = ("ex-partner", "acquaintance", "neighbour", "colleague", "stranger", "ex-spouse")
 
 
@@ -51,15 +85,38 @@ def _people(rng: random.Random, victims: int, subjects: int, witnesses: int) -> 
         return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
     for i in range(victims):
-        people.append({"key": "V" if i == 0 else f"V{i + 1}", "role": "victim", "name": name(),
-                       "relationship": None, "lived_together_until": None, "identifiers": []})
+        people.append(
+            {
+                "key": "V" if i == 0 else f"V{i + 1}",
+                "role": "victim",
+                "name": name(),
+                "relationship": None,
+                "lived_together_until": None,
+                "identifiers": [],
+            }
+        )
     for i in range(subjects):
-        people.append({"key": "P" if i == 0 else f"P{i + 1}", "role": "subject", "name": name(),
-                       "relationship": rng.choice(RELATIONSHIPS), "lived_together_until": None,
-                       "identifiers": [f"07700 900{rng.randrange(1000):03d}"]})  # Ofcom drama range
+        people.append(
+            {
+                "key": "P" if i == 0 else f"P{i + 1}",
+                "role": "subject",
+                "name": name(),
+                "relationship": rng.choice(RELATIONSHIPS),
+                "lived_together_until": None,
+                "identifiers": [f"07700 900{rng.randrange(1000):03d}"],
+            }
+        )  # Ofcom drama range
     for i in range(witnesses):
-        people.append({"key": f"W{i + 1}", "role": "witness", "name": name(), "relationship": None,
-                       "lived_together_until": None, "identifiers": []})
+        people.append(
+            {
+                "key": f"W{i + 1}",
+                "role": "witness",
+                "name": name(),
+                "relationship": None,
+                "lived_together_until": None,
+                "identifiers": [],
+            }
+        )
     return people
 
 
@@ -71,8 +128,16 @@ def _pick(rng: random.Random, words: tuple, most: int, weight_first: int = 0) ->
     return sorted(set(rng.choices(pool, k=k)), key=words.index)
 
 
-def incidents(rng: random.Random, n: int, people: list[dict], *, start: dt.datetime, end: dt.datetime,
-              exhibits: float = 0.0, exhibit_prefix: str = "AE") -> list[dict]:
+def incidents(
+    rng: random.Random,
+    n: int,
+    people: list[dict],
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    exhibits: float = 0.0,
+    exhibit_prefix: str = "AE",
+) -> list[dict]:
     """``n`` incidents spread over [start, end], oldest first, keys I1…In."""
     victims = [p["key"] for p in people if p["role"] == "victim"]
     subjects = [p["key"] for p in people if p["role"] == "subject"]
@@ -122,17 +187,34 @@ def incidents(rng: random.Random, n: int, people: list[dict], *, start: dt.datet
         }
         if exhibits and rng.random() < exhibits:
             exhibit_no += 1
-            inc["exhibits"].append({"ref": f"{exhibit_prefix}/{exhibit_no}", "description": "Screenshot of the message",
-                                    "file": f"exhibit-{exhibit_no}.png", "sha256": None,
-                                    "obtained": when.strftime("%Y-%m-%dT%H:%M:%SZ"), "producer": "V",
-                                    "how_obtained": "screenshot on my phone"})
+            inc["exhibits"].append(
+                {
+                    "ref": f"{exhibit_prefix}/{exhibit_no}",
+                    "description": "Screenshot of the message",
+                    "file": f"exhibit-{exhibit_no}.png",
+                    "sha256": None,
+                    "obtained": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "producer": "V",
+                    "how_obtained": "screenshot on my phone",
+                }
+            )
         out.append(inc)
     return out
 
 
-def make_bundle(n: int, *, ref: str = "FIC-0001", seed: int = 1, victims: int = 2, subjects: int = 2,
-                witnesses: int = 2, exhibits: float = 0.0, exhibit_size: int = 0,
-                start: dt.datetime | None = None, end: dt.datetime | None = None) -> tuple[dict, dict[str, bytes]]:
+def make_bundle(
+    n: int,
+    *,
+    ref: str = "FIC-0001",
+    seed: int = 1,
+    victims: int = 2,
+    subjects: int = 2,
+    witnesses: int = 2,
+    exhibits: float = 0.0,
+    exhibit_size: int = 0,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> tuple[dict, dict[str, bytes]]:
     """A case bundle with ``n`` incidents, and the bytes of its exhibit files (``file`` → bytes)."""
     rng = random.Random(f"{seed}:{ref}")
     people = _people(rng, victims, subjects, witnesses)
@@ -151,8 +233,14 @@ def make_bundle(n: int, *, ref: str = "FIC-0001", seed: int = 1, victims: int = 
     bundle = {
         "format": "stalklog.case",
         "version": 1,
-        "case": {"ref": ref, "title": f"Fictional benchmark case {ref}", "jurisdiction": "england-wales",
-                 "opened": start.date().isoformat(), "context": [], "notes": "Fictional data for benchmarks."},
+        "case": {
+            "ref": ref,
+            "title": f"Fictional benchmark case {ref}",
+            "jurisdiction": "england-wales",
+            "opened": start.date().isoformat(),
+            "context": [],
+            "notes": "Fictional data for benchmarks.",
+        },
         "people": people,
         "incidents": incs,
         "impacts": [{"kind": "changed_routine", "date": start.strftime("%Y-%m"), "detail": "Varied the route"}],
@@ -171,11 +259,20 @@ def write_bundle(path: Path, bundle: dict) -> None:
         f.write("\n]}\n")
 
 
-def make_casefile(path: Path, *, cases: int, incidents_per_case: int, passphrase: str | None = None, seed: int = 1,
-                  exhibits: float = 0.0, exhibit_size: int = 0, ref_prefix: str = "FIC") -> list[str]:
+def make_casefile(
+    path: Path,
+    *,
+    cases: int,
+    incidents_per_case: int,
+    passphrase: str | None = None,
+    seed: int = 1,
+    exhibits: float = 0.0,
+    exhibit_size: int = 0,
+    ref_prefix: str = "FIC",
+) -> list[str]:
     """A case file with ``cases`` cases of ``incidents_per_case`` incidents each; returns the refs."""
-    from stalklog import bundle as bundles
-    from stalklog.db import open_db, transaction
+    from stalklog.interchange import json_bundle as bundles
+    from stalklog.store.database import open_db, transaction
 
     path = Path(path)
     for suffix in ("", "-wal", "-shm"):
@@ -185,8 +282,9 @@ def make_casefile(path: Path, *, cases: int, incidents_per_case: int, passphrase
     try:
         for c in range(cases):
             ref = f"{ref_prefix}-{c + 1:04d}"
-            data, files = make_bundle(incidents_per_case, ref=ref, seed=seed, exhibits=exhibits,
-                                      exhibit_size=exhibit_size)
+            data, files = make_bundle(
+                incidents_per_case, ref=ref, seed=seed, exhibits=exhibits, exhibit_size=exhibit_size
+            )
             with transaction(db):
                 bundles.import_bundle(db, data, exhibit_files=files)
             refs.append(ref)
@@ -217,9 +315,15 @@ def main(argv: list[str] | None = None) -> None:
         write_bundle(args.output, data)
         print(f"{args.output}: {args.incidents} incidents")
     else:
-        refs = make_casefile(args.output, cases=args.cases, incidents_per_case=args.incidents,
-                             passphrase=args.passphrase, seed=args.seed, exhibits=args.exhibits,
-                             exhibit_size=args.exhibit_size)
+        refs = make_casefile(
+            args.output,
+            cases=args.cases,
+            incidents_per_case=args.incidents,
+            passphrase=args.passphrase,
+            seed=args.seed,
+            exhibits=args.exhibits,
+            exhibit_size=args.exhibit_size,
+        )
         print(f"{args.output}: {len(refs)} cases × {args.incidents} incidents")
 
 

@@ -49,8 +49,9 @@ def _venv_bin(venv: Path, name: str) -> Path:
 
 
 def _pip(venv: Path, *args: str) -> None:
-    subprocess.run([str(_venv_bin(venv, "python")), "-m", "pip", "install", "-q",
-                    "--disable-pip-version-check", *args], check=True)
+    subprocess.run(
+        [str(_venv_bin(venv, "python")), "-m", "pip", "install", "-q", "--disable-pip-version-check", *args], check=True
+    )
 
 
 def stalklog_venv(reinstall: bool = True) -> Path:
@@ -95,14 +96,19 @@ version: v{version}
 def base_env() -> dict[str, str]:
     """The environment of every timed process: a private HOME, and bytecode caching on (as
     for a user; PYTHONDONTWRITEBYTECODE would make every run compile the sources)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "STALKLOG_", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "STALKLOG_", "VIRTUAL_ENV"))}
     home = OUT / "home"
     home.mkdir(parents=True, exist_ok=True)
-    env.update({"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-                "XDG_DATA_HOME": str(home / ".local/share"), "XDG_CACHE_HOME": str(home / ".cache"),
-                "COLUMNS": "100",
-                "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local/share"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "COLUMNS": "100",
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+        }
+    )
     return env
 
 
@@ -117,8 +123,14 @@ def run_once(argv: list[str], env: dict, stdin: str | None = None) -> tuple[floa
     report = WORK / ".time"
     timed = [TIME, "-f", "%M %U %S", "-o", str(report), *argv] if TIME else argv
     t0 = time.perf_counter()
-    proc = subprocess.Popen(timed, env=env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(WORK))
+    proc = subprocess.Popen(
+        timed,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=str(WORK),
+    )
     if stdin is not None:
         proc.stdin.write(stdin.encode())
         proc.stdin.close()
@@ -152,9 +164,14 @@ def measure(argv: list[str], env: dict, runs: int, before=None, warmup: bool = T
         peaks.append(peak)
         codes.append(code)
         cpus.append(cpu)
-    return {"median_s": statistics.median(times), "min_s": min(times), "runs": times,
-            "cpu_median_s": statistics.median(cpus),
-            "peak_mib": max(peaks) / 1024, "ok": all(c == 0 for c in codes)}
+    return {
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "runs": times,
+        "cpu_median_s": statistics.median(cpus),
+        "peak_mib": max(peaks) / 1024,
+        "ok": all(c == 0 for c in codes),
+    }
 
 
 # ---------------------------------------------------------------- data
@@ -176,8 +193,15 @@ def build_data(scale: dict, python: Path) -> dict:
         files[f"big-{tag}"] = WORK / f"big-{tag}.db"
         generate.make_casefile(files[f"big-{tag}"], cases=scale["cases"], incidents_per_case=per_case, passphrase=pw)
         files[f"report-{tag}"] = WORK / f"report-{tag}.db"
-        generate.make_casefile(files[f"report-{tag}"], cases=1, incidents_per_case=scale["report"], passphrase=pw,
-                               exhibits=0.1, exhibit_size=50_000, ref_prefix="REP")
+        generate.make_casefile(
+            files[f"report-{tag}"],
+            cases=1,
+            incidents_per_case=scale["report"],
+            passphrase=pw,
+            exhibits=0.1,
+            exhibit_size=50_000,
+            ref_prefix="REP",
+        )
         files[f"empty-{tag}"] = WORK / f"empty-{tag}.db"
         generate.make_casefile(files[f"empty-{tag}"], cases=0, incidents_per_case=0, passphrase=pw)
     bundle, _ = generate.make_bundle(scale["big"], ref="IMP-0001")
@@ -205,8 +229,16 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
     runs, slow = scale["runs"], scale["slow_runs"]
     rows: list[dict] = []
 
-    def row(name: str, argv: list[str], *, db_key: str | None = None, n_runs: int = slow, before=None,
-            per_mode=True, note: str = "") -> None:
+    def row(
+        name: str,
+        argv: list[str],
+        *,
+        db_key: str | None = None,
+        n_runs: int = slow,
+        before=None,
+        per_mode=True,
+        note: str = "",
+    ) -> None:
         result = {"name": name, "note": note}
         for tag in ("plain", "enc") if per_mode else ("plain",):
             e = dict(env)
@@ -225,12 +257,22 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
     row(f"list (case of {per_case:,})", [*stalklog, "list", "--case", "FIC-0001"], db_key="big")
     row(f"list --json (case of {per_case:,})", [*stalklog, "list", "--case", "FIC-0001", "--json"], db_key="big")
     row(f"search (case of {per_case:,})", [*stalklog, "search", "flowers", "--case", "FIC-0001"], db_key="big")
-    row(f"check --json (case of {per_case:,})",
-        [*stalklog, "check", "--case", "FIC-0001", "--as-of", "2025-03-12", "--json"], db_key="big")
-    row(f"check, shown as a table (case of {per_case:,})",
-        [*stalklog, "check", "--case", "FIC-0001", "--as-of", "2025-03-12"], db_key="big")
-    row(f"check --all ({big:,} incidents)", [*stalklog, "check", "--all", "--as-of", "2025-03-12"],
-        db_key="big", n_runs=slow)
+    row(
+        f"check --json (case of {per_case:,})",
+        [*stalklog, "check", "--case", "FIC-0001", "--as-of", "2025-03-12", "--json"],
+        db_key="big",
+    )
+    row(
+        f"check, shown as a table (case of {per_case:,})",
+        [*stalklog, "check", "--case", "FIC-0001", "--as-of", "2025-03-12"],
+        db_key="big",
+    )
+    row(
+        f"check --all ({big:,} incidents)",
+        [*stalklog, "check", "--all", "--as-of", "2025-03-12"],
+        db_key="big",
+        n_runs=slow,
+    )
 
     def fresh_import_target(tag: str) -> None:
         target = WORK / f"import-target-{tag}.db"
@@ -241,24 +283,57 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
 
     files["import-target-plain"] = WORK / "import-target-plain.db"
     files["import-target-enc"] = WORK / "import-target-enc.db"
-    row(f"import bundle ({big:,} incidents)", [*stalklog, "import", str(files["bundle"])],
-        db_key="import-target", n_runs=slow, before=fresh_import_target)
+    row(
+        f"import bundle ({big:,} incidents)",
+        [*stalklog, "import", str(files["bundle"])],
+        db_key="import-target",
+        n_runs=slow,
+        before=fresh_import_target,
+    )
     out_file = WORK / "export.json"
-    row(f"export ({big:,}-incident case)", [*stalklog, "export", "--case", "IMP-0001", "-o", str(out_file)],
-        db_key="import-target", n_runs=slow)
+    row(
+        f"export ({big:,}-incident case)",
+        [*stalklog, "export", "--case", "IMP-0001", "-o", str(out_file)],
+        db_key="import-target",
+        n_runs=slow,
+    )
     row(f"verify ({big:,} incidents)", [*stalklog, "verify"], db_key="big", n_runs=slow)
     if report_available:
         for fmt in ("html", "pdf"):
-            row(f"report {fmt} (case of {scale['report']:,})",
-                [*stalklog, "report", "--kind", "evidence", "--case", "REP-0001", "--format", fmt,
-                 "-o", str(WORK / f"report.{fmt}")],
-                db_key="report", n_runs=slow)
+            row(
+                f"report {fmt} (case of {scale['report']:,})",
+                [
+                    *stalklog,
+                    "report",
+                    "--kind",
+                    "evidence",
+                    "--case",
+                    "REP-0001",
+                    "--format",
+                    fmt,
+                    "-o",
+                    str(WORK / f"report.{fmt}"),
+                ],
+                db_key="report",
+                n_runs=slow,
+            )
     return rows
 
 
 def add_command(stalklog: list[str]) -> list[str]:
-    return [*stalklog, "add", "Fictional: a car was parked outside the flat again", "--when", "01/03/2025 10:15",
-            "--case", "FIC-0001", "-b", "loitering", "-e", "alarm"]
+    return [
+        *stalklog,
+        "add",
+        "Fictional: a car was parked outside the flat again",
+        "--when",
+        "01/03/2025 10:15",
+        "--case",
+        "FIC-0001",
+        "-b",
+        "loitering",
+        "-e",
+        "alarm",
+    ]
 
 
 def start_up(files: dict, env: dict, stalklog: list[str], stalklog_python: Path, runs: int) -> list[dict]:
@@ -272,16 +347,24 @@ def start_up(files: dict, env: dict, stalklog: list[str], stalklog_python: Path,
     config.write_text(JRNL_CONFIG.format(journal=jhome / "journal.txt", version=JRNL_VERSION), encoding="utf-8")
     jrnl = [str(_venv_bin(jv, "jrnl")), "--config-file", str(config)]
     run_once([*jrnl, "First fictional entry."], env)  # jrnl rewrites its config on first use
-    insert = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-              "c.execute('INSERT INTO entries (at, text) VALUES (?, ?)', ('2025-03-01T10:15', 'fictional')); "
-              "c.commit()")
-    small = {"plain": {**env, "STALKLOG_DB": str(files["small-plain"])},
-             "enc": {**env, "STALKLOG_DB": str(files["small-enc"]), "STALKLOG_PASSPHRASE": PASSPHRASE}}
+    insert = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('INSERT INTO entries (at, text) VALUES (?, ?)', ('2025-03-01T10:15', 'fictional')); "
+        "c.commit()"
+    )
+    small = {
+        "plain": {**env, "STALKLOG_DB": str(files["small-plain"])},
+        "enc": {**env, "STALKLOG_DB": str(files["small-enc"]), "STALKLOG_PASSPHRASE": PASSPHRASE},
+    }
     plan = [
         (f"jrnl {JRNL_VERSION}: add one entry", "plain", [*jrnl, "Fictional entry: nothing real happened."], env),
         ("python: start, nothing else", "plain", [str(stalklog_python), "-c", "pass"], env),
-        ("python + sqlite3: insert one row", "plain", [str(stalklog_python), "-c", insert, str(files["baseline"])],
-         env),
+        (
+            "python + sqlite3: insert one row",
+            "plain",
+            [str(stalklog_python), "-c", insert, str(files["baseline"])],
+            env,
+        ),
         ("stalklog --version", "plain", [*stalklog, "--version"], env),
         ("stalklog --help", "plain", [*stalklog, "--help"], env),
         ("add (file of 20 incidents)", "plain", add_command(stalklog), small["plain"]),
@@ -298,9 +381,13 @@ def start_up(files: dict, env: dict, stalklog: list[str], stalklog_python: Path,
     for (name, tag), runs_ in samples.items():
         times = [r[0] for r in runs_]
         rows.setdefault(name, {"name": name, "note": "interleaved"})[tag] = {
-            "median_s": statistics.median(times), "min_s": min(times), "runs": times,
+            "median_s": statistics.median(times),
+            "min_s": min(times),
+            "runs": times,
             "cpu_median_s": statistics.median(r[3] for r in runs_),
-            "peak_mib": max(r[1] for r in runs_) / 1024, "ok": all(r[2] == 0 for r in runs_)}
+            "peak_mib": max(r[1] for r in runs_) / 1024,
+            "ok": all(r[2] == 0 for r in runs_),
+        }
     return list(rows.values())
 
 
@@ -327,8 +414,9 @@ out["kdf_iter"] = c.execute("PRAGMA kdf_iter").fetchone()[0]
 out["cipher_version"] = c.execute("PRAGMA cipher_version").fetchone()[0]
 print(json.dumps(out))
 """
-    res = subprocess.run([str(python), "-c", code, str(files["small-enc"]), PASSPHRASE], env=env,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [str(python), "-c", code, str(files["small-enc"]), PASSPHRASE], env=env, capture_output=True, text=True
+    )
     try:
         return json.loads(res.stdout)
     except ValueError:
@@ -361,14 +449,15 @@ def _secs(v: float) -> str:
 def _cell(m: dict | None) -> tuple[str, str, str]:
     if not m:
         return "–", "–", "–"
-    return (_secs(m["median_s"]) + ("" if m["ok"] else " (failed)"), _secs(m["cpu_median_s"]),
-            f"{m['peak_mib']:.0f}")
+    return (_secs(m["median_s"]) + ("" if m["ok"] else " (failed)"), _secs(m["cpu_median_s"]), f"{m['peak_mib']:.0f}")
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| benchmark | plain: wall s | plain: CPU s | plain: peak MiB "
-             "| encrypted: wall s | encrypted: CPU s | encrypted: peak MiB |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| benchmark | plain: wall s | plain: CPU s | plain: peak MiB "
+        "| encrypted: wall s | encrypted: CPU s | encrypted: peak MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         p, e = _cell(r.get("plain")), _cell(r.get("enc"))
         lines.append(f"| {r['name']} | {' | '.join(p)} | {' | '.join(e)} |")
@@ -434,23 +523,33 @@ def main(argv: list[str] | None = None) -> int:
     info["load_average_at_end"] = os.getloadavg()
     info["seconds"] = round(time.perf_counter() - started)
     checks = targets(all_rows, scale)
-    result = {"scale": scale, "machine": info, "rows": all_rows, "kdf": kdf,
-              "targets": [{"target": a, "measured": b, "met": c} for a, b, c in checks],
-              "report_command": report_available}
+    result = {
+        "scale": scale,
+        "machine": info,
+        "rows": all_rows,
+        "kdf": kdf,
+        "targets": [{"target": a, "measured": b, "met": c} for a, b, c in checks],
+        "report_command": report_available,
+    }
     (OUT / "results.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    print(f"Machine: {info.get('cpu', '?')}, {info['cpus']} CPUs, {info.get('memory_gib', '?')} GiB; "
-          f"Python {info['python']}; {info['platform']}; load average {info['load_average_at_start'][0]:.1f} "
-          f"at start, {info['load_average_at_end'][0]:.1f} at end; "
-          f"{'quick' if args.quick else 'full'} run, {info['seconds']} s.\n")
+    print(
+        f"Machine: {info.get('cpu', '?')}, {info['cpus']} CPUs, {info.get('memory_gib', '?')} GiB; "
+        f"Python {info['python']}; {info['platform']}; load average {info['load_average_at_start'][0]:.1f} "
+        f"at start, {info['load_average_at_end'][0]:.1f} at end; "
+        f"{'quick' if args.quick else 'full'} run, {info['seconds']} s.\n"
+    )
     print(table(all_rows))
     print()
     print("| target | measured | met |\n|---|---:|:---:|")
     for a, b, c in checks:
         print(f"| {a} | {b} | {'yes' if c else 'NO'} |")
     if "error" not in kdf:
-        print(f"\nSQLCipher {kdf.get('cipher_version')}: kdf_iter {kdf.get('kdf_iter')}; one keyed open "
-              f"(key derivation + first read) takes "
-              + "; ".join(f"{v * 1000:.0f} ms" for k, v in kdf.items() if isinstance(v, float)) + ".")
+        print(
+            f"\nSQLCipher {kdf.get('cipher_version')}: kdf_iter {kdf.get('kdf_iter')}; one keyed open "
+            f"(key derivation + first read) takes "
+            + "; ".join(f"{v * 1000:.0f} ms" for k, v in kdf.items() if isinstance(v, float))
+            + "."
+        )
     if not report_available:
         print("\n(`stalklog report` is not available in this build: the report rows were skipped.)")
     return 0

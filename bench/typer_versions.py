@@ -18,7 +18,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "out"
 
-APP = '''import sqlite3, sys
+APP = """import sqlite3, sys
 import typer
 
 app = typer.Typer()
@@ -38,7 +38,7 @@ def other() -> None:
 
 
 app()
-'''
+"""
 
 
 def venv(version: str) -> Path:
@@ -66,8 +66,10 @@ def main() -> None:
             if i:
                 samples[v].append((time.perf_counter() - t, usage.ru_utime + usage.ru_stime))
     for v, runs in samples.items():
-        print(f"typer {v}: wall {statistics.median(r[0] for r in runs):.3f} s, "
-              f"CPU {statistics.median(r[1] for r in runs):.3f} s")
+        print(
+            f"typer {v}: wall {statistics.median(r[0] for r in runs):.3f} s, "
+            f"CPU {statistics.median(r[1] for r in runs):.3f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,10 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
                 words = [w.replace("-", "_").replace(" ", "_").lower() for w in words]
             changes[name] = words
         elif name == "summary" and not value:
-            raise InvalidValue("--set summary: say what happened; it cannot be empty.",
-                               hint="To take an entry out of the count, use: stalklog withdraw ID --reason …")
+            raise InvalidValue(
+                "--set summary: say what happened; it cannot be empty.",
+                hint="To take an entry out of the count, use: stalklog withdraw ID --reason …",
+            )
         else:
             changes[name] = value or None
     if "links" in changes:

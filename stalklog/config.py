@@ -41,7 +41,7 @@ def save(settings: dict) -> Path:
     lines = []
     for k, v in sorted(settings.items()):
         lines.append(f"{k} = {'true' if v is True else 'false' if v is False else repr(v)}")
-    from stalklog.files import write_private
+    from stalklog.store.private_files import write_private
 
     write_private(p, "\n".join(lines) + "\n")
     return p

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from stalklog.errors import InvalidDate
-from stalklog.model import PRECISIONS
+from stalklog.vocab import PRECISIONS
 
 EXPECTED = "Expected a date such as 06/11/2024, 6 Nov 2024 or yesterday 9pm"
 EARLIEST_YEAR = 1900
@@ -195,8 +195,11 @@ def _fast_stored(text, precision: str) -> tuple[dt.datetime, bool] | None:
         return None
     year, month, day, hour, minute, second = match.groups()
     has_time = hour is not None
-    if not (precision == "approximate" or (precision == "exact" and has_time)
-            or (precision in ("day", "month") and not has_time)):
+    if not (
+        precision == "approximate"
+        or (precision == "exact" and has_time)
+        or (precision in ("day", "month") and not has_time)
+    ):
         return None  # exact without a time, day or month with one, or no such precision
     if int(year) < EARLIEST_YEAR:
         return None

@@ -20,18 +20,30 @@ from pathlib import Path
 
 from stalklog import records
 from stalklog.clock import utc_now_iso
-from stalklog.db import Database
 from stalklog.errors import IntegrityError, InvalidValue, NotFound
-from stalklog.files import write_private
-from stalklog.ledger import Appender
+from stalklog.store.database import Database
+from stalklog.store.ledger import Appender
+from stalklog.store.private_files import write_private
 
 MAX_EXHIBIT_BYTES = 200 * 1024 * 1024
 CHUNK = 1024 * 1024
 EVENTS = ("obtained", "added", "imported", "exported")
 CARRIED = "[carried in the bundle]"  # marks continuity events brought in by a zip bundle
 REF_RE = re.compile(r"^([A-Za-z]{1,6})/(\d+)((?:/\d+)*)$")
-_COLUMNS = ("id", "case_id", "incident_id", "ref", "description", "file_name", "size", "sha256", "producer",
-            "obtained", "how_obtained", "created_utc")
+_COLUMNS = (
+    "id",
+    "case_id",
+    "incident_id",
+    "ref",
+    "description",
+    "file_name",
+    "size",
+    "sha256",
+    "producer",
+    "obtained",
+    "how_obtained",
+    "created_utc",
+)
 
 
 # ---------------------------------------------------------------- references
@@ -52,7 +64,8 @@ def initials(name: str) -> str:
     if not letters:
         raise InvalidValue(
             f'--producer: cannot make initials from "{name}" for the exhibit reference.',
-            hint="Give the reference by hand, e.g. --ref AD/1.")
+            hint="Give the reference by hand, e.g. --ref AD/1.",
+        )
     return letters[:6]
 
 
@@ -61,8 +74,10 @@ def normalise_ref(ref: str) -> str:
     text = (ref or "").strip()
     m = REF_RE.match(text)
     if not m:
-        raise InvalidValue(f'--ref: "{ref}" is not an exhibit reference such as AD/1 or AD/1/1.',
-                           hint="Initials (letters), a slash and a number; a part of an exhibit adds /number.")
+        raise InvalidValue(
+            f'--ref: "{ref}" is not an exhibit reference such as AD/1 or AD/1/1.',
+            hint="Initials (letters), a slash and a number; a part of an exhibit adds /number.",
+        )
     numbers = [m.group(2)] + [n for n in m.group(3).split("/") if n]
     if any(int(n) == 0 for n in numbers):
         raise InvalidValue(f'--ref: "{ref}": exhibit numbers start at 1.')
@@ -87,30 +102,37 @@ def next_ref(db: Database, case_id: int, prefix: str) -> str:
     return f"{prefix}/{max(numbers, default=0) + 1}"
 
 
-def allocate_ref(db: Database, case_id: int, *, producer: str | None, ref: str | None,
-                 part_of: str | None) -> str:
+def allocate_ref(db: Database, case_id: int, *, producer: str | None, ref: str | None, part_of: str | None) -> str:
     existing = _refs(db, case_id)
     if ref and part_of:
         raise InvalidValue("--ref and --part-of: give one or the other.")
     if part_of:
         parent = normalise_ref(part_of)
         if parent not in existing:
-            raise NotFound(f"--part-of: there is no exhibit {parent} in this case.",
-                           hint="See the exhibits with: stalklog exhibit list --case REF")
+            raise NotFound(
+                f"--part-of: there is no exhibit {parent} in this case.",
+                hint="See the exhibits with: stalklog exhibit list --case REF",
+            )
         return next_ref(db, case_id, parent)
     if ref:
         ref = normalise_ref(ref)
         if ref in existing:
-            raise InvalidValue(f"--ref: exhibit {ref} already exists in this case.",
-                               hint="Leave out --ref to be given the next number.")
+            raise InvalidValue(
+                f"--ref: exhibit {ref} already exists in this case.",
+                hint="Leave out --ref to be given the next number.",
+            )
         parent = parent_ref(ref)
         if parent and parent not in existing:
-            raise NotFound(f"--ref: {ref} is a part of exhibit {parent}, which does not exist in this case.",
-                           hint=f"Add {parent} first.")
+            raise NotFound(
+                f"--ref: {ref} is a part of exhibit {parent}, which does not exist in this case.",
+                hint=f"Add {parent} first.",
+            )
         return ref
     if not producer or not producer.strip():
-        raise InvalidValue("--producer: say who produced the exhibit (its reference starts with their initials).",
-                           hint='For example: --producer "Alex Doe" gives AD/1. Or set the reference with --ref.')
+        raise InvalidValue(
+            "--producer: say who produced the exhibit (its reference starts with their initials).",
+            hint='For example: --producer "Alex Doe" gives AD/1. Or set the reference with --ref.',
+        )
     return next_ref(db, case_id, initials(producer))
 
 
@@ -124,12 +146,15 @@ def read_file(path: Path, limit: int | None = None) -> tuple[bytes, str]:
     if not path.exists():
         raise NotFound(f"{path}: no such file. Nothing was added.")
     if path.is_dir():
-        raise InvalidValue(f"{path} is a folder, not a file. Nothing was added.",
-                           hint="Add each file on its own, or zip the folder first.")
-    too_big = InvalidValue(f"{path} is larger than {limit // (1024 * 1024)} MB, the limit for one exhibit. "
-                           "Nothing was added.",
-                           hint="Keep the original safe elsewhere and add a smaller copy or an extract, "
-                                "noting what it is in --description.")
+        raise InvalidValue(
+            f"{path} is a folder, not a file. Nothing was added.",
+            hint="Add each file on its own, or zip the folder first.",
+        )
+    too_big = InvalidValue(
+        f"{path} is larger than {limit // (1024 * 1024)} MB, the limit for one exhibit. Nothing was added.",
+        hint="Keep the original safe elsewhere and add a smaller copy or an extract, "
+        "noting what it is in --description.",
+    )
     if path.stat().st_size > limit:
         raise too_big
     digest = hashlib.sha256()
@@ -157,17 +182,31 @@ def obtained_text(when) -> str:
     return when.start.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def add_exhibit(db: Database, incident: int | str, content: bytes, *, file_name: str, case_ref: str | None = None,
-                sha256: str | None = None, producer: str | None = None, description: str | None = None,
-                how_obtained: str | None = None, obtained: str | None = None, ref: str | None = None,
-                part_of: str | None = None, by: str | None = None) -> dict:
+def add_exhibit(
+    db: Database,
+    incident: int | str,
+    content: bytes,
+    *,
+    file_name: str,
+    case_ref: str | None = None,
+    sha256: str | None = None,
+    producer: str | None = None,
+    description: str | None = None,
+    how_obtained: str | None = None,
+    obtained: str | None = None,
+    ref: str | None = None,
+    part_of: str | None = None,
+    by: str | None = None,
+) -> dict:
     """Keep a file's bytes as an exhibit of an incident, with its continuity events."""
     inc = records.get_incident(db, incident, case_ref)
     if inc["withdrawn"]:
         raise InvalidValue(f"Incident {inc['id']} is withdrawn; exhibits cannot be added to it.")
     case = records.get_case(db, inc["case"])
     if case["status"] == "closed":
-        raise InvalidValue(f'Case "{case["ref"]}" is closed.', hint=f"Reopen it with: stalklog case reopen {case['ref']}")
+        raise InvalidValue(
+            f'Case "{case["ref"]}" is closed.', hint=f"Reopen it with: stalklog case reopen {case['ref']}"
+        )
     digest = hashlib.sha256(content).hexdigest()
     if sha256 is not None and sha256 != digest:
         raise IntegrityError("The file changed while it was being read. Nothing was added.")
@@ -177,30 +216,75 @@ def add_exhibit(db: Database, incident: int | str, content: bytes, *, file_name:
     the_ref = allocate_ref(db, case["id"], producer=producer, ref=ref, part_of=part_of)
     appender = Appender(db)
     now = appender.at
-    eid = db["exhibits"].insert({
-        "case_id": case["id"], "incident_id": inc["id"], "ref": the_ref, "description": description,
-        "file_name": file_name, "size": len(content), "sha256": digest, "content": content,
-        "producer": producer, "obtained": obtained, "how_obtained": how_obtained, "created_utc": now,
-    }).last_pk
+    eid = (
+        db["exhibits"]
+        .insert(
+            {
+                "case_id": case["id"],
+                "incident_id": inc["id"],
+                "ref": the_ref,
+                "description": description,
+                "file_name": file_name,
+                "size": len(content),
+                "sha256": digest,
+                "content": content,
+                "producer": producer,
+                "obtained": obtained,
+                "how_obtained": how_obtained,
+                "created_utc": now,
+            }
+        )
+        .last_pk
+    )
     appender.record("create", "exhibits", eid, case["id"])
     if obtained:
         _event(db, appender, eid, case["id"], "obtained", by=producer, at=obtained, detail=how_obtained)
-    _event(db, appender, eid, case["id"], "added", by=by or producer, at=now,
-           detail=f"{file_name}, {len(content)} bytes, SHA-256 {digest}")
+    _event(
+        db,
+        appender,
+        eid,
+        case["id"],
+        "added",
+        by=by or producer,
+        at=now,
+        detail=f"{file_name}, {len(content)} bytes, SHA-256 {digest}",
+    )
     appender.flush()
     return get_exhibit(db, the_ref, case["ref"])
 
 
-def _event(db: Database, appender: Appender, exhibit_id: int, case_id: int, event: str, *, by: str | None,
-           at: str, detail: str | None, action: str = "create") -> None:
-    ev = db["exhibit_events"].insert({"exhibit_id": exhibit_id, "event": event, "by": by, "at_utc": at,
-                                      "detail": detail}).last_pk
+def _event(
+    db: Database,
+    appender: Appender,
+    exhibit_id: int,
+    case_id: int,
+    event: str,
+    *,
+    by: str | None,
+    at: str,
+    detail: str | None,
+    action: str = "create",
+) -> None:
+    ev = (
+        db["exhibit_events"]
+        .insert({"exhibit_id": exhibit_id, "event": event, "by": by, "at_utc": at, "detail": detail})
+        .last_pk
+    )
     appender.record(action, "exhibit_events", ev, case_id)
 
 
-def record_event(db: Database, exhibit_id: int, case_id: int, event: str, *, by: str | None = None,
-                 at: str | None = None, detail: str | None = None, action: str = "create",
-                 appender: Appender | None = None) -> None:
+def record_event(
+    db: Database,
+    exhibit_id: int,
+    case_id: int,
+    event: str,
+    *,
+    by: str | None = None,
+    at: str | None = None,
+    detail: str | None = None,
+    action: str = "create",
+    appender: Appender | None = None,
+) -> None:
     """Add one continuity event (and its ledger entry)."""
     if event not in EVENTS:
         raise InvalidValue(f'"{event}" is not a continuity event: expected {", ".join(EVENTS)}.')
@@ -216,17 +300,28 @@ def record_event(db: Database, exhibit_id: int, case_id: int, event: str, *, by:
 
 def _exhibit_dict(row: dict, case_ref: str, incident_key: str) -> dict:
     return {
-        "ref": row["ref"], "case": case_ref, "incident": row["incident_id"], "incident_key": incident_key,
-        "description": row["description"], "file_name": row["file_name"], "size": row["size"],
-        "sha256": row["sha256"], "producer": row["producer"], "obtained": row["obtained"],
-        "how_obtained": row["how_obtained"], "added_utc": row["created_utc"], "has_file": bool(row["has_file"]),
+        "ref": row["ref"],
+        "case": case_ref,
+        "incident": row["incident_id"],
+        "incident_key": incident_key,
+        "description": row["description"],
+        "file_name": row["file_name"],
+        "size": row["size"],
+        "sha256": row["sha256"],
+        "producer": row["producer"],
+        "obtained": row["obtained"],
+        "how_obtained": row["how_obtained"],
+        "added_utc": row["created_utc"],
+        "has_file": bool(row["has_file"]),
         "id": row["id"],
     }
 
 
-_SELECT = (f"SELECT {', '.join('exhibits.' + c for c in _COLUMNS)}, exhibits.content IS NOT NULL AS has_file, "
-           "cases.ref AS case_ref, incidents.key AS incident_key FROM exhibits "
-           "JOIN cases ON cases.id = exhibits.case_id JOIN incidents ON incidents.id = exhibits.incident_id")
+_SELECT = (
+    f"SELECT {', '.join('exhibits.' + c for c in _COLUMNS)}, exhibits.content IS NOT NULL AS has_file, "
+    "cases.ref AS case_ref, incidents.key AS incident_key FROM exhibits "
+    "JOIN cases ON cases.id = exhibits.case_id JOIN incidents ON incidents.id = exhibits.incident_id"
+)
 
 
 def _fetch(db: Database, where: str, params: list) -> list[dict]:
@@ -263,11 +358,15 @@ def get_exhibit(db: Database, ref: str, case_ref: str | None = None) -> dict:
     else:
         found = _fetch(db, "WHERE exhibits.ref = ? ORDER BY cases.ref", [the_ref])
     if not found:
-        raise NotFound(f"No exhibit {ref}" + (f" in case {case_ref}." if case_ref else " in this case file."),
-                       hint="See the exhibits with: stalklog exhibit list")
+        raise NotFound(
+            f"No exhibit {ref}" + (f" in case {case_ref}." if case_ref else " in this case file."),
+            hint="See the exhibits with: stalklog exhibit list",
+        )
     if len(found) > 1:
-        raise InvalidValue(f"Exhibit {the_ref} is in several cases; say which with --case.",
-                           hint="Cases: " + ", ".join(e["case"] for e in found[:10]))
+        raise InvalidValue(
+            f"Exhibit {the_ref} is in several cases; say which with --case.",
+            hint="Cases: " + ", ".join(e["case"] for e in found[:10]),
+        )
     exhibit = found[0]
     exhibit["continuity"] = events(db, exhibit["id"])
     return exhibit
@@ -275,8 +374,11 @@ def get_exhibit(db: Database, ref: str, case_ref: str | None = None) -> dict:
 
 def events(db: Database, exhibit_id: int) -> list[dict]:
     """An exhibit's continuity, oldest first (events carried in from a bundle sort by their time)."""
-    cur = db.execute("SELECT event, by, at_utc, detail FROM exhibit_events WHERE exhibit_id = ? "
-                     "ORDER BY at_utc, coalesce(detail, '') LIKE ? DESC, id", [exhibit_id, "%" + CARRIED])
+    cur = db.execute(
+        "SELECT event, by, at_utc, detail FROM exhibit_events WHERE exhibit_id = ? "
+        "ORDER BY at_utc, coalesce(detail, '') LIKE ? DESC, id",
+        [exhibit_id, "%" + CARRIED],
+    )
     return [{"event": e, "by": b, "at": a, "detail": d} for e, b, a, d in cur.fetchall()]
 
 
@@ -284,17 +386,22 @@ def content(db: Database, exhibit: dict) -> bytes:
     """An exhibit's bytes, checked against its SHA-256 and size. Raises ``IntegrityError``."""
     row = db.execute("SELECT content, sha256, size FROM exhibits WHERE id = ?", [exhibit["id"]]).fetchone()
     if row is None or row[0] is None:
-        raise NotFound(f"Exhibit {exhibit['ref']} has no file in this case file (it came as a reference only).",
-                       hint="Ask whoever holds the original for the file, or a zip bundle that carries it.")
+        raise NotFound(
+            f"Exhibit {exhibit['ref']} has no file in this case file (it came as a reference only).",
+            hint="Ask whoever holds the original for the file, or a zip bundle that carries it.",
+        )
     data, digest, size = bytes(row[0]), row[1], row[2]
     if hashlib.sha256(data).hexdigest() != digest or (size is not None and len(data) != size):
-        raise IntegrityError(f"Exhibit {exhibit['ref']}: the stored bytes do not match its SHA-256. Nothing was written.",
-                             hint="Run: stalklog verify — the case file may have been changed outside stalklog.")
+        raise IntegrityError(
+            f"Exhibit {exhibit['ref']}: the stored bytes do not match its SHA-256. Nothing was written.",
+            hint="Run: stalklog verify — the case file may have been changed outside stalklog.",
+        )
     return data
 
 
-def export_exhibit(db: Database, ref: str, output: Path, *, case_ref: str | None = None, by: str | None = None,
-                   overwrite: bool = False) -> dict:
+def export_exhibit(
+    db: Database, ref: str, output: Path, *, case_ref: str | None = None, by: str | None = None, overwrite: bool = False
+) -> dict:
     """Write an exhibit's original bytes to ``output`` (mode 0600), verified against its
     hash before and after writing, and record an ``exported`` continuity event.
 
@@ -306,17 +413,21 @@ def export_exhibit(db: Database, ref: str, output: Path, *, case_ref: str | None
     if output.is_dir():
         output = output / safe_name(exhibit["file_name"] or exhibit["ref"].replace("/", "_"))
     if output.exists() and not overwrite:
-        raise InvalidValue(f"{output} already exists. Nothing was written.",
-                           hint="Choose another name, or add --force to replace it.")
+        raise InvalidValue(
+            f"{output} already exists. Nothing was written.", hint="Choose another name, or add --force to replace it."
+        )
     write_private(output, data)
     with open(output, "rb") as f:
         if hashlib.sha256(f.read()).hexdigest() != exhibit["sha256"]:
             output.unlink(missing_ok=True)
-            raise IntegrityError(f"{output}: the written file does not match exhibit {exhibit['ref']}'s SHA-256; "
-                                 "it was removed.", hint="Check the disk, then try again.")
+            raise IntegrityError(
+                f"{output}: the written file does not match exhibit {exhibit['ref']}'s SHA-256; it was removed.",
+                hint="Check the disk, then try again.",
+            )
     case = records.get_case(db, exhibit["case"])
-    record_event(db, exhibit["id"], case["id"], "exported", by=by, at=utc_now_iso(),
-                 detail=f"to {output.name}, SHA-256 checked")
+    record_event(
+        db, exhibit["id"], case["id"], "exported", by=by, at=utc_now_iso(), detail=f"to {output.name}, SHA-256 checked"
+    )
     return {**get_exhibit(db, exhibit["ref"], exhibit["case"]), "output": str(output)}
 
 

@@ -12,20 +12,52 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from stalklog import model
+from stalklog import vocab
 from stalklog.clock import utc_now_iso
-from stalklog.db import Database
 from stalklog.errors import InvalidValue, NotFound
-from stalklog.ledger import Appender
+from stalklog.store.database import Database
+from stalklog.store.ledger import Appender
 
 LIST_FIELDS = ("by", "towards", "affected", "behaviours", "effects", "impacts", "links", "witnesses")
-TEXT_FIELDS = ("channel", "location", "summary", "words", "stated_purpose", "police_ref", "private_notes",
-               "attribution", "procured_by", "same_occasion_as", "occurred_end")
+TEXT_FIELDS = (
+    "channel",
+    "location",
+    "summary",
+    "words",
+    "stated_purpose",
+    "police_ref",
+    "private_notes",
+    "attribution",
+    "procured_by",
+    "same_occasion_as",
+    "occurred_end",
+)
 BUNDLE_INCIDENT_FIELDS = (
-    "key", "occurred", "occurred_end", "precision", "recorded", "by", "attribution", "procured_by",
-    "towards", "affected", "behaviours", "channel", "location", "summary", "words", "effects",
-    "impacts", "below_threshold", "same_occasion_as", "links", "stated_purpose", "witnesses",
-    "police_ref", "exhibits", "private_notes",
+    "key",
+    "occurred",
+    "occurred_end",
+    "precision",
+    "recorded",
+    "by",
+    "attribution",
+    "procured_by",
+    "towards",
+    "affected",
+    "behaviours",
+    "channel",
+    "location",
+    "summary",
+    "words",
+    "effects",
+    "impacts",
+    "below_threshold",
+    "same_occasion_as",
+    "links",
+    "stated_purpose",
+    "witnesses",
+    "police_ref",
+    "exhibits",
+    "private_notes",
 )
 PERSON_FIELDS = ("key", "role", "name", "relationship", "lived_together_until", "identifiers")
 
@@ -56,19 +88,35 @@ def check_word(value: str, allowed: Iterable[str], what: str, where: str) -> str
     return value
 
 
-def create_case(db: Database, ref: str, *, title: str | None = None, jurisdiction: str = "england-wales",
-                opened: str | None = None, context: Iterable[str] = (), notes: str | None = None,
-                appender: Appender | None = None) -> dict:
+def create_case(
+    db: Database,
+    ref: str,
+    *,
+    title: str | None = None,
+    jurisdiction: str = "england-wales",
+    opened: str | None = None,
+    context: Iterable[str] = (),
+    notes: str | None = None,
+    appender: Appender | None = None,
+) -> dict:
     ref = (ref or "").strip()
     if not ref:
         raise InvalidValue("case ref: give the case a reference, e.g. C-2025-001.")
-    check_word(jurisdiction, model.JURISDICTIONS, "jurisdiction", "case jurisdiction")
-    context = [check_word(c, model.CONTEXTS, "context", "case context") for c in context]
+    check_word(jurisdiction, vocab.JURISDICTIONS, "jurisdiction", "case jurisdiction")
+    context = [check_word(c, vocab.CONTEXTS, "context", "case context") for c in context]
     if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
         raise InvalidValue(f'A case "{ref}" already exists in this case file.', hint="Choose another reference.")
     now = utc_now_iso()
-    row = {"ref": ref, "title": title, "jurisdiction": jurisdiction, "opened": opened or now[:10],
-           "context": json.dumps(context), "notes": notes, "status": "open", "created_utc": now}
+    row = {
+        "ref": ref,
+        "title": title,
+        "jurisdiction": jurisdiction,
+        "opened": opened or now[:10],
+        "context": json.dumps(context),
+        "notes": notes,
+        "status": "open",
+        "created_utc": now,
+    }
     case_id = db["cases"].insert(row).last_pk
     (appender or _single(db)).record("create", "cases", case_id, case_id)
     return get_case(db, ref)
@@ -109,8 +157,12 @@ def list_cases(db: Database, *, status: str | None = None, jurisdiction: str | N
     cur = db.execute(sql + " ORDER BY ref", params)
     cols = [d[0] for d in cur.description]
     cases = [_case_dict(dict(zip(cols, r, strict=True))) for r in cur.fetchall()]
-    totals = {case_id: (n, latest) for case_id, n, latest in db.execute(
-        "SELECT case_id, count(*), max(occurred) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id")}
+    totals = {
+        case_id: (n, latest)
+        for case_id, n, latest in db.execute(
+            "SELECT case_id, count(*), max(occurred) FROM incidents WHERE withdrawn_utc IS NULL GROUP BY case_id"
+        )
+    }
     for c in cases:
         c["incidents"], c["last_incident"] = totals.get(c["id"], (0, None))
     return cases
@@ -120,8 +172,10 @@ def close_case(db: Database, ref: str, reason: str | None = None) -> dict:
     case = get_case(db, ref)
     if case["status"] == "closed":
         raise InvalidValue(f'Case "{ref}" is already closed.')
-    db.execute("UPDATE cases SET status = 'closed', closed_utc = ?, closed_reason = ? WHERE id = ?",
-               [utc_now_iso(), reason, case["id"]])
+    db.execute(
+        "UPDATE cases SET status = 'closed', closed_utc = ?, closed_reason = ? WHERE id = ?",
+        [utc_now_iso(), reason, case["id"]],
+    )
     _single(db).record("close", "cases", case["id"], case["id"])
     return get_case(db, ref)
 
@@ -130,8 +184,7 @@ def reopen_case(db: Database, ref: str) -> dict:
     case = get_case(db, ref)
     if case["status"] == "open":
         raise InvalidValue(f'Case "{ref}" is already open.')
-    db.execute("UPDATE cases SET status = 'open', closed_utc = NULL, closed_reason = NULL WHERE id = ?",
-               [case["id"]])
+    db.execute("UPDATE cases SET status = 'open', closed_utc = NULL, closed_reason = NULL WHERE id = ?", [case["id"]])
     _single(db).record("reopen", "cases", case["id"], case["id"])
     return get_case(db, ref)
 
@@ -174,20 +227,37 @@ def check_key(key: str, where: str) -> str:
     return key
 
 
-def add_person(db: Database, case_ref: str, *, role: str, name: str | None, relationship: str | None = None,
-               key: str | None = None, lived_together_until: str | None = None,
-               identifiers: Iterable[str] = (), appender: Appender | None = None, case: dict | None = None) -> dict:
+def add_person(
+    db: Database,
+    case_ref: str,
+    *,
+    role: str,
+    name: str | None,
+    relationship: str | None = None,
+    key: str | None = None,
+    lived_together_until: str | None = None,
+    identifiers: Iterable[str] = (),
+    appender: Appender | None = None,
+    case: dict | None = None,
+) -> dict:
     case = case or get_case(db, case_ref)
-    check_word(role, model.ROLES, "role", "person role")
+    check_word(role, vocab.ROLES, "role", "person role")
     if relationship is not None:
-        check_word(relationship, model.RELATIONSHIPS, "relationship", "person relationship")
+        check_word(relationship, vocab.RELATIONSHIPS, "relationship", "person relationship")
     existing = {p["key"] for p in people(db, case["id"])}
     key = check_key(key, "person key") if key else _next_person_key(existing, role)
     if key in existing:
         raise InvalidValue(f'Case {case["ref"]} already has a person with key "{key}".', hint="Choose another --key.")
-    row = {"case_id": case["id"], "key": key, "role": role, "name": name, "relationship": relationship,
-           "lived_together_until": lived_together_until, "identifiers": json.dumps(list(identifiers)),
-           "created_utc": utc_now_iso()}
+    row = {
+        "case_id": case["id"],
+        "key": key,
+        "role": role,
+        "name": name,
+        "relationship": relationship,
+        "lived_together_until": lived_together_until,
+        "identifiers": json.dumps(list(identifiers)),
+        "created_utc": utc_now_iso(),
+    }
     pid = db["people"].insert(row).last_pk
     (appender or _single(db)).record("create", "people", pid, case["id"])
     return {**_person_dict(row), "id": pid}
@@ -214,16 +284,29 @@ def _list(text: str | None) -> list:
 
 
 _VOCAB_CHECKS = tuple(
-    (name, words, frozenset(words), {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name])
-    for name, words in model.VOCAB_LIST_FIELDS.items())
+    (
+        name,
+        words,
+        frozenset(words),
+        {"behaviours": "behaviour", "effects": "effect", "impacts": "day-to-day impact"}[name],
+    )
+    for name, words in vocab.VOCAB_LIST_FIELDS.items()
+)
 
 
-_WORD_CHECKS = tuple((name, words, frozenset(words)) for name, words in (
-    ("channel", model.CHANNELS), ("attribution", model.ATTRIBUTIONS), ("precision", model.PRECISIONS)))
+_WORD_CHECKS = tuple(
+    (name, words, frozenset(words))
+    for name, words in (
+        ("channel", vocab.CHANNELS),
+        ("attribution", vocab.ATTRIBUTIONS),
+        ("precision", vocab.PRECISIONS),
+    )
+)
 
 
-def validate_incident(fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str],
-                      copy: bool = True) -> dict:
+def validate_incident(
+    fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str], copy: bool = True
+) -> dict:
     """Check an incident's fields against the vocabularies and the case's keys.
 
     ``where`` prefixes every message (``incidents[3]`` for a bundle, ``incident`` for the CLI).
@@ -249,8 +332,10 @@ def validate_incident(fields: dict, *, where: str, people_keys: set[str], incide
     for name in ("by", "towards", "affected"):
         for i, k in enumerate(out[name]):
             if k not in people_keys:
-                raise InvalidValue(f'{where}.{name}[{i}]: "{k}" is not a person in this case.',
-                                   hint=f"People: {', '.join(sorted(people_keys)) or 'none yet'}")
+                raise InvalidValue(
+                    f'{where}.{name}[{i}]: "{k}" is not a person in this case.',
+                    hint=f"People: {', '.join(sorted(people_keys)) or 'none yet'}",
+                )
     if out.get("procured_by") and out["procured_by"] not in people_keys:
         raise InvalidValue(f'{where}.procured_by: "{out["procured_by"]}" is not a person in this case.')
     for name, words, allowed in _WORD_CHECKS:
@@ -290,9 +375,22 @@ def _json_list(value: list) -> str:
 
 def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
     row = {"case_id": case_id, "key": key, "created_utc": now}
-    for name in ("occurred", "occurred_end", "precision", "recorded", "attribution", "procured_by", "channel",
-                 "location", "summary", "words", "same_occasion_as", "stated_purpose", "police_ref",
-                 "private_notes"):
+    for name in (
+        "occurred",
+        "occurred_end",
+        "precision",
+        "recorded",
+        "attribution",
+        "procured_by",
+        "channel",
+        "location",
+        "summary",
+        "words",
+        "same_occasion_as",
+        "stated_purpose",
+        "police_ref",
+        "private_notes",
+    ):
         row[name] = inc.get(name)
     for name in ("location", "summary", "words"):
         row[name] = row[name] or ""
@@ -308,7 +406,9 @@ def next_incident_key(db: Database, case_id: int) -> str:
     a 10,000-incident case is not read into Python for each new entry)."""
     n = db.execute(
         "SELECT max(CAST(substr(key, 2) AS INTEGER)) FROM incidents WHERE case_id = ?"
-        " AND key GLOB 'I[0-9]*' AND substr(key, 2) NOT GLOB '*[^0-9]*'", [case_id]).fetchone()[0]
+        " AND key GLOB 'I[0-9]*' AND substr(key, 2) NOT GLOB '*[^0-9]*'",
+        [case_id],
+    ).fetchone()[0]
     return f"I{(n or 0) + 1}"
 
 
@@ -320,8 +420,11 @@ class CaseKeys:
         self.db, self.case_id = db, case_id
 
     def __contains__(self, key) -> bool:
-        return isinstance(key, str) and self.db.execute(
-            "SELECT 1 FROM incidents WHERE case_id = ? AND key = ?", [self.case_id, key]).fetchone() is not None
+        return (
+            isinstance(key, str)
+            and self.db.execute("SELECT 1 FROM incidents WHERE case_id = ? AND key = ?", [self.case_id, key]).fetchone()
+            is not None
+        )
 
 
 def incident_key(db: Database, case_ref: str, ref: str) -> str:
@@ -355,19 +458,74 @@ def add_incident(db: Database, case_ref: str, fields: dict) -> dict:
 
 # The columns an incident is read from, in this order (``_tuple_to_incident``): named, so
 # rows come back as tuples and no dict is built per row before the incident itself.
-_READ_COLUMNS = ("id", "key", "occurred", "occurred_end", "precision", "recorded", "by", "attribution",
-                 "procured_by", "towards", "affected", "behaviours", "channel", "location", "summary", "words",
-                 "effects", "impacts", "below_threshold", "same_occasion_as", "links", "stated_purpose",
-                 "witnesses", "police_ref", "private_notes", "withdrawn_utc", "withdrawn_reason")
-_INCIDENT_QUERY = ("SELECT " + ", ".join(f"incidents.[{c}]" for c in _READ_COLUMNS)
-                   + ", cases.ref FROM incidents JOIN cases ON cases.id = incidents.case_id")
+_READ_COLUMNS = (
+    "id",
+    "key",
+    "occurred",
+    "occurred_end",
+    "precision",
+    "recorded",
+    "by",
+    "attribution",
+    "procured_by",
+    "towards",
+    "affected",
+    "behaviours",
+    "channel",
+    "location",
+    "summary",
+    "words",
+    "effects",
+    "impacts",
+    "below_threshold",
+    "same_occasion_as",
+    "links",
+    "stated_purpose",
+    "witnesses",
+    "police_ref",
+    "private_notes",
+    "withdrawn_utc",
+    "withdrawn_reason",
+)
+_INCIDENT_QUERY = (
+    "SELECT "
+    + ", ".join(f"incidents.[{c}]" for c in _READ_COLUMNS)
+    + ", cases.ref FROM incidents JOIN cases ON cases.id = incidents.case_id"
+)
 
 
 def _tuple_to_incident(r: tuple) -> dict:
     """An incident from a row of ``_INCIDENT_QUERY``."""
-    (iid, key, occurred, occurred_end, precision, recorded, by, attribution, procured_by, towards, affected,
-     behaviours, channel, location, summary, words, effects, impacts, below, same_occasion, links, purpose,
-     witnesses, police_ref, private_notes, withdrawn_utc, withdrawn_reason, case_ref) = r
+    (
+        iid,
+        key,
+        occurred,
+        occurred_end,
+        precision,
+        recorded,
+        by,
+        attribution,
+        procured_by,
+        towards,
+        affected,
+        behaviours,
+        channel,
+        location,
+        summary,
+        words,
+        effects,
+        impacts,
+        below,
+        same_occasion,
+        links,
+        purpose,
+        witnesses,
+        police_ref,
+        private_notes,
+        withdrawn_utc,
+        withdrawn_reason,
+        case_ref,
+    ) = r
     return {
         "id": iid,
         "case": case_ref,
@@ -408,8 +566,16 @@ _EXHIBIT_COLUMNS = "incident_id, ref, description, file_name, sha256, obtained, 
 
 
 def _exhibit(ref, desc, fname, digest, obtained, producer, how, size) -> dict:
-    return {"ref": ref, "description": desc, "file": fname, "sha256": digest, "obtained": obtained,
-            "producer": producer, "how_obtained": how, "size": size}
+    return {
+        "ref": ref,
+        "description": desc,
+        "file": fname,
+        "sha256": digest,
+        "obtained": obtained,
+        "producer": producer,
+        "how_obtained": how,
+        "size": size,
+    }
 
 
 def _attach_exhibits(db: Database, incidents: list[dict]) -> list[dict]:
@@ -420,17 +586,19 @@ def _attach_exhibits(db: Database, incidents: list[dict]) -> list[dict]:
         return incidents
     ids = list(by_id)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         cur = db.execute(
             f"SELECT {_EXHIBIT_COLUMNS} FROM exhibits WHERE incident_id IN ({', '.join('?' * len(chunk))}) ORDER BY id",
-            chunk)
+            chunk,
+        )
         for iid, *rest in cur:
             by_id[iid]["exhibits"].append(_exhibit(*rest))
     return incidents
 
 
-def iter_case_incidents(db: Database, case_id: int, *, include_withdrawn: bool = True,
-                        with_history: bool = False) -> Iterator[dict]:
+def iter_case_incidents(
+    db: Database, case_id: int, *, include_withdrawn: bool = True, with_history: bool = False
+) -> Iterator[dict]:
     """Every incident of a case in id order, with its exhibits (and, with ``with_history``,
     its corrections as ``history``: only for incidents that have any), one at a time.
 
@@ -438,13 +606,24 @@ def iter_case_incidents(db: Database, case_id: int, *, include_withdrawn: bool =
     its amendments, so memory does not grow with the case (export streams from this)."""
     where = "WHERE incidents.case_id = ?" + ("" if include_withdrawn else " AND incidents.withdrawn_utc IS NULL")
     rows = db.execute(f"{_INCIDENT_QUERY} {where} ORDER BY incidents.id", [case_id])
-    exhibits = _grouped(db.execute(
-        f"SELECT {_EXHIBIT_COLUMNS} FROM exhibits WHERE case_id = ? AND incident_id IS NOT NULL"
-        " ORDER BY incident_id, id", [case_id]))
-    amendments = _grouped(db.execute(
-        "SELECT incident_id, field, old_value, new_value, reason, by, at_utc FROM amendments"
-        " WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?) ORDER BY incident_id, id",
-        [case_id])) if with_history else _grouped(iter(()))
+    exhibits = _grouped(
+        db.execute(
+            f"SELECT {_EXHIBIT_COLUMNS} FROM exhibits WHERE case_id = ? AND incident_id IS NOT NULL"
+            " ORDER BY incident_id, id",
+            [case_id],
+        )
+    )
+    amendments = (
+        _grouped(
+            db.execute(
+                "SELECT incident_id, field, old_value, new_value, reason, by, at_utc FROM amendments"
+                " WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?) ORDER BY incident_id, id",
+                [case_id],
+            )
+        )
+        if with_history
+        else _grouped(iter(()))
+    )
     next_ex, next_am = next(exhibits, None), next(amendments, None)
     for r in rows:
         inc = _tuple_to_incident(r)
@@ -479,7 +658,10 @@ def get_incident(db: Database, incident: int | str, case_ref: str | None = None)
     """An incident by its id (``12``) or, with ``case_ref``, by its key (``I3``)."""
     if isinstance(incident, str) and not incident.isdigit():
         if not case_ref:
-            raise NotFound(f'"{incident}" is not an incident id.', hint="Give the number shown by stalklog list, or --case with a key.")
+            raise NotFound(
+                f'"{incident}" is not an incident id.',
+                hint="Give the number shown by stalklog list, or --case with a key.",
+            )
         found = _fetch(db, "WHERE cases.ref = ? AND incidents.key = ?", [case_ref, incident])
     elif int(incident) > 2**63 - 1:  # beyond SQLite's integers: no such id
         found = []
@@ -490,9 +672,17 @@ def get_incident(db: Database, incident: int | str, case_ref: str | None = None)
     return _attach_exhibits(db, found)[0]
 
 
-def list_incidents(db: Database, *, case_ref: str | None = None, date_from: str | None = None,
-                   date_to: str | None = None, behaviour: str | None = None, by: str | None = None,
-                   include_withdrawn: bool = False, exhibits: bool = True) -> list[dict]:
+def list_incidents(
+    db: Database,
+    *,
+    case_ref: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    behaviour: str | None = None,
+    by: str | None = None,
+    include_withdrawn: bool = False,
+    exhibits: bool = True,
+) -> list[dict]:
     clauses, params = [], []
     if case_ref:
         get_case(db, case_ref)
@@ -505,11 +695,13 @@ def list_incidents(db: Database, *, case_ref: str | None = None, date_from: str 
         clauses.append("substr(incidents.occurred, 1, 10) <= ?")
         params.append(date_to)
     if behaviour:
-        check_word(behaviour, model.BEHAVIOURS, "behaviour", "--behaviour")
+        check_word(behaviour, vocab.BEHAVIOURS, "behaviour", "--behaviour")
         clauses.append("EXISTS (SELECT 1 FROM json_each(incidents.behaviours) WHERE value = ?)")
         params.append(behaviour)
     if by:
-        clauses.append("(EXISTS (SELECT 1 FROM json_each(incidents.[by]) WHERE value = ?) OR incidents.procured_by = ?)")
+        clauses.append(
+            "(EXISTS (SELECT 1 FROM json_each(incidents.[by]) WHERE value = ?) OR incidents.procured_by = ?)"
+        )
         params += [by, by]
     if not include_withdrawn:
         clauses.append("incidents.withdrawn_utc IS NULL")
@@ -526,8 +718,10 @@ def search_incidents(db: Database, text: str, *, case_ref: str | None = None) ->
     query = fts_query(text)
     if not query:
         raise InvalidValue("search: give some words to look for.")
-    sql = ("WHERE incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)"
-           " AND incidents.withdrawn_utc IS NULL")
+    sql = (
+        "WHERE incidents.id IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)"
+        " AND incidents.withdrawn_utc IS NULL"
+    )
     params: list = [query]
     if case_ref:
         sql += " AND cases.ref = ?"
@@ -551,9 +745,30 @@ def fts_query(text: str) -> str:
 
 # ---------------------------------------------------------------- corrections
 
-AMENDABLE = ("occurred", "occurred_end", "precision", "by", "attribution", "procured_by", "towards", "affected",
-             "behaviours", "channel", "location", "summary", "words", "effects", "impacts", "below_threshold",
-             "same_occasion_as", "links", "stated_purpose", "witnesses", "police_ref", "private_notes")
+AMENDABLE = (
+    "occurred",
+    "occurred_end",
+    "precision",
+    "by",
+    "attribution",
+    "procured_by",
+    "towards",
+    "affected",
+    "behaviours",
+    "channel",
+    "location",
+    "summary",
+    "words",
+    "effects",
+    "impacts",
+    "below_threshold",
+    "same_occasion_as",
+    "links",
+    "stated_purpose",
+    "witnesses",
+    "police_ref",
+    "private_notes",
+)
 
 
 def amend_incident(db: Database, incident_id: int, changes: dict, *, reason: str, by: str | None = None) -> dict:
@@ -586,10 +801,21 @@ def amend_incident(db: Database, incident_id: int, changes: dict, *, reason: str
         if old == new:
             continue
         changed[name] = new
-        aid = db["amendments"].insert({
-            "incident_id": incident_id, "field": name, "old_value": json.dumps(old, ensure_ascii=False),
-            "new_value": json.dumps(new, ensure_ascii=False), "reason": reason.strip(), "by": by, "at_utc": now,
-        }).last_pk
+        aid = (
+            db["amendments"]
+            .insert(
+                {
+                    "incident_id": incident_id,
+                    "field": name,
+                    "old_value": json.dumps(old, ensure_ascii=False),
+                    "new_value": json.dumps(new, ensure_ascii=False),
+                    "reason": reason.strip(),
+                    "by": by,
+                    "at_utc": now,
+                }
+            )
+            .last_pk
+        )
         appender.record("create", "amendments", aid, case["id"])
     if not changed:
         raise InvalidValue("Nothing to change: the new values are the same as the old.")
@@ -616,7 +842,8 @@ def withdraw_incident(db: Database, incident_id: int, *, reason: str) -> dict:
 def history(db: Database, incident_id: int) -> list[dict]:
     cur = db.execute(
         "SELECT field, old_value, new_value, reason, by, at_utc FROM amendments WHERE incident_id = ? ORDER BY id",
-        [incident_id])
+        [incident_id],
+    )
     return [_amendment(*a) for a in cur.fetchall()]
 
 
@@ -626,9 +853,12 @@ def _amendment(field, old, new, reason, by, at) -> dict:
 
 def add_case_impact(db: Database, case_ref: str, kind: str, date: str | None, detail: str | None) -> dict:
     case = get_case(db, case_ref)
-    check_word(kind, model.IMPACTS, "day-to-day impact", "impact kind")
-    iid = db["case_impacts"].insert({"case_id": case["id"], "kind": kind, "date": date, "detail": detail,
-                                      "created_utc": utc_now_iso()}).last_pk
+    check_word(kind, vocab.IMPACTS, "day-to-day impact", "impact kind")
+    iid = (
+        db["case_impacts"]
+        .insert({"case_id": case["id"], "kind": kind, "date": date, "detail": detail, "created_utc": utc_now_iso()})
+        .last_pk
+    )
     _single(db).record("create", "case_impacts", iid, case["id"])
     return {"kind": kind, "date": date, "detail": detail}
 

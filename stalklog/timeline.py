@@ -24,11 +24,20 @@ def build_timeline(incidents: list[dict]) -> dict:
     entries, previous_end = [], None
     for inc in ordered:
         gap = (start_date(inc) - previous_end).days if previous_end else None
-        entries.append({
-            "id": inc["id"], "key": inc["key"], "occurred": inc["occurred"], "occurred_end": inc.get("occurred_end"),
-            "precision": inc["precision"], "gap_days": gap, "summary": inc["summary"],
-            "behaviours": inc["behaviours"], "effects": inc["effects"], "below_threshold": inc["below_threshold"],
-        })
+        entries.append(
+            {
+                "id": inc["id"],
+                "key": inc["key"],
+                "occurred": inc["occurred"],
+                "occurred_end": inc.get("occurred_end"),
+                "precision": inc["precision"],
+                "gap_days": gap,
+                "summary": inc["summary"],
+                "behaviours": inc["behaviours"],
+                "effects": inc["effects"],
+                "below_threshold": inc["below_threshold"],
+            }
+        )
         previous_end = max(previous_end, end_date(inc)) if previous_end else end_date(inc)
     months = Counter(i["occurred"][:7] for i in ordered)
     filled = {}

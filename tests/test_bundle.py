@@ -55,8 +55,8 @@ def write(tmp_path: Path, data, name: str = "bundle.json") -> Path:
 
 
 def ledger_ok(path: Path | None = None) -> bool:
-    from stalklog import ledger
-    from stalklog.db import open_db
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
 
     db = open_db(path or db_file())
     try:
@@ -69,13 +69,13 @@ def ledger_ok(path: Path | None = None) -> bool:
 
 
 def test_the_full_bundle_uses_every_field():
-    from stalklog import model, records
+    from stalklog import records, vocab
 
     data = full()
     incidents = data["incidents"]
     for name in records.BUNDLE_INCIDENT_FIELDS:
         assert any(i.get(name) not in (None, [], "", False) for i in incidents), name
-    assert {i["precision"] for i in incidents} == set(model.PRECISIONS)
+    assert {i["precision"] for i in incidents} == set(vocab.PRECISIONS)
     assert any(i.get("withdrawn") for i in incidents) and any(i.get("history") for i in incidents)
     assert data["case"]["context"] and data["impacts"]
     assert all(p.get("relationship") for p in data["people"][1:])
@@ -117,7 +117,15 @@ def test_what_the_import_stores(run):
     assert i1["exhibits"][0]["sha256"] == full()["incidents"][0]["exhibits"][0]["sha256"]
     assert i1["private_notes"].startswith("I could not sleep")
     assert [i["key"] for i in run.json("list", "--case", "C-2025-014")] == [
-        "I1", "I2", "I3", "I4", "I5", "I6", "I7", "I9"]  # I8 is withdrawn
+        "I1",
+        "I2",
+        "I3",
+        "I4",
+        "I5",
+        "I6",
+        "I7",
+        "I9",
+    ]  # I8 is withdrawn
     shown = run.json("case", "show", "C-2025-014")
     assert [p["key"] for p in shown["people"]] == ["V", "P", "F", "W1", "C"]
     assert [i["kind"] for i in shown["impacts"]] == ["moved_home", "time_off_work", "health_treatment"]
@@ -141,17 +149,48 @@ def test_minimal_bundle_gets_the_defaults(run, tmp_path):
     run("init")
     run("import", write(tmp_path, minimal()))
     out = json.loads(run("export", "--case", "M-1").stdout)
-    assert out["case"] == {"ref": "M-1", "title": None, "jurisdiction": "england-wales", "opened": "2025-03-12",
-                           "context": [], "notes": None}
-    assert out["people"][0] == {"key": "V", "role": "victim", "name": None, "relationship": None,
-                                "lived_together_until": None, "identifiers": []}
+    assert out["case"] == {
+        "ref": "M-1",
+        "title": None,
+        "jurisdiction": "england-wales",
+        "opened": "2025-03-12",
+        "context": [],
+        "notes": None,
+    }
+    assert out["people"][0] == {
+        "key": "V",
+        "role": "victim",
+        "name": None,
+        "relationship": None,
+        "lived_together_until": None,
+        "identifiers": [],
+    }
     first, second = out["incidents"]
     assert first == {
-        "key": "I1", "occurred": "2025-01-05", "occurred_end": None, "precision": "day", "recorded": None,
-        "by": ["P"], "attribution": None, "procured_by": None, "towards": ["V"], "affected": [], "behaviours": [],
-        "channel": None, "location": "", "summary": "", "words": "", "effects": [], "impacts": [],
-        "below_threshold": False, "same_occasion_as": None, "links": [], "stated_purpose": None, "witnesses": [],
-        "police_ref": None, "exhibits": [],
+        "key": "I1",
+        "occurred": "2025-01-05",
+        "occurred_end": None,
+        "precision": "day",
+        "recorded": None,
+        "by": ["P"],
+        "attribution": None,
+        "procured_by": None,
+        "towards": ["V"],
+        "affected": [],
+        "behaviours": [],
+        "channel": None,
+        "location": "",
+        "summary": "",
+        "words": "",
+        "effects": [],
+        "impacts": [],
+        "below_threshold": False,
+        "same_occasion_as": None,
+        "links": [],
+        "stated_purpose": None,
+        "witnesses": [],
+        "police_ref": None,
+        "exhibits": [],
     }
     assert second["precision"] == "exact" and second["occurred"] == "2025-01-06T18:30"
     assert out["impacts"] == []
@@ -196,7 +235,8 @@ def test_unknown_top_level_key_is_a_warning(run, case, tmp_path):
     result = run("import", write(tmp_path, data))
     assert 'Warning: unknown top-level key "generator" ignored' in result.stderr
     assert run.json("import", write(tmp_path, data), "--as", "M-2")["warnings"] == [
-        'unknown top-level key "generator" ignored']
+        'unknown top-level key "generator" ignored'
+    ]
 
 
 # ---------------------------------------------------------------- bad bundles: rejected whole
@@ -249,8 +289,11 @@ BAD = [
     ("bad role", _set("people.1.role", "stalker"), ["people[1].role", "stalker"]),
     ("bad relationship", _set("people.1.relationship", "ex"), ["people[1].relationship"]),
     ("person key twice", _set("people.2.key", "P"), ["people[2].key", "twice"]),
-    ("lived together impossible", _set("people.1.lived_together_until", "2024-13-01"),
-     ["people[1].lived_together_until"]),
+    (
+        "lived together impossible",
+        _set("people.1.lived_together_until", "2024-13-01"),
+        ["people[1].lived_together_until"],
+    ),
     ("identifiers not a list", _set("people.1.identifiers", "07700 900123"), ["people[1].identifiers", "list"]),
     ("no incidents", _delete("incidents"), ["incidents", "required"]),
     ("incidents not a list", _set("incidents", {}), ["incidents", "list"]),
@@ -258,32 +301,59 @@ BAD = [
     ("no occurred", _delete("incidents.1.occurred"), ["incidents[1].occurred", "required", "incident I2"]),
     ("no by", _delete("incidents.1.by"), ["incidents[1].by", "required", "incident I2"]),
     ("no towards", _delete("incidents.4.towards"), ["incidents[4].towards", "required", "incident I5"]),
-    ("UK-style date", _set("incidents.3.occurred", "31/02/2024"),
-     ["incidents[3].occurred", "31/02/2024", "is not a date", "incident I4"]),
-    ("impossible date", _set("incidents.1.occurred", "2025-02-29"),
-     ["incidents[1].occurred", "2025-02-29", "incident I2"]),
+    (
+        "UK-style date",
+        _set("incidents.3.occurred", "31/02/2024"),
+        ["incidents[3].occurred", "31/02/2024", "is not a date", "incident I4"],
+    ),
+    (
+        "impossible date",
+        _set("incidents.1.occurred", "2025-02-29"),
+        ["incidents[1].occurred", "2025-02-29", "incident I2"],
+    ),
     ("impossible time", _set("incidents.0.occurred", "2025-01-05T25:10"), ["incidents[0].occurred", "incident I1"]),
     ("date not text", _set("incidents.0.occurred", 20250105), ["incidents[0].occurred", "incident I1"]),
-    ("future date", _set("incidents.6.occurred", "2030-01-01T10:00"),
-     ["incidents[6].occurred", "2030-01-01T10:00", "future", "incident I7"]),
-    ("future end", _set("incidents.1.occurred_end", "2026-01-10"),
-     ["incidents[1].occurred_end", "future", "incident I2"]),
-    ("end before start", _set("incidents.1.occurred_end", "2025-01-01"),
-     ["incidents[1].occurred_end", "before", "incident I2"]),
-    ("exact without time", _set("incidents.0.occurred", "2025-01-05"),
-     ["incidents[0].occurred", "exact", "incident I1"]),
+    (
+        "future date",
+        _set("incidents.6.occurred", "2030-01-01T10:00"),
+        ["incidents[6].occurred", "2030-01-01T10:00", "future", "incident I7"],
+    ),
+    (
+        "future end",
+        _set("incidents.1.occurred_end", "2026-01-10"),
+        ["incidents[1].occurred_end", "future", "incident I2"],
+    ),
+    (
+        "end before start",
+        _set("incidents.1.occurred_end", "2025-01-01"),
+        ["incidents[1].occurred_end", "before", "incident I2"],
+    ),
+    (
+        "exact without time",
+        _set("incidents.0.occurred", "2025-01-05"),
+        ["incidents[0].occurred", "exact", "incident I1"],
+    ),
     ("bad precision", _set("incidents.0.precision", "roughly"), ["incidents[0].precision", "roughly", "incident I1"]),
     ("bad recorded", _set("incidents.0.recorded", "yesterday"), ["incidents[0].recorded", "yesterday", "incident I1"]),
-    ("unknown behaviour", _set("incidents.2.behaviours", ["loitering", "stalking"]),
-     ["incidents[2].behaviours[1]", "stalking", "incident I3"]),
+    (
+        "unknown behaviour",
+        _set("incidents.2.behaviours", ["loitering", "stalking"]),
+        ["incidents[2].behaviours[1]", "stalking", "incident I3"],
+    ),
     ("unknown effect", _set("incidents.2.effects", ["scared"]), ["incidents[2].effects[0]", "scared", "incident I3"]),
     ("unknown impact", _set("incidents.1.impacts", ["moved"]), ["incidents[1].impacts[0]", "moved", "incident I2"]),
     ("unknown channel", _set("incidents.0.channel", "pigeon"), ["incidents[0].channel", "pigeon", "incident I1"]),
     ("unknown attribution", _set("incidents.0.attribution", "guessed"), ["incidents[0].attribution", "incident I1"]),
-    ("behaviours not a list", _set("incidents.0.behaviours", "following"),
-     ["incidents[0].behaviours", "list", "incident I1"]),
-    ("flag not a bool", _set("incidents.6.below_threshold", "yes"),
-     ["incidents[6].below_threshold", "true or false", "incident I7"]),
+    (
+        "behaviours not a list",
+        _set("incidents.0.behaviours", "following"),
+        ["incidents[0].behaviours", "list", "incident I1"],
+    ),
+    (
+        "flag not a bool",
+        _set("incidents.6.below_threshold", "yes"),
+        ["incidents[6].below_threshold", "true or false", "incident I7"],
+    ),
     ("summary not text", _set("incidents.0.summary", ["a"]), ["incidents[0].summary", "text", "incident I1"]),
     ("dangling by", _set("incidents.2.by", ["Q"]), ["incidents[2].by[0]", '"Q"', "incident I3"]),
     ("dangling towards", _set("incidents.2.towards", ["X"]), ["incidents[2].towards[0]", "incident I3"]),
@@ -291,20 +361,38 @@ BAD = [
     ("dangling procured_by", _set("incidents.4.procured_by", "Q"), ["incidents[4].procured_by", "incident I5"]),
     ("dangling link", _set("incidents.6.links", ["I5", "I99"]), ["incidents[6].links[1]", "I99", "incident I7"]),
     ("link to itself", _set("incidents.6.links", ["I7"]), ["incidents[6].links[0]", "incident I7"]),
-    ("dangling same occasion", _set("incidents.5.same_occasion_as", "I42"),
-     ["incidents[5].same_occasion_as", "I42", "incident I6"]),
-    ("bad exhibit ref", _set("incidents.0.exhibits.0.ref", "exhibit one"),
-     ["incidents[0].exhibits[0].ref", "incident I1"]),
-    ("bad exhibit hash", _set("incidents.0.exhibits.0.sha256", "abc"),
-     ["incidents[0].exhibits[0].sha256", "64", "incident I1"]),
-    ("uppercase exhibit hash", _set("incidents.0.exhibits.0.sha256", "A" * 64),
-     ["incidents[0].exhibits[0].sha256", "incident I1"]),
-    ("bad exhibit obtained", _set("incidents.0.exhibits.0.obtained", "last week"),
-     ["incidents[0].exhibits[0].obtained", "incident I1"]),
+    (
+        "dangling same occasion",
+        _set("incidents.5.same_occasion_as", "I42"),
+        ["incidents[5].same_occasion_as", "I42", "incident I6"],
+    ),
+    (
+        "bad exhibit ref",
+        _set("incidents.0.exhibits.0.ref", "exhibit one"),
+        ["incidents[0].exhibits[0].ref", "incident I1"],
+    ),
+    (
+        "bad exhibit hash",
+        _set("incidents.0.exhibits.0.sha256", "abc"),
+        ["incidents[0].exhibits[0].sha256", "64", "incident I1"],
+    ),
+    (
+        "uppercase exhibit hash",
+        _set("incidents.0.exhibits.0.sha256", "A" * 64),
+        ["incidents[0].exhibits[0].sha256", "incident I1"],
+    ),
+    (
+        "bad exhibit obtained",
+        _set("incidents.0.exhibits.0.obtained", "last week"),
+        ["incidents[0].exhibits[0].obtained", "incident I1"],
+    ),
     ("exhibit ref twice", _set("incidents.1.exhibits", [{"ref": "AD/1"}]), ["AD/1", "twice"]),
     ("withdrawn not an object", _set("incidents.7.withdrawn", "yes"), ["incidents[7].withdrawn", "incident I8"]),
-    ("history without field", _set("incidents.8.history", [{"old": 1}]),
-     ["incidents[8].history[0].field", "incident I9"]),
+    (
+        "history without field",
+        _set("incidents.8.history", [{"old": 1}]),
+        ["incidents[8].history[0].field", "incident I9"],
+    ),
     ("history bad at", _set("incidents.8.history.0.at", "then"), ["incidents[8].history[0].at", "incident I9"]),
     ("impact kind", _set("impacts.0.kind", "moved"), ["impacts[0].kind", "moved"]),
     ("impact date", _set("impacts.0.date", "2025-13"), ["impacts[0].date", "2025-13"]),
@@ -387,9 +475,9 @@ def test_export_errors(run, case, tmp_path):
 
 def test_core_validate_and_import_directly():
     """The core functions, without the CLI."""
-    from stalklog import bundle
-    from stalklog.db import open_db, transaction
     from stalklog.errors import BundleError
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.store.database import open_db, transaction
 
     normalised, warnings = bundle.validate(minimal())
     assert warnings == [] and normalised["incidents"][0]["below_threshold"] is False

@@ -1,11 +1,11 @@
-"""Patterns over time (stalklog.analysis): indicators on constructed cases, and none on flat ones."""
+"""Patterns over time (stalklog.desk.patterns): indicators on constructed cases, and none on flat ones."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from stalklog import analysis
+from stalklog.desk import patterns as analysis
 
 
 def inc(n: int, day: str, *, behaviours=("contacting",), channel="text_message", effects=("distress",), **extra):

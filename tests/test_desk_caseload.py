@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stalklog import records
-from stalklog.db import open_db, transaction
+from stalklog.store.database import open_db, transaction
 
 
 def _case(db, ref: str, incidents: list[tuple], jurisdiction: str = "england-wales") -> None:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from stalklog import csvimport, ledger
-from stalklog.db import open_db
 from stalklog.errors import InvalidValue
+from stalklog.interchange import csv_diary
+from stalklog.store import ledger
+from stalklog.store.database import open_db
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "desk_diary_good.csv"
@@ -204,24 +205,24 @@ def test_a_csv_needs_a_case_when_the_file_has_several(run, case):
     ],
 )
 def test_only_clear_words_become_effects(text, effects):
-    assert csvimport.effects_from(text)[0] == effects
+    assert csv_diary.effects_from(text)[0] == effects
 
 
 def test_read_table_tab_bom_and_windows_text():
-    table = csvimport.read_table("\ufeffDate\tWhat happened\n01/02/2025\tCafé\n".encode())
+    table = csv_diary.read_table("\ufeffDate\tWhat happened\n01/02/2025\tCafé\n".encode())
     assert table["headers"] == ["Date", "What happened"] and table["delimiter"] == "\t"
     assert table["rows"] == [(2, ["01/02/2025", "Café"])]
-    old = csvimport.read_table("Date,What happened\n01/02/2025,Café\n".encode("cp1252"))
+    old = csv_diary.read_table("Date,What happened\n01/02/2025,Café\n".encode("cp1252"))
     assert old["encoding"] == "windows-1252" and old["rows"][0][1][1] == "Café"
 
 
 def test_headings_are_matched_loosely_and_map_wins():
     headers = ["DATE", "Time of incident", "Description of incident", "Witness name(s)", "Crime Reference Number"]
-    columns = csvimport.resolve_mapping(headers)
+    columns = csv_diary.resolve_mapping(headers)
     assert columns == {"date": 0, "time": 1, "summary": 2, "witnesses": 3, "police_ref": 4}
-    assert csvimport.resolve_mapping(headers, {"summary": "witness name(s)"})["summary"] == 3
+    assert csv_diary.resolve_mapping(headers, {"summary": "witness name(s)"})["summary"] == 3
 
 
 def test_parse_mapping_refuses_a_part_without_equals():
     with pytest.raises(InvalidValue, match="field=Column"):
-        csvimport.parse_mapping("date")
+        csv_diary.parse_mapping("date")

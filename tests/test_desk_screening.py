@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from stalklog import ledger, screening
-from stalklog.db import open_db, transaction
+from stalklog.desk import screening
 from stalklog.errors import InvalidValue
+from stalklog.store import ledger
+from stalklog.store.database import open_db, transaction
 
 ANSWERS = "yes,no,no,unknown,yes,yes,no,no,no,not known,n"
 

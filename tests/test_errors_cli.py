@@ -63,8 +63,10 @@ BAD_INPUT = [
     (["person", "add", "--case", "C-1", "--role", "boss"], ["role", '"boss"']),
     (["person", "add", "--case", "C-1", "--role", "subject", "--relationship", "ex"], ["relationship", '"ex"']),
     (["person", "add", "--case", "C-1", "--role", "subject", "--key", "P"], ['"P"', "--key"]),
-    (["person", "add", "--case", "C-1", "--role", "subject", "--lived-together-until", "soonish"],
-     ["--lived-together-until", "soonish"]),
+    (
+        ["person", "add", "--case", "C-1", "--role", "subject", "--lived-together-until", "soonish"],
+        ["--lived-together-until", "soonish"],
+    ),
     (["person", "list", "--case", "NOPE"], ['No case "NOPE"']),
     (["impact", "add", "--case", "C-1", "sad"], ["impact kind", '"sad"']),
     (["impact", "add", "--case", "C-1", "moved_home", "--date", "31/02/2025"], ["--date", "31/02/2025"]),
@@ -105,8 +107,9 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(run, filled, args, needle
     assert fingerprint() == before
 
 
-@pytest.mark.parametrize("args", [[*a, "--json"] for a, _ in BAD_INPUT if a[0] in ("list", "show", "search",
-                                                                                  "timeline", "case")][:8])
+@pytest.mark.parametrize(
+    "args", [[*a, "--json"] for a, _ in BAD_INPUT if a[0] in ("list", "show", "search", "timeline", "case")][:8]
+)
 def test_errors_with_json_print_nothing_on_stdout(run, filled, args):
     result = run(*args, code=1)
     assert result.stdout == "" and result.stderr.startswith("Error: ")
@@ -162,7 +165,7 @@ def test_an_unexpected_error_is_one_message_no_traceback(run, filled, monkeypatc
 
 def test_a_failing_write_leaves_nothing_half_done(run, filled, monkeypatch):
     """The ledger append fails after the incident row is inserted: the whole command is rolled back."""
-    from stalklog import ledger
+    from stalklog.store import ledger
 
     def fail(self):
         raise sqlite3.OperationalError("disk is full")

@@ -31,8 +31,18 @@ def script(tmp_path):
 
 @pytest.fixture
 def filled(run, case, tmp_path):
-    run("add", "He waited outside my work — “again”", "--case", case, "--when", "03/03/2025 17:10",
-        "-b", "loitering", "--words", "Ça va? I'll be back")
+    run(
+        "add",
+        "He waited outside my work — “again”",
+        "--case",
+        case,
+        "--when",
+        "03/03/2025 17:10",
+        "-b",
+        "loitering",
+        "--words",
+        "Ça va? I'll be back",
+    )
     run("add", "Twelve texts overnight", "--case", case, "--when", "05/03/2025 23:00", "-b", "contacting")
     run("amend", "2", "--set", "location=home", "--reason", "forgot the place")
     run("withdraw", "1", "--reason", "entered twice")
@@ -45,8 +55,9 @@ def filled(run, case, tmp_path):
 
 
 def check(script, db) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-I", str(script), str(db)], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), str(db)], capture_output=True, text=True, timeout=60, check=False
+    )
     return done.returncode, done.stdout
 
 
@@ -58,7 +69,7 @@ def test_recipe_uses_only_the_standard_library():
 
 def test_recipe_matches_the_code():
     """The tables and entry fields the doc names are the ones stalklog hashes."""
-    from stalklog import ledger
+    from stalklog.store import ledger
 
     text = recipe()
     tables = re.search(r"TABLES = \[(.*?)\]", text, re.S).group(1)
@@ -78,18 +89,21 @@ def test_recipe_agrees_with_verify_on_an_intact_file(run, filled, script):
     assert "Intact" in out
 
 
-@pytest.mark.parametrize("tamper", [
-    "UPDATE incidents SET summary = 'changed' WHERE id = 2",
-    "UPDATE incidents SET occurred = '2025-03-04' WHERE id = 3",
-    "UPDATE incidents SET withdrawn_utc = NULL, withdrawn_reason = NULL WHERE id = 1",
-    "UPDATE exhibits SET content = X'00' WHERE id = 1",
-    "UPDATE exhibits SET content = NULL WHERE id = 1",
-    "UPDATE exhibit_events SET by = 'Someone else' WHERE id = 3",
-    "UPDATE ledger SET action = 'deleted' WHERE seq = 6",
-    "DELETE FROM ledger WHERE seq = 2",
-    "DELETE FROM amendments WHERE id = 1",
-    "INSERT INTO people (case_id, key, role, identifiers, created_utc) VALUES (1, 'W9', 'witness', '[]', 'x')",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE incidents SET summary = 'changed' WHERE id = 2",
+        "UPDATE incidents SET occurred = '2025-03-04' WHERE id = 3",
+        "UPDATE incidents SET withdrawn_utc = NULL, withdrawn_reason = NULL WHERE id = 1",
+        "UPDATE exhibits SET content = X'00' WHERE id = 1",
+        "UPDATE exhibits SET content = NULL WHERE id = 1",
+        "UPDATE exhibit_events SET by = 'Someone else' WHERE id = 3",
+        "UPDATE ledger SET action = 'deleted' WHERE seq = 6",
+        "DELETE FROM ledger WHERE seq = 2",
+        "DELETE FROM amendments WHERE id = 1",
+        "INSERT INTO people (case_id, key, role, identifiers, created_utc) VALUES (1, 'W9', 'witness', '[]', 'x')",
+    ],
+)
 def test_recipe_and_verify_both_catch_tampering(run, filled, script, tamper):
     conn = sqlite3.connect(filled)
     conn.execute(tamper)

@@ -37,14 +37,17 @@ def ledger_count(tmp_path) -> int:
 # ---------------------------------------------------------------- references
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Alex Doe", "AD"),
-    ("alex doe", "AD"),
-    ("Mary-Jane O'Neil", "MJO"),
-    ("Zoë Ó Briain", "ZOB"),
-    ("PC 1234 Jo Bloggs", "PJB"),
-    ("A B C D E F G H", "ABCDEF"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Alex Doe", "AD"),
+        ("alex doe", "AD"),
+        ("Mary-Jane O'Neil", "MJO"),
+        ("Zoë Ó Briain", "ZOB"),
+        ("PC 1234 Jo Bloggs", "PJB"),
+        ("A B C D E F G H", "ABCDEF"),
+    ],
+)
 def test_initials(name, expected):
     from stalklog.evidence import initials
 
@@ -60,8 +63,10 @@ def test_initials_need_a_letter():
 
 
 def test_references_are_numbered_per_producer(run, incident, clip):
-    refs = [run.json("exhibit", "add", incident, clip, "--producer", who)["ref"]
-            for who in ("Alex Doe", "Alex Doe", "Sam Roe", "Alex Doe", "Sam Roe")]
+    refs = [
+        run.json("exhibit", "add", incident, clip, "--producer", who)["ref"]
+        for who in ("Alex Doe", "Alex Doe", "Sam Roe", "Alex Doe", "Sam Roe")
+    ]
     assert refs == ["AD/1", "AD/2", "SR/1", "AD/3", "SR/2"]
 
 
@@ -110,8 +115,20 @@ def test_numbering_is_per_case(run, incident, clip):
 
 
 def test_add_keeps_bytes_hash_and_details(run, incident, clip, tmp_path):
-    data = run.json("exhibit", "add", incident, clip, "--producer", "Alex Doe", "--description", "Doorbell clip",
-                    "--how", "native export from the doorbell app", "--obtained", "03/03/2025 19:00")
+    data = run.json(
+        "exhibit",
+        "add",
+        incident,
+        clip,
+        "--producer",
+        "Alex Doe",
+        "--description",
+        "Doorbell clip",
+        "--how",
+        "native export from the doorbell app",
+        "--obtained",
+        "03/03/2025 19:00",
+    )
     assert data["sha256"] == hashlib.sha256(CLIP).hexdigest()
     assert data["size"] == len(CLIP)
     assert data["file_name"] == "doorbell.mp4"
@@ -253,12 +270,21 @@ def test_export_refuses_altered_bytes(run, incident, clip, tmp_path):
 def test_export_without_the_file(run, case, tmp_path):
     import json
 
-    bundle = {"format": "stalklog.case", "version": 1,
-              "case": {"ref": "C-9", "jurisdiction": "england-wales"},
-              "people": [{"key": "V", "role": "victim"}, {"key": "P", "role": "subject"}],
-              "incidents": [{"key": "I1", "occurred": "2025-03-01", "by": ["P"], "towards": ["V"],
-                             "exhibits": [{"ref": "AD/1", "file": "exhibits/clip.mp4",
-                                           "sha256": hashlib.sha256(CLIP).hexdigest()}]}]}
+    bundle = {
+        "format": "stalklog.case",
+        "version": 1,
+        "case": {"ref": "C-9", "jurisdiction": "england-wales"},
+        "people": [{"key": "V", "role": "victim"}, {"key": "P", "role": "subject"}],
+        "incidents": [
+            {
+                "key": "I1",
+                "occurred": "2025-03-01",
+                "by": ["P"],
+                "towards": ["V"],
+                "exhibits": [{"ref": "AD/1", "file": "exhibits/clip.mp4", "sha256": hashlib.sha256(CLIP).hexdigest()}],
+            }
+        ],
+    }
     path = tmp_path / "c9.json"
     path.write_text(json.dumps(bundle))
     run("import", path)
@@ -274,8 +300,9 @@ def test_export_without_the_file(run, case, tmp_path):
 
 def test_exhibit_in_encrypted_file(run, tmp_path, clip, monkeypatch):
     pytest.importorskip("sqlcipher3")
-    from stalklog import evidence, ledger, records
-    from stalklog.db import open_db, transaction
+    from stalklog import evidence, records
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db, transaction
 
     path = tmp_path / "secret.db"
     db = open_db(path, "correct horse", create=True)
@@ -283,8 +310,11 @@ def test_exhibit_in_encrypted_file(run, tmp_path, clip, monkeypatch):
         records.create_case(db, "C-1")
         records.add_person(db, "C-1", role="victim", name="Alex Doe")
         records.add_person(db, "C-1", role="subject", name="Sam Roe")
-        records.add_incident(db, "C-1", {"occurred": "2025-03-03", "precision": "day", "by": ["P"],
-                                          "towards": ["V"], "summary": "fictional"})
+        records.add_incident(
+            db,
+            "C-1",
+            {"occurred": "2025-03-03", "precision": "day", "by": ["P"], "towards": ["V"], "summary": "fictional"},
+        )
     with transaction(db):
         ex = evidence.add_exhibit(db, 1, CLIP, file_name="doorbell.mp4", producer="Alex Doe")
     assert ex["ref"] == "AD/1"

@@ -22,13 +22,35 @@ SHOT = b"\x89PNG\r\n\x1a\n fictional screenshot of messages"
 def victim_zip(run, case, tmp_path):
     """C-1 with two incidents, two exhibits (one a part of the other) and private notes,
     exported as a zip. Returns the zip's path."""
-    run("add", "He waited outside my work", "--case", case, "--when", "03/03/2025 17:10", "-b", "loitering",
-        "--private-notes", "PRIVATE-REFLECTION")
+    run(
+        "add",
+        "He waited outside my work",
+        "--case",
+        case,
+        "--when",
+        "03/03/2025 17:10",
+        "-b",
+        "loitering",
+        "--private-notes",
+        "PRIVATE-REFLECTION",
+    )
     run("add", "Twelve texts overnight", "--case", case, "--when", "05/03/2025 23:00", "-b", "contacting")
     (tmp_path / "doorbell.mp4").write_bytes(CLIP)
     (tmp_path / "texts screenshot.png").write_bytes(SHOT)
-    run("exhibit", "add", "1", tmp_path / "doorbell.mp4", "--producer", "Alex Doe",
-        "--description", "Doorbell clip", "--how", "native export", "--obtained", "03/03/2025 19:00")
+    run(
+        "exhibit",
+        "add",
+        "1",
+        tmp_path / "doorbell.mp4",
+        "--producer",
+        "Alex Doe",
+        "--description",
+        "Doorbell clip",
+        "--how",
+        "native export",
+        "--obtained",
+        "03/03/2025 19:00",
+    )
     run("exhibit", "add", "2", tmp_path / "texts screenshot.png", "--part-of", "AD/1", "--by", "Alex Doe")
     out = tmp_path / "c1.zip"
     result = run("export", "--case", case, "--format", "zip", "-o", out)
@@ -73,8 +95,12 @@ def case_count(path) -> int:
 
 def test_zip_layout(victim_zip):
     files = members(victim_zip)
-    assert sorted(files) == ["bundle.json", "exhibits/AD_1-doorbell.mp4", "exhibits/AD_1_1-texts_screenshot.png",
-                             "manifest.json"]
+    assert sorted(files) == [
+        "bundle.json",
+        "exhibits/AD_1-doorbell.mp4",
+        "exhibits/AD_1_1-texts_screenshot.png",
+        "manifest.json",
+    ]
     manifest = json.loads(files["manifest.json"])
     assert manifest["format"] == "stalklog.zip-manifest" and manifest["version"] == 1
     for f in manifest["files"]:
@@ -209,8 +235,11 @@ def test_altered_exhibit_with_forged_manifest_is_refused(run, victim_zip, tmp_pa
     for f in manifest["files"]:
         if f["path"] == "exhibits/AD_1-doorbell.mp4":
             f["sha256"], f["size"] = hashlib.sha256(forged).hexdigest(), len(forged)
-    bad = rezip(victim_zip, tmp_path / "forged.zip", {"exhibits/AD_1-doorbell.mp4": forged,
-                                                      "manifest.json": json.dumps(manifest).encode()})
+    bad = rezip(
+        victim_zip,
+        tmp_path / "forged.zip",
+        {"exhibits/AD_1-doorbell.mp4": forged, "manifest.json": json.dumps(manifest).encode()},
+    )
     refused(run, bad, tmp_path, "exhibits/AD_1-doorbell.mp4: SHA-256 does not match exhibit AD/1")
 
 
@@ -222,13 +251,16 @@ def test_altered_bundle_json_is_refused(run, victim_zip, tmp_path):
     refused(run, bad, tmp_path, "bundle.json: SHA-256 does not match the manifest")
 
 
-@pytest.mark.parametrize(("case_name", "expected"), [
-    ("removed exhibit", "exhibits/AD_1-doorbell.mp4: in the manifest but missing"),
-    ("extra file", "exhibits/extra.txt: in the zip but not in the manifest"),
-    ("no manifest", "manifest.json: missing"),
-    ("traversal", "climb out"),
-    ("absolute", "climb out"),
-])
+@pytest.mark.parametrize(
+    ("case_name", "expected"),
+    [
+        ("removed exhibit", "exhibits/AD_1-doorbell.mp4: in the manifest but missing"),
+        ("extra file", "exhibits/extra.txt: in the zip but not in the manifest"),
+        ("no manifest", "manifest.json: missing"),
+        ("traversal", "climb out"),
+        ("absolute", "climb out"),
+    ],
+)
 def test_missing_extra_and_unsafe_names(run, victim_zip, tmp_path, case_name, expected):
     changes, extra = {}, {}
     if case_name == "removed exhibit":
@@ -256,8 +288,8 @@ def test_duplicate_names_refused(run, victim_zip, tmp_path):
 
 
 def test_zip_bomb_caps(victim_zip, tmp_path, monkeypatch):
-    from stalklog import zipbundle
     from stalklog.errors import BundleError
+    from stalklog.interchange import zip_bundle as zipbundle
 
     with pytest.raises(BundleError, match="more than a bundle may hold"):
         zipbundle.read_zip(victim_zip, max_members=3)
@@ -300,8 +332,8 @@ def test_sender_that_did_not_verify_is_flagged(run, victim_zip, tmp_path):
 def test_every_flipped_byte_is_refused_or_harmless(victim_zip):
     """Flip bytes all over the zip: each copy is refused, or (a flip in zip metadata such as
     a timestamp) reads back with every member exactly as it was."""
-    from stalklog import zipbundle
     from stalklog.errors import BundleError
+    from stalklog.interchange import zip_bundle as zipbundle
 
     original = victim_zip.read_bytes()
     with zipfile.ZipFile(victim_zip) as zf:
@@ -317,8 +349,10 @@ def test_every_flipped_byte_is_refused_or_harmless(victim_zip):
             refused += 1
             continue
         assert checked.exhibit_files == {k: v for k, v in expected.items() if k.startswith("exhibits/")}, pos
-        assert json.dumps(checked.bundle, sort_keys=True).encode() == json.dumps(
-            json.loads(expected["bundle.json"]), sort_keys=True).encode(), pos
+        assert (
+            json.dumps(checked.bundle, sort_keys=True).encode()
+            == json.dumps(json.loads(expected["bundle.json"]), sort_keys=True).encode()
+        ), pos
         harmless += 1
     assert refused > harmless  # almost every byte of the zip is content or structure
 
@@ -339,7 +373,7 @@ def test_round_trip_through_an_encrypted_case_file(run, victim_zip, tmp_path, mo
 
 
 def test_an_exhibit_imported_from_a_zip_keeps_its_original_name():
-    from stalklog.zipbundle import exhibit_path, original_name
+    from stalklog.interchange.zip_bundle import exhibit_path, original_name
 
     for ref, name in [("AD/1", "doorbell.mp4"), ("AD/1/2", "AD_1_2-x.png"), ("JS/10", "screenshot 1.png")]:
         path = exhibit_path(ref, name)

@@ -33,7 +33,7 @@ def test_an_amended_private_note_does_not_leak_through_the_history_of_an_export(
 
 
 def test_core_bundle_leaves_private_history_out():
-    from stalklog.bundle import bundle_incident
+    from stalklog.interchange.json_bundle import bundle_incident
     from stalklog.records import BUNDLE_INCIDENT_FIELDS
 
     inc = dict.fromkeys(BUNDLE_INCIDENT_FIELDS)
@@ -171,7 +171,7 @@ def test_an_entry_with_two_possible_subjects_names_their_keys(run, case):
 def test_documents_from_an_encrypted_file_say_they_are_not_encrypted(run, isolated, monkeypatch):
     from test_privacy_store import FAST_KEY
 
-    from stalklog.privacy import create_encrypted
+    from stalklog.store.maintenance import create_encrypted
 
     monkeypatch.setenv("STALKLOG_PASSPHRASE", FAST_KEY)
     create_encrypted(isolated / "stalklog.db", FAST_KEY).close()

@@ -33,8 +33,8 @@ def rows(table: str, path: Path | None = None) -> int:
 
 
 def ledger_ok(path: Path | None = None) -> bool:
-    from stalklog import ledger
-    from stalklog.db import open_db
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
 
     db = open_db(path or db_file())
     try:
@@ -84,8 +84,15 @@ def test_db_is_a_global_option_every_command_honours(run, isolated):
     run("--db", other, "add", "Texts again", "--case", "C-1", "--when", "yesterday")
     run("--db", other, "impact", "add", "--case", "C-1", "moved_home", "--date", "2025-03")
     assert not db_file().exists(), "STALKLOG_DB must not be touched when --db is given"
-    for command in (["case", "list"], ["case", "show", "C-1"], ["person", "list", "--case", "C-1"], ["list"],
-                    ["show", "1"], ["search", "texts"], ["timeline", "--case", "C-1"]):
+    for command in (
+        ["case", "list"],
+        ["case", "show", "C-1"],
+        ["person", "list", "--case", "C-1"],
+        ["list"],
+        ["show", "1"],
+        ["search", "texts"],
+        ["timeline", "--case", "C-1"],
+    ):
         result = run("--db", other, *command, "--json")
         assert json.loads(result.stdout), command
     run("--db", other, "amend", "1", "--set", "location=Mill Road", "--reason", "forgot")
@@ -112,8 +119,21 @@ def test_missing_case_file_is_a_clear_error(run):
 
 def test_case_new_list_show_close_reopen(run):
     run("init")
-    case = run.json("case", "new", "C-1", "--title", "Fictional", "--jurisdiction", "scotland",
-                    "--context", "intent_to_persuade", "--opened", "01/02/2025", "--notes", "n")
+    case = run.json(
+        "case",
+        "new",
+        "C-1",
+        "--title",
+        "Fictional",
+        "--jurisdiction",
+        "scotland",
+        "--context",
+        "intent_to_persuade",
+        "--opened",
+        "01/02/2025",
+        "--notes",
+        "n",
+    )
     assert case["ref"] == "C-1" and case["jurisdiction"] == "scotland" and case["status"] == "open"
     assert case["context"] == ["intent_to_persuade"] and case["opened"] == "2025-02-01"
     run("case", "new", "C-2")
@@ -149,20 +169,38 @@ def test_person_add_keys_roles_and_list(run):
     run("init")
     run("case", "new", "C-1")
     assert run.json("person", "add", "--case", "C-1", "--role", "victim", "--name", "Alex Doe")["key"] == "V"
-    p = run.json("person", "add", "--case", "C-1", "--role", "subject", "--name", "Sam Roe",
-                 "--relationship", "ex-partner", "--lived-together-until", "30/06/2024",
-                 "--identifier", "07700 900123", "--identifier", "@samroe")
+    p = run.json(
+        "person",
+        "add",
+        "--case",
+        "C-1",
+        "--role",
+        "subject",
+        "--name",
+        "Sam Roe",
+        "--relationship",
+        "ex-partner",
+        "--lived-together-until",
+        "30/06/2024",
+        "--identifier",
+        "07700 900123",
+        "--identifier",
+        "@samroe",
+    )
     assert p["key"] == "P" and p["relationship"] == "ex-partner"
     assert p["lived_together_until"] == "2024-06-30" and p["identifiers"] == ["07700 900123", "@samroe"]
     assert run.json("person", "add", "--case", "C-1", "--role", "witness")["key"] == "W1"
     assert run.json("person", "add", "--case", "C-1", "--role", "witness")["key"] == "W2"
     assert run.json("person", "add", "--case", "C-1", "--role", "subject")["key"] == "P2"
     assert run.json("person", "add", "--case", "C-1", "--role", "other", "--key", "Jo")["key"] == "Jo"
-    assert "already has a person" in run("person", "add", "--case", "C-1", "--role", "other", "--key", "Jo",
-                                         code=1).stderr
+    assert (
+        "already has a person" in run("person", "add", "--case", "C-1", "--role", "other", "--key", "Jo", code=1).stderr
+    )
     assert "role" in run("person", "add", "--case", "C-1", "--role", "stalker", code=1).stderr
-    assert "relationship" in run("person", "add", "--case", "C-1", "--role", "subject", "--relationship", "ex",
-                                 code=1).stderr
+    assert (
+        "relationship"
+        in run("person", "add", "--case", "C-1", "--role", "subject", "--relationship", "ex", code=1).stderr
+    )
     assert "key" in run("person", "add", "--case", "C-1", "--role", "other", "--key", "two words", code=1).stderr
     people = run.json("person", "list", "--case", "C-1")
     assert [x["key"] for x in people] == ["V", "P", "W1", "W2", "P2", "Jo"]
@@ -170,8 +208,12 @@ def test_person_add_keys_roles_and_list(run):
 
 
 def test_impact_add(run, case):
-    assert run.json("impact", "add", "--case", case, "moved_home", "--date", "2025-03", "--detail", "to a friend's")[
-        "date"] == "2025-03"
+    assert (
+        run.json("impact", "add", "--case", case, "moved_home", "--date", "2025-03", "--detail", "to a friend's")[
+            "date"
+        ]
+        == "2025-03"
+    )
     assert run.json("impact", "add", "--case", case, "time-off-work", "--date", "17/02/2025")["kind"] == "time_off_work"
     run("impact", "add", "--case", case, "extra_security")
     assert "day-to-day impact" in run("impact", "add", "--case", case, "sad", code=1).stderr
@@ -189,24 +231,80 @@ def test_add_with_every_option(run, case):
     run("person", "add", "--case", case, "--role", "other", "--name", "Kit", "--key", "K")
     first = add_json(run, "First (fictional)", when="01/03/2025")
     inc = add_json(
-        run, "His friend left flowers at my work", "--until", "01:30pm", "--by", "F", "--towards", "V",
-        "--affected", "K", "--behaviour", "leaving_items,third-party-contact", "-b", "threats",
-        "--effect", "distress", "-e", "fear_of_violence", "--impact", "changed_work", "--channel", "via-third-party",
-        "--attribution", "told_by_other", "--procured-by", "P", "--location", "Reception, Mill Road",
-        "--words", "He just wants to talk", "--witness", "receptionist", "--witness", "a colleague",
-        "--police-ref", "CC-25-1", "--link", str(first["id"]), "--below-threshold", "--stated-purpose", "to apologise",
-        "--private-notes", "I felt sick", when="yesterday 12:30pm")
+        run,
+        "His friend left flowers at my work",
+        "--until",
+        "01:30pm",
+        "--by",
+        "F",
+        "--towards",
+        "V",
+        "--affected",
+        "K",
+        "--behaviour",
+        "leaving_items,third-party-contact",
+        "-b",
+        "threats",
+        "--effect",
+        "distress",
+        "-e",
+        "fear_of_violence",
+        "--impact",
+        "changed_work",
+        "--channel",
+        "via-third-party",
+        "--attribution",
+        "told_by_other",
+        "--procured-by",
+        "P",
+        "--location",
+        "Reception, Mill Road",
+        "--words",
+        "He just wants to talk",
+        "--witness",
+        "receptionist",
+        "--witness",
+        "a colleague",
+        "--police-ref",
+        "CC-25-1",
+        "--link",
+        str(first["id"]),
+        "--below-threshold",
+        "--stated-purpose",
+        "to apologise",
+        "--private-notes",
+        "I felt sick",
+        when="yesterday 12:30pm",
+    )
     assert set(inc) == INCIDENT_KEYS
     expected = {
-        "case": "C-1", "key": "I2", "occurred": "2025-03-11T12:30", "occurred_end": "2025-03-11T13:30",
-        "precision": "exact", "recorded": "2025-03-12T12:00:00+00:00", "by": ["F"], "towards": ["V"],
-        "affected": ["K"], "behaviours": ["leaving_items", "third_party_contact", "threats"],
-        "effects": ["distress", "fear_of_violence"], "impacts": ["changed_work"], "channel": "via_third_party",
-        "attribution": "told_by_other", "procured_by": "P", "location": "Reception, Mill Road",
-        "summary": "His friend left flowers at my work", "words": "He just wants to talk",
-        "witnesses": ["receptionist", "a colleague"], "police_ref": "CC-25-1", "links": ["I1"],
-        "below_threshold": True, "stated_purpose": "to apologise", "private_notes": "I felt sick",
-        "same_occasion_as": None, "exhibits": [], "withdrawn": None,
+        "case": "C-1",
+        "key": "I2",
+        "occurred": "2025-03-11T12:30",
+        "occurred_end": "2025-03-11T13:30",
+        "precision": "exact",
+        "recorded": "2025-03-12T12:00:00+00:00",
+        "by": ["F"],
+        "towards": ["V"],
+        "affected": ["K"],
+        "behaviours": ["leaving_items", "third_party_contact", "threats"],
+        "effects": ["distress", "fear_of_violence"],
+        "impacts": ["changed_work"],
+        "channel": "via_third_party",
+        "attribution": "told_by_other",
+        "procured_by": "P",
+        "location": "Reception, Mill Road",
+        "summary": "His friend left flowers at my work",
+        "words": "He just wants to talk",
+        "witnesses": ["receptionist", "a colleague"],
+        "police_ref": "CC-25-1",
+        "links": ["I1"],
+        "below_threshold": True,
+        "stated_purpose": "to apologise",
+        "private_notes": "I felt sick",
+        "same_occasion_as": None,
+        "exhibits": [],
+        "withdrawn": None,
     }
     assert {k: inc[k] for k in expected} == expected
     same = add_json(run, "Asked when I finish", "--same-occasion-as", "I2", when="yesterday 12:35pm")
@@ -254,10 +352,28 @@ def test_add_without_summary_or_when_is_a_usage_error(run, case):
 @pytest.fixture
 def three(run, case):
     """Three incidents across two months; the second has private notes."""
-    add(run, "Followed from the station (fictional)", "-b", "following", "-e", "alarm", "--location", "Mill Road",
-        when="05/01/2025 18:30")
-    add(run, "Forty texts (fictional)", "-b", "contacting,threats", "--words", "you will regret it",
-        "--private-notes", "secret reflection", when="20/01/2025")
+    add(
+        run,
+        "Followed from the station (fictional)",
+        "-b",
+        "following",
+        "-e",
+        "alarm",
+        "--location",
+        "Mill Road",
+        when="05/01/2025 18:30",
+    )
+    add(
+        run,
+        "Forty texts (fictional)",
+        "-b",
+        "contacting,threats",
+        "--words",
+        "you will regret it",
+        "--private-notes",
+        "secret reflection",
+        when="20/01/2025",
+    )
     run("person", "add", "--case", case, "--role", "other", "--key", "F")
     add(run, "Friend left a card", "--by", "F", "--procured-by", "P", "-b", "leaving_items", when="03/03/2025 12:00")
     return case
@@ -332,8 +448,30 @@ def test_search_finds_summaries_words_locations_not_withdrawn(run, three):
     assert 'No incidents mention "station"' in run("search", "station").stderr
 
 
-@pytest.mark.parametrize("text", ['"', '""', 'he said "you', "AND", "OR", "NOT", "NEAR", "station AND", "*", "-",
-                                  "mill -road", "(", ")", "^", "o'clock", ":", "col:station", "{a b}", "a + b"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        '""',
+        'he said "you',
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "station AND",
+        "*",
+        "-",
+        "mill -road",
+        "(",
+        ")",
+        "^",
+        "o'clock",
+        ":",
+        "col:station",
+        "{a b}",
+        "a + b",
+    ],
+)
 def test_search_with_fts_special_characters(run, three, text):
     from typer.testing import CliRunner
 
@@ -383,8 +521,18 @@ def test_rich_markup_in_user_text_is_printed_literally(run):
     result = run("person", "add", "--case", ref, "--role", "victim", "--name", "[red]Alex[/red] :smile:")
     assert "[red]Alex[/red] :smile:" in result.stderr
     run("person", "add", "--case", ref, "--role", "subject", "--name", "[blink]Sam")
-    run("add", "He said [bold]stop[/bold] :warning:", "--case", ref, "--when", "yesterday",
-        "--location", "[link=http://x]here[/link]", "--words", "[/]")
+    run(
+        "add",
+        "He said [bold]stop[/bold] :warning:",
+        "--case",
+        ref,
+        "--when",
+        "yesterday",
+        "--location",
+        "[link=http://x]here[/link]",
+        "--words",
+        "[/]",
+    )
     assert "[bold]stop[/bold]" in run("list").stdout
     shown = run("show", "1").stdout
     assert "[bold]stop[/bold]" in shown and "[link=http://x]here[/link]" in shown and "[/]" in shown
@@ -399,15 +547,35 @@ def test_rich_markup_in_user_text_is_printed_literally(run):
 
 
 def test_amend_keeps_old_new_reason_and_when(run, three):
-    updated = run.json("amend", "1", "--set", "location=Mill Road bridge", "--set", "behaviour=following,loitering",
-                       "--reason", "I remembered more")
+    updated = run.json(
+        "amend",
+        "1",
+        "--set",
+        "location=Mill Road bridge",
+        "--set",
+        "behaviour=following,loitering",
+        "--reason",
+        "I remembered more",
+    )
     assert updated["location"] == "Mill Road bridge" and updated["behaviours"] == ["following", "loitering"]
     history = run.json("show", "1")["history"]
     assert history == [
-        {"field": "location", "old": "Mill Road", "new": "Mill Road bridge", "reason": "I remembered more",
-         "by": None, "at": "2025-03-12T12:00:00+00:00"},
-        {"field": "behaviours", "old": ["following"], "new": ["following", "loitering"],
-         "reason": "I remembered more", "by": None, "at": "2025-03-12T12:00:00+00:00"},
+        {
+            "field": "location",
+            "old": "Mill Road",
+            "new": "Mill Road bridge",
+            "reason": "I remembered more",
+            "by": None,
+            "at": "2025-03-12T12:00:00+00:00",
+        },
+        {
+            "field": "behaviours",
+            "old": ["following"],
+            "new": ["following", "loitering"],
+            "reason": "I remembered more",
+            "by": None,
+            "at": "2025-03-12T12:00:00+00:00",
+        },
     ]
     assert rows("amendments") == 2
     assert ledger_ok()
@@ -425,8 +593,9 @@ def test_amend_occurred_reparses_the_date(run, three):
     single = run.json("amend", "1", "--set", "when=07/01/2025 18:00", "--reason", "one moment")
     assert single["occurred"] == "2025-01-07T18:00" and single["occurred_end"] is None
     # until= with when= in either order
-    both = run.json("amend", "1", "--set", "until=07/01/2025 19:00", "--set", "when=07/01/2025 18:30",
-                    "--reason", "both")
+    both = run.json(
+        "amend", "1", "--set", "until=07/01/2025 19:00", "--set", "when=07/01/2025 18:30", "--reason", "both"
+    )
     assert (both["occurred"], both["occurred_end"]) == ("2025-01-07T18:30", "2025-01-07T19:00")
     # the dates must still fit together
     result = run("amend", "1", "--set", "until=01/01/2025 10:00", "--reason", "r", code=1)
@@ -438,7 +607,7 @@ def test_amend_occurred_reparses_the_date(run, three):
     assert "future" in run("amend", "1", "--set", "when=2030-01-01", "--reason", "r", code=1).stderr
     # a bundle round trip still works after all that
     bundle = run("export", "--case", "C-1").stdout
-    from stalklog.bundle import validate
+    from stalklog.interchange.json_bundle import validate
 
     validate(json.loads(bundle))
 
@@ -452,8 +621,10 @@ def test_amend_links_and_same_occasion(run, three):
     run("case", "new", "C-2")
     run("person", "add", "--case", "C-2", "--role", "victim")
     run("add", "Other case", "--case", "C-2", "--when", "yesterday")
-    assert "belongs to case" in run("amend", "3", "--set", "links=4", "--reason", "r", code=1).stderr \
+    assert (
+        "belongs to case" in run("amend", "3", "--set", "links=4", "--reason", "r", code=1).stderr
         or "No incident" in run("amend", "3", "--set", "links=4", "--reason", "r", code=1).stderr
+    )
 
 
 def test_amend_errors_write_nothing(run, three):
@@ -531,16 +702,24 @@ def test_demo_builds_a_case_and_prints_the_timeline(run, isolated):
 def test_python_m_stalklog_version():
     from stalklog import __version__
 
-    done = subprocess.run([sys.executable, "-m", "stalklog", "--version"], capture_output=True, text=True,
-                          timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "stalklog", "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0
     assert done.stdout == f"stalklog {__version__}\n"
 
 
 def test_reading_commands_with_json_print_only_json(run, three):
-    for command in (["list"], ["show", "1"], ["search", "station"], ["timeline", "--case", "C-1"],
-                    ["case", "list"], ["case", "show", "C-1"], ["person", "list", "--case", "C-1"],
-                    ["config", "show"]):
+    for command in (
+        ["list"],
+        ["show", "1"],
+        ["search", "station"],
+        ["timeline", "--case", "C-1"],
+        ["case", "list"],
+        ["case", "show", "C-1"],
+        ["person", "list", "--case", "C-1"],
+        ["config", "show"],
+    ):
         result = run(*command, "--json")
         json.loads(result.stdout)
         assert result.stderr == "", command

@@ -55,9 +55,16 @@ def test_walk_through_records_every_answer(run, case):
     assert inc["police_ref"] == "CC-25-000999"
     assert inc["by"] == ["P"] and inc["towards"] == ["V"]
     # the questions and the echo go to stderr, in plain language
-    for question in ("When did it happen?", "Where did it happen?", "What happened?", "Which of these describe it?",
-                     "Did anyone else see or hear it?", "How did it make you feel?",
-                     "Did it change anything in your daily life?", "Did you report it to the police?"):
+    for question in (
+        "When did it happen?",
+        "Where did it happen?",
+        "What happened?",
+        "Which of these describe it?",
+        "Did anyone else see or hear it?",
+        "How did it make you feel?",
+        "Did it change anything in your daily life?",
+        "Did you report it to the police?",
+    ):
         assert question in result.stderr
     assert "That is Tue 11 Mar 2025 17:10. Is that right?" in result.stderr
     assert "Recorded:" in result.stderr
@@ -81,7 +88,9 @@ def test_when_given_as_an_option_is_still_confirmed(run, case):
 
 
 def test_a_bad_date_is_asked_again(run, case):
-    script = answers("31/02/2025", "next year", "05/03/2025 9pm", "y", "", "x (fictional)", "", "", "", "", "", "n", "y")
+    script = answers(
+        "31/02/2025", "next year", "05/03/2025 9pm", "y", "", "x (fictional)", "", "", "", "", "", "n", "y"
+    )
     result = run("add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["occurred"] == "2025-03-05T21:00"
     assert "February 2025 has 28 days" in result.stderr

@@ -10,30 +10,99 @@ from pathlib import Path
 
 import pytest
 
-from stalklog.db import open_db
 from stalklog.errors import CaseFileError, PassphraseError
-from stalklog.migrations import APPLICATION_ID
+from stalklog.store.database import open_db
+from stalklog.store.migrations import APPLICATION_ID
 
 DOCS = Path(__file__).parent.parent / "docs" / "schema.md"
 
 TABLES = {
     "meta": {"key", "value"},
-    "cases": {"id", "ref", "title", "jurisdiction", "opened", "context", "notes", "status", "closed_utc",
-              "closed_reason", "created_utc"},
-    "people": {"id", "case_id", "key", "role", "name", "relationship", "lived_together_until", "identifiers",
-               "created_utc"},
-    "incidents": {"id", "case_id", "key", "occurred", "occurred_end", "precision", "recorded", "by", "attribution",
-                  "procured_by", "towards", "affected", "behaviours", "channel", "location", "summary", "words",
-                  "effects", "impacts", "below_threshold", "same_occasion_as", "links", "stated_purpose",
-                  "witnesses", "police_ref", "private_notes", "withdrawn_utc", "withdrawn_reason", "created_utc"},
+    "cases": {
+        "id",
+        "ref",
+        "title",
+        "jurisdiction",
+        "opened",
+        "context",
+        "notes",
+        "status",
+        "closed_utc",
+        "closed_reason",
+        "created_utc",
+    },
+    "people": {
+        "id",
+        "case_id",
+        "key",
+        "role",
+        "name",
+        "relationship",
+        "lived_together_until",
+        "identifiers",
+        "created_utc",
+    },
+    "incidents": {
+        "id",
+        "case_id",
+        "key",
+        "occurred",
+        "occurred_end",
+        "precision",
+        "recorded",
+        "by",
+        "attribution",
+        "procured_by",
+        "towards",
+        "affected",
+        "behaviours",
+        "channel",
+        "location",
+        "summary",
+        "words",
+        "effects",
+        "impacts",
+        "below_threshold",
+        "same_occasion_as",
+        "links",
+        "stated_purpose",
+        "witnesses",
+        "police_ref",
+        "private_notes",
+        "withdrawn_utc",
+        "withdrawn_reason",
+        "created_utc",
+    },
     "case_impacts": {"id", "case_id", "kind", "date", "detail", "created_utc"},
     "amendments": {"id", "incident_id", "field", "old_value", "new_value", "reason", "by", "at_utc"},
-    "exhibits": {"id", "case_id", "incident_id", "ref", "description", "file_name", "size", "sha256", "content",
-                 "producer", "obtained", "how_obtained", "created_utc"},
+    "exhibits": {
+        "id",
+        "case_id",
+        "incident_id",
+        "ref",
+        "description",
+        "file_name",
+        "size",
+        "sha256",
+        "content",
+        "producer",
+        "obtained",
+        "how_obtained",
+        "created_utc",
+    },
     "exhibit_events": {"id", "exhibit_id", "event", "by", "at_utc", "detail"},
     "screenings": {"id", "case_id", "taken", "by", "answers", "created_utc"},
-    "ledger": {"seq", "at_utc", "action", "entity", "entity_id", "case_id", "content_sha256", "prev_hash",
-               "entry_hash"},
+    "ledger": {
+        "seq",
+        "at_utc",
+        "action",
+        "entity",
+        "entity_id",
+        "case_id",
+        "content_sha256",
+        "prev_hash",
+        "entry_hash",
+    },
 }
 UNIQUE_INDEXES = {
     "idx_cases_ref": ("cases", ["ref"]),
@@ -41,8 +110,13 @@ UNIQUE_INDEXES = {
     "idx_incidents_case_id_key": ("incidents", ["case_id", "key"]),
     "idx_exhibits_case_id_ref": ("exhibits", ["case_id", "ref"]),
 }
-INDEXES = {"idx_incidents_case_id_occurred", "idx_amendments_incident_id", "idx_exhibits_incident_id",
-           "idx_exhibit_events_exhibit_id", "idx_ledger_entity_entity_id"}
+INDEXES = {
+    "idx_incidents_case_id_occurred",
+    "idx_amendments_incident_id",
+    "idx_exhibits_incident_id",
+    "idx_exhibit_events_exhibit_id",
+    "idx_ledger_entity_entity_id",
+}
 
 
 def db_file() -> Path:
@@ -85,8 +159,10 @@ def test_a_blank_file_reaches_the_schema(run):
         assert ("cases", "case_id") in fks
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        applied = [r[0] for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog' ORDER BY id")]
+        applied = [
+            r[0]
+            for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog' ORDER BY id")
+        ]
         assert applied[0] == "m001_case_file"
     finally:
         conn.close()
@@ -107,7 +183,7 @@ def test_open_db_turns_on_foreign_keys_busy_timeout_and_wal(run):
 
 
 def test_applying_twice_changes_nothing(run):
-    from stalklog.migrations import migrations
+    from stalklog.store.migrations import migrations
 
     run("init")
     before = schema(db_file())
@@ -131,8 +207,10 @@ def test_an_empty_file_becomes_a_case_file(run):
 def test_a_file_from_a_newer_version_is_refused_untouched(run):
     run("init")
     conn = sqlite3.connect(str(db_file()))
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('stalklog', 'm999_from_the_future', '2030-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('stalklog', 'm999_from_the_future', '2030-01-01')"
+    )
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -200,11 +278,12 @@ def test_the_fts_index_follows_inserts_amendments_and_withdrawals(run, case):
 
 
 def test_docs_schema_md_is_generated_from_the_code():
-    from stalklog.schema_doc import render
+    from stalklog.store.schema_doc import render
 
     text = render()
     assert DOCS.read_text(encoding="utf-8") == text, (
-        "docs/schema.md is out of date: run  python -m stalklog.schema_doc > docs/schema.md")
+        "docs/schema.md is out of date: run  python -m stalklog.store.schema_doc > docs/schema.md"
+    )
     for table in TABLES:
         assert f"### `{table}`" in text
     assert "ledger" in text and "JSON" in text and "incidents_au" in text

@@ -10,8 +10,8 @@ FAST_KEY = "x'" + "2d" * 32 + "'"  # a raw SQLCipher key: skips the slow key der
 @pytest.fixture
 def encrypted(isolated):
     from stalklog import records
-    from stalklog.db import transaction
-    from stalklog.privacy import create_encrypted
+    from stalklog.store.database import transaction
+    from stalklog.store.maintenance import create_encrypted
 
     db = create_encrypted(isolated / "stalklog.db", FAST_KEY)
     with transaction(db):
@@ -22,7 +22,7 @@ def encrypted(isolated):
 def _prompt(monkeypatch, answers):
     answers = iter(answers)
     asked = []
-    monkeypatch.setattr("stalklog.cli.common.stdin_is_tty", lambda: True)
+    monkeypatch.setattr("stalklog.cli.console.stdin_is_tty", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or next(answers))
     return asked
 

@@ -19,8 +19,18 @@ from typer.testing import CliRunner
 
 from stalklog.cli.app import app, only_needed
 
-HEAVY = ("sqlite_utils", "numpy", "rich", "jinja2", "weasyprint", "matplotlib", "dateutil", "pydantic",
-         "keyring", "sqlcipher3")
+HEAVY = (
+    "sqlite_utils",
+    "numpy",
+    "rich",
+    "jinja2",
+    "weasyprint",
+    "matplotlib",
+    "dateutil",
+    "pydantic",
+    "keyring",
+    "sqlcipher3",
+)
 REPORTING = ("jinja2", "weasyprint", "matplotlib", "numpy")
 
 
@@ -38,7 +48,7 @@ def imported_by(args: list[str], env: dict | None = None) -> set[str]:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     line = [x for x in result.stderr.splitlines() if x.startswith("MODULES=")]
     assert line, result.stderr[-2000:]
-    return set(json.loads(line[-1][len("MODULES="):]))
+    return set(json.loads(line[-1][len("MODULES=") :]))
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["add", "--help"]])
@@ -49,17 +59,26 @@ def test_start_up_paths_import_nothing_heavy(args):
 
 
 def test_importing_the_cli_imports_nothing_heavy():
-    result = subprocess.run([sys.executable, "-c", "import sys, json, stalklog.cli.app; "
-                             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, json, stalklog.cli.app; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     mods = set(json.loads(result.stdout))
     assert not mods & set(HEAVY), sorted(mods & set(HEAVY))
 
 
 def test_add_imports_neither_sqlite_utils_nor_rich_nor_reporting(tmp_path, run, case):
     env = {**os.environ}
-    mods = imported_by(["add", "Fictional: he waited by the gate", "--when", "01/03/2025 10:15",
-                        "--case", "C-1", "-b", "loitering"], env=env)
+    mods = imported_by(
+        ["add", "Fictional: he waited by the gate", "--when", "01/03/2025 10:15", "--case", "C-1", "-b", "loitering"],
+        env=env,
+    )
     assert not mods & {"sqlite_utils", "numpy", "rich", "dateutil", "pydantic", *REPORTING}, sorted(mods)
     # …and it did record the incident
     listed = run.json("list", "--case", "C-1")
@@ -77,12 +96,15 @@ def test_root_help_is_the_full_apps_help():
             assert "add" in lite.output and "verify" in lite.output
 
 
-@pytest.mark.parametrize("args, names", [
-    (["add", "x"], {"add"}),
-    (["--db", "f.db", "case", "list"], {"case"}),
-    (["--us-dates", "list", "--json"], {"list"}),
-    (["--version"], set()),
-])
+@pytest.mark.parametrize(
+    "args, names",
+    [
+        (["add", "x"], {"add"}),
+        (["--db", "f.db", "case", "list"], {"case"}),
+        (["--us-dates", "list", "--json"], {"list"}),
+        (["--version"], set()),
+    ],
+)
 def test_only_the_command_that_runs_is_built(args, names):
     pruned = only_needed(args)
     built = {c.name or c.callback.__name__ for c in pruned.registered_commands}
@@ -93,8 +115,9 @@ def test_only_the_command_that_runs_is_built(args, names):
 @pytest.mark.parametrize("args", [["nope"], ["-h", "add"], ["--version", "--help"]])
 def test_anything_unclear_keeps_the_whole_app(args):
     pruned = only_needed(args)
-    assert len(pruned.registered_commands) + len(pruned.registered_groups) == \
-        len(app.registered_commands) + len(app.registered_groups)
+    assert len(pruned.registered_commands) + len(pruned.registered_groups) == len(app.registered_commands) + len(
+        app.registered_groups
+    )
 
 
 def test_pruned_app_behaves_as_the_full_one(run, case):
@@ -108,34 +131,43 @@ def test_pruned_app_behaves_as_the_full_one(run, case):
 def test_opening_an_up_to_date_file_does_not_load_the_migrations(tmp_path):
     code = textwrap.dedent("""
         import sys
-        from stalklog.db import open_db
+        from stalklog.store.database import open_db
         open_db(sys.argv[1], create=True).close()          # creates: runs the migrations
-        for m in [m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.migrations"))]:
+        for m in [m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.store.migrations"))]:
             del sys.modules[m]
         db = open_db(sys.argv[1])                          # up to date: two reads, no import
         db.execute("SELECT count(*) FROM incidents").fetchone()
-        print(sorted(m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.migrations"))))
+        print(sorted(m for m in sys.modules if m.startswith(("sqlite_utils", "stalklog.store.migrations"))))
     """)
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "f.db")], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "f.db")], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
 def test_known_migrations_read_from_source_match_the_real_ones():
-    from stalklog.db import _known_migrations
-    from stalklog.migrations import APPLICATION_ID, migrations
+    from stalklog.store.database import _known_migrations
+    from stalklog.store.migrations import APPLICATION_ID, migrations
 
     assert _known_migrations() == (APPLICATION_ID, frozenset(m.name for m in migrations._migrations))
 
 
 def test_thin_table_writes_as_sqlite_utils_does(tmp_path):
     """``db[table].insert/update`` without sqlite-utils store the same values it would."""
-    from stalklog.db import open_db
+    from stalklog.store.database import open_db
 
     db = open_db(tmp_path / "f.db", create=True)
-    row = {"ref": "C-9", "title": "t", "jurisdiction": "scotland", "opened": "2025-01-01",
-           "context": ["a", "b"], "notes": None, "status": "open", "created_utc": "x"}
+    row = {
+        "ref": "C-9",
+        "title": "t",
+        "jurisdiction": "scotland",
+        "opened": "2025-01-01",
+        "context": ["a", "b"],
+        "notes": None,
+        "status": "open",
+        "created_utc": "x",
+    }
     thin = db["cases"].insert(row)
     real = db.utils()["cases"].insert({**row, "ref": "C-10"})
     assert thin.last_pk == 1 and real.last_pk == 2
@@ -154,8 +186,8 @@ def test_adding_to_a_large_case_reads_no_other_incident(run, case, monkeypatch):
     """``add`` costs the same on a case of 10 or 10,000 incidents: no query returns the
     case's other incidents (counted by rows fetched, not timed)."""
     from stalklog import records
-    from stalklog.cli.common import open_case_file, state
-    from stalklog.db import transaction
+    from stalklog.cli.console import open_case_file, state
+    from stalklog.store.database import transaction
 
     for i in range(30):
         run("add", f"Fictional incident {i}", "--when", "01/02/2025 10:00", "--case", "C-1")
@@ -184,10 +216,19 @@ def test_adding_to_a_large_case_reads_no_other_incident(run, case, monkeypatch):
         def __getattr__(self, name):
             return getattr(self.cur, name)
 
-    monkeypatch.setattr(db, "execute", lambda sql, *a: real_execute(sql, *a) if sql.startswith("PRAGMA")
-                        else Counting(real_execute(sql, *a)))
-    fields = {"occurred": "2025-02-02T10:00", "precision": "exact", "summary": "Fictional", "by": ["P"],
-              "towards": ["V"], "links": ["I3"]}
+    monkeypatch.setattr(
+        db,
+        "execute",
+        lambda sql, *a: real_execute(sql, *a) if sql.startswith("PRAGMA") else Counting(real_execute(sql, *a)),
+    )
+    fields = {
+        "occurred": "2025-02-02T10:00",
+        "precision": "exact",
+        "summary": "Fictional",
+        "by": ["P"],
+        "towards": ["V"],
+        "links": ["I3"],
+    }
     with transaction(db):
         inc = records.add_incident(db, "C-1", fields)
     db.close()
@@ -204,15 +245,24 @@ BUNDLE_FULL = __import__("pathlib").Path(__file__).parent / "data" / "bundle_ful
 def _reference_bundle(db, ref: str, include_private: bool) -> dict:
     """The bundle as export made it before it was streamed: one incident at a time through
     ``get_incident`` and ``history`` (slow, simple), shaped by ``bundle_incident``."""
-    from stalklog import bundle, records
+    from stalklog import records
+    from stalklog.interchange import json_bundle as bundle
 
     case = records.get_case(db, ref)
     ids = [r[0] for r in db.execute("SELECT id FROM incidents WHERE case_id = ? ORDER BY id", [case["id"]])]
-    return {"format": "stalklog.case", "version": 1, "case": {k: case[k] for k in bundle.CASE_KEYS},
-            "people": records.people(db, case["id"]),
-            "incidents": [bundle.bundle_incident(records.get_incident(db, i), include_private=include_private,
-                                                 history=records.history(db, i) or None) for i in ids],
-            "impacts": records.case_impacts(db, case["id"])}
+    return {
+        "format": "stalklog.case",
+        "version": 1,
+        "case": {k: case[k] for k in bundle.CASE_KEYS},
+        "people": records.people(db, case["id"]),
+        "incidents": [
+            bundle.bundle_incident(
+                records.get_incident(db, i), include_private=include_private, history=records.history(db, i) or None
+            )
+            for i in ids
+        ],
+        "impacts": records.case_impacts(db, case["id"]),
+    }
 
 
 @pytest.fixture
@@ -224,7 +274,14 @@ def full_case(run, tmp_path):
     ref = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))["case"]["ref"]
     ids = run.json("list", "--case", ref)
     first, second = ids[0]["id"], ids[1]["id"]
-    run("amend", str(first), "--set", "summary=Corrigé: \u00e9t\u00e9 \u2014 \u201cquoted\u201d \x1b[31m", "--reason", "typo")
+    run(
+        "amend",
+        str(first),
+        "--set",
+        "summary=Corrigé: \u00e9t\u00e9 \u2014 \u201cquoted\u201d \x1b[31m",
+        "--reason",
+        "typo",
+    )
     run("amend", str(first), "--set", "private_notes=Only for me \u2603", "--reason", "fuller")
     run("withdraw", str(second), "--reason", "entered twice")
     run("case", "new", "EMPTY-1", "--title", "Nothing yet (fictional)")
@@ -233,8 +290,8 @@ def full_case(run, tmp_path):
 
 @pytest.mark.parametrize("include_private", [False, True])
 def test_streamed_export_is_the_bundle_as_before(run, full_case, tmp_path, include_private):
-    from stalklog.cli.common import state
-    from stalklog.db import open_db
+    from stalklog.cli.console import state
+    from stalklog.store.database import open_db
 
     extra = ["--include-private"] if include_private else []
     for ref in (full_case, "EMPTY-1"):
@@ -252,11 +309,24 @@ def test_streamed_export_is_the_bundle_as_before(run, full_case, tmp_path, inclu
 
 
 def test_fast_indented_json_is_json_dumps():
-    from stalklog.bundle import _indented
+    from stalklog.interchange.json_bundle import _indented
 
-    values = [{}, [], {"a": []}, {"a": {}}, [1, 2.5, None, True, False, "x\u00e9\n\"\\"], {"k": [{"x": [[]]}, "\u2603"]},
-              {"nested": {"list": [1, [2, [3, {}]]], "s": "\x00\x1f"}}, "plain", 0, -1.25e-30, {1: "int key"},
-              [True, False, None, 10**20, 1e300, float("inf"), float("nan")], ("a", ["b"]), {"t": (1, None)}]
+    values = [
+        {},
+        [],
+        {"a": []},
+        {"a": {}},
+        [1, 2.5, None, True, False, 'x\u00e9\n"\\'],
+        {"k": [{"x": [[]]}, "\u2603"]},
+        {"nested": {"list": [1, [2, [3, {}]]], "s": "\x00\x1f"}},
+        "plain",
+        0,
+        -1.25e-30,
+        {1: "int key"},
+        [True, False, None, 10**20, 1e300, float("inf"), float("nan")],
+        ("a", ["b"]),
+        {"t": (1, None)},
+    ]
     for v in values:
         for pad in ("", "  ", "    "):
             assert _indented(v, pad) == json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
@@ -268,7 +338,7 @@ def test_reading_a_case_back_matches_reading_incidents_one_by_one(full_case):
     import os
 
     from stalklog import records
-    from stalklog.db import open_db
+    from stalklog.store.database import open_db
 
     db = open_db(os.environ["STALKLOG_DB"])
     many = records.list_incidents(db, case_ref=full_case, include_withdrawn=True)
@@ -290,10 +360,28 @@ def test_reading_a_case_back_matches_reading_incidents_one_by_one(full_case):
 
 # ---------------------------------------------------------------- import: fast paths give the same results
 
-_DATE_TEXTS = ["2025-01-05", "2025-01-05T18:30", "2025-01-05T18:30:45", "2025-01-05T18:30:00", "2025-02-29",
-               "2024-02-29", "1899-12-31", "2025-13-01", "2025-01-05T24:00", "2025-01-05T23:60", " 2025-01-05",
-               "2025-01-05 18:30", "2025-01-04", "2025-01-06T01:00", "2025-01-05T18:30+01:00", "", "2099-01-01",
-               "\u0662\u0660\u0662\u0665-01-05", 5, None]
+_DATE_TEXTS = [
+    "2025-01-05",
+    "2025-01-05T18:30",
+    "2025-01-05T18:30:45",
+    "2025-01-05T18:30:00",
+    "2025-02-29",
+    "2024-02-29",
+    "1899-12-31",
+    "2025-13-01",
+    "2025-01-05T24:00",
+    "2025-01-05T23:60",
+    " 2025-01-05",
+    "2025-01-05 18:30",
+    "2025-01-04",
+    "2025-01-06T01:00",
+    "2025-01-05T18:30+01:00",
+    "",
+    "2099-01-01",
+    "\u0662\u0660\u0662\u0665-01-05",
+    5,
+    None,
+]
 
 
 def _outcome(fn, *args):
@@ -313,8 +401,9 @@ def test_from_stored_fast_path_is_the_full_reading(monkeypatch):
     from stalklog import dates
 
     fast = dates.from_stored
-    for occurred, end, precision in itertools.product(_DATE_TEXTS, [None, *_DATE_TEXTS],
-                                                      ["exact", "day", "approximate", "month", "soon"]):
+    for occurred, end, precision in itertools.product(
+        _DATE_TEXTS, [None, *_DATE_TEXTS], ["exact", "day", "approximate", "month", "soon"]
+    ):
         with_fast = _outcome(fast, occurred, precision, end)
         monkeypatch.setattr(dates, "_fast_stored", lambda *a: None)
         without = _outcome(fast, occurred, precision, end)
@@ -327,13 +416,13 @@ def test_bundle_dates_fast_path_is_the_full_reading(monkeypatch):
     with the shortcut for stalklog's own shapes and without it."""
     import itertools
 
-    from stalklog import bundle
+    from stalklog.interchange import json_bundle as bundle
 
     limit = bundle._future_limit()
-    for occurred, end, precision in itertools.product(_DATE_TEXTS, [None, *_DATE_TEXTS[:8]],
-                                                      [None, "exact", "day", "approximate", "month"]):
-        raw = {"key": "I1", "occurred": occurred, "occurred_end": end, "precision": precision,
-               "by": [], "towards": []}
+    for occurred, end, precision in itertools.product(
+        _DATE_TEXTS, [None, *_DATE_TEXTS[:8]], [None, "exact", "day", "approximate", "month"]
+    ):
+        raw = {"key": "I1", "occurred": occurred, "occurred_end": end, "precision": precision, "by": [], "towards": []}
 
         def stored(raw=raw):
             norm = bundle._checked_incident(0, dict(raw), set(), {"I1"}, limit)
@@ -347,19 +436,26 @@ def test_bundle_dates_fast_path_is_the_full_reading(monkeypatch):
 
 
 def test_ledger_canonical_json_is_json_dumps():
-    from stalklog import ledger
+    from stalklog.store import ledger
 
-    for value in [{"b": 1, "a": "\u00e9\n\x00\"", "c": None, "d": [1, 2.5, True], "e": {"z": 1, "y": []}},
-                  {"x": b"\x01"}, [1, "a"], "s", {}, {"seq": 1, "case_id": None}]:
-        expected = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                              default=ledger._not_text)
+    for value in [
+        {"b": 1, "a": '\u00e9\n\x00"', "c": None, "d": [1, 2.5, True], "e": {"z": 1, "y": []}},
+        {"x": b"\x01"},
+        [1, "a"],
+        "s",
+        {},
+        {"seq": 1, "case_id": None},
+    ]:
+        expected = json.dumps(
+            value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=ledger._not_text
+        )
         assert ledger._canonical(value) == expected
 
 
 def test_json_lists_are_stored_as_json_dumps_writes_them():
     from stalklog.records import _json_list
 
-    for value in [["a"], ["a", "\u00e9\"\n\\"], [1, "a"], ["x", None], [[1]], ("t", "u")]:
+    for value in [["a"], ["a", '\u00e9"\n\\'], [1, "a"], ["x", None], [[1]], ("t", "u")]:
         assert _json_list(value) == json.dumps(value, ensure_ascii=False)
 
 
@@ -422,13 +518,24 @@ class _Stream:
 
 
 def _incident(n: int, **extra) -> dict:
-    return {"id": n, "case": "C-1", "key": f"I{n}", "occurred": "2025-01-05T18:30", "occurred_end": None,
-            "precision": "exact", "summary": f"Fictional entry {n}", "behaviours": ["following"], "effects": [],
-            "withdrawn": None, "below_threshold": False, **extra}
+    return {
+        "id": n,
+        "case": "C-1",
+        "key": f"I{n}",
+        "occurred": "2025-01-05T18:30",
+        "occurred_end": None,
+        "precision": "exact",
+        "summary": f"Fictional entry {n}",
+        "behaviours": ["following"],
+        "effects": [],
+        "withdrawn": None,
+        "below_threshold": False,
+        **extra,
+    }
 
 
 def test_long_lists_and_pipes_get_plain_text_small_terminal_lists_a_table():
-    from stalklog.cli.views import PLAIN_ROWS, render_incident_list
+    from stalklog.cli.render import PLAIN_ROWS, render_incident_list
 
     drawn = []
 
@@ -436,7 +543,10 @@ def test_long_lists_and_pipes_get_plain_text_small_terminal_lists_a_table():
         def print(self, table):
             drawn.append(table)
 
-    few = [_incident(1), _incident(2, summary="Line one\nline two \x1b[31mred\x07", withdrawn={"at": "x", "reason": "r"})]
+    few = [
+        _incident(1),
+        _incident(2, summary="Line one\nline two \x1b[31mred\x07", withdrawn={"at": "x", "reason": "r"}),
+    ]
     terminal = _Stream(tty=True)
     render_incident_list(few, Console, terminal)
     assert len(drawn) == 1 and terminal.text == ""  # a rich table, for a person at a terminal
@@ -459,7 +569,7 @@ def test_long_lists_and_pipes_get_plain_text_small_terminal_lists_a_table():
 
 
 def test_long_timeline_is_plain_text(run, case):
-    from stalklog.cli.views import render_timeline
+    from stalklog.cli.render import render_timeline
     from stalklog.timeline import build_timeline
 
     for i in range(3):

@@ -13,7 +13,7 @@ from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 from test_privacy_store import FAST_KEY, MARKER, file_bytes
 
-from stalklog.db import is_encrypted
+from stalklog.store.database import is_encrypted
 
 WRONG_LINE = "Error: Wrong passphrase, or not a stalklog case file."
 OTHER_KEY = "x'" + "3e" * 32 + "'"
@@ -64,8 +64,8 @@ def memory_keyring():
 def encrypted(isolated, monkeypatch):
     """An encrypted case file with one case (C-1) and one incident holding the marker phrase."""
     from stalklog import records
-    from stalklog.db import transaction
-    from stalklog.privacy import create_encrypted
+    from stalklog.store.database import transaction
+    from stalklog.store.maintenance import create_encrypted
 
     monkeypatch.setenv("STALKLOG_PASSPHRASE", FAST_KEY)
     path = isolated / "stalklog.db"
@@ -75,8 +75,17 @@ def encrypted(isolated, monkeypatch):
             records.create_case(db, "C-1")
             records.add_person(db, "C-1", role="victim", name="Alex Doe")
             records.add_person(db, "C-1", role="subject", name="Sam Roe")
-            records.add_incident(db, "C-1", {"occurred": "2025-03-10", "precision": "day",
-                                             "summary": f"Left a note {MARKER}", "by": ["P"], "towards": ["V"]})
+            records.add_incident(
+                db,
+                "C-1",
+                {
+                    "occurred": "2025-03-10",
+                    "precision": "day",
+                    "summary": f"Left a note {MARKER}",
+                    "by": ["P"],
+                    "towards": ["V"],
+                },
+            )
     finally:
         db.close()
     return path
@@ -85,8 +94,14 @@ def encrypted(isolated, monkeypatch):
 def stalklog(*args, env=None):
     """Run ``python -m stalklog`` for real: SQLCipher writes to the real stderr (fd 2)."""
     full = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "stalklog", *map(str, args)], capture_output=True, text=True,
-                          env=full, stdin=subprocess.DEVNULL, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "stalklog", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=full,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
 
 
 # ---------------------------------------------------------------- init --encrypt
@@ -151,8 +166,14 @@ def test_wrong_passphrase_in_a_real_process_is_one_line(encrypted):
 
 def test_no_passphrase_and_no_terminal_in_a_real_process(encrypted):
     env = {k: v for k, v in os.environ.items() if k != "STALKLOG_PASSPHRASE"}
-    r = subprocess.run([sys.executable, "-m", "stalklog", "list"], capture_output=True, text=True, env=env,
-                       stdin=subprocess.DEVNULL, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "stalklog", "list"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert r.returncode == 1
     assert "a passphrase is needed" in r.stderr
     assert len(r.stderr.splitlines()) == 2
@@ -264,10 +285,10 @@ def test_the_keyring_is_never_consulted_for_a_file_not_remembered(run, encrypted
 
 
 def test_the_remembered_list_is_private_and_holds_no_passphrase(run, encrypted, memory_keyring, isolated):
-    from stalklog import secrets
+    from stalklog.store import passphrases
 
     run("db", "remember")
-    listed = secrets.list_path()
+    listed = passphrases.list_path()
     assert stat.S_IMODE(listed.stat().st_mode) == 0o600
     assert FAST_KEY not in listed.read_text()
     assert str(encrypted) in listed.read_text()

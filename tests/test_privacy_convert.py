@@ -9,9 +9,9 @@ import stat
 import pytest
 from test_privacy_store import EXHIBIT, FAST_KEY, MARKER, add_exhibit_case, file_bytes
 
-from stalklog import ledger, privacy
-from stalklog.db import is_encrypted, open_db
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
+from stalklog.store import ledger, maintenance
+from stalklog.store.database import is_encrypted, open_db
 
 PASSPHRASE = "tulip river lantern 42"  # a real passphrase: goes through SQLCipher's (slow) key derivation
 OTHER_KEY = "x'" + "a7" * 32 + "'"
@@ -37,8 +37,9 @@ def fingerprint(path, key):
         report = ledger.verify(db)
         assert report.ok, report.problems
         out["head"] = report.head
-        out["exhibit_sha"] = [hashlib.sha256(bytes(c)).hexdigest() for (c,) in db.execute(
-            "SELECT content FROM exhibits ORDER BY id")]
+        out["exhibit_sha"] = [
+            hashlib.sha256(bytes(c)).hexdigest() for (c,) in db.execute("SELECT content FROM exhibits ORDER BY id")
+        ]
         return out
     finally:
         db.close()
@@ -53,7 +54,7 @@ def test_encrypt_then_decrypt_keeps_every_record_and_exhibit(plain):
     assert before["exhibit_sha"] == [hashlib.sha256(EXHIBIT).hexdigest()]
     assert MARKER.encode() in file_bytes(plain)  # the control
 
-    result = privacy.encrypt(plain, PASSPHRASE)
+    result = maintenance.encrypt(plain, PASSPHRASE)
     assert result["encrypted"] and result["exhibits"] == 1
     assert is_encrypted(plain)
     assert MARKER.encode() not in file_bytes(plain)
@@ -61,7 +62,7 @@ def test_encrypt_then_decrypt_keeps_every_record_and_exhibit(plain):
     assert leftovers(plain) == []  # no temporary file, no plain WAL left behind
     assert fingerprint(plain, PASSPHRASE) == before
 
-    privacy.decrypt(plain, PASSPHRASE)
+    maintenance.decrypt(plain, PASSPHRASE)
     assert not is_encrypted(plain)
     assert fingerprint(plain, None) == before
     assert leftovers(plain) == []
@@ -71,25 +72,25 @@ def test_the_old_plain_bytes_are_overwritten_before_removal(plain, monkeypatch):
     """The inode that held the plain case is zeroed (checked through a hard link to it)."""
     witness = plain.with_name("witness-link")
     os.link(plain, witness)
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     assert witness.read_bytes() == bytes(witness.stat().st_size)
     assert witness.stat().st_size > 0
 
 
 def test_encrypt_refuses_an_encrypted_file_and_empty_passphrases(plain):
     with pytest.raises(PassphraseError, match="empty passphrase"):
-        privacy.encrypt(plain, "   ")
+        maintenance.encrypt(plain, "   ")
     assert not is_encrypted(plain)
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     with pytest.raises(CaseFileError, match="already encrypted"):
-        privacy.encrypt(plain, FAST_KEY)
+        maintenance.encrypt(plain, FAST_KEY)
 
 
 def test_decrypt_with_a_wrong_passphrase_changes_nothing(plain):
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     data = plain.read_bytes()
     with pytest.raises(PassphraseError) as e:
-        privacy.decrypt(plain, "wrong")
+        maintenance.decrypt(plain, "wrong")
     assert str(e.value) == "Wrong passphrase, or not a stalklog case file."
     assert plain.read_bytes() == data
 
@@ -100,27 +101,35 @@ def test_encrypt_refuses_while_another_process_has_the_file_open(plain):
     import sys
 
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-         "c.execute('SELECT count(*) FROM incidents').fetchone(); print('open', flush=True); sys.stdin.read()",
-         str(plain)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "c.execute('SELECT count(*) FROM incidents').fetchone(); print('open', flush=True); sys.stdin.read()",
+            str(plain),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         before = fingerprint(plain, None)
         with pytest.raises(CaseFileError, match="open in another stalklog"):
-            privacy.encrypt(plain, FAST_KEY)
+            maintenance.encrypt(plain, FAST_KEY)
         assert not is_encrypted(plain)
         assert not any("encrypting" in n for n in leftovers(plain))
     finally:
         holder.communicate("")
     assert fingerprint(plain, None) == before
-    privacy.encrypt(plain, FAST_KEY)  # and once it is closed, it works
+    maintenance.encrypt(plain, FAST_KEY)  # and once it is closed, it works
     assert is_encrypted(plain)
 
 
 def test_rekey_changes_the_passphrase(plain):
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     before = fingerprint(plain, FAST_KEY)
-    privacy.rekey(plain, FAST_KEY, OTHER_KEY)
+    maintenance.rekey(plain, FAST_KEY, OTHER_KEY)
     with pytest.raises(PassphraseError):
         open_db(plain, FAST_KEY)
     assert fingerprint(plain, OTHER_KEY) == before
@@ -128,11 +137,11 @@ def test_rekey_changes_the_passphrase(plain):
 
 
 def test_encrypted_backup_stays_encrypted_and_opens(plain, isolated):
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     db = open_db(plain, FAST_KEY)  # in use while the backup runs, with a WAL
     try:
         target = isolated / "backups" / "copy.db"
-        result = privacy.backup(plain, FAST_KEY, target)
+        result = maintenance.backup(plain, FAST_KEY, target)
     finally:
         db.close()
     assert result["encrypted"] and result["exhibits"] == 1
@@ -150,30 +159,31 @@ def test_encrypted_backup_stays_encrypted_and_opens(plain, isolated):
 def test_backup_into_a_folder_is_named_and_never_replaces(plain, isolated):
     folder = isolated / "bk"
     folder.mkdir()
-    first = privacy.backup(plain, None, folder)["backup"]
-    second = privacy.backup(plain, None, folder)["backup"]
+    first = maintenance.backup(plain, None, folder)["backup"]
+    second = maintenance.backup(plain, None, folder)["backup"]
     assert first != second and first.endswith("stalklog-backup-2025-03-12.db")
     with pytest.raises(CaseFileError, match="already exists"):
-        privacy.backup(plain, None, folder / "stalklog-backup-2025-03-12.db")
+        maintenance.backup(plain, None, folder / "stalklog-backup-2025-03-12.db")
     assert not is_encrypted(folder / "stalklog-backup-2025-03-12.db")
 
 
 def test_restore_checks_the_backup_and_keeps_the_current_file(plain, isolated):
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     backup = isolated / "b.db"
-    privacy.backup(plain, FAST_KEY, backup)
+    maintenance.backup(plain, FAST_KEY, backup)
     before = fingerprint(plain, FAST_KEY)
 
     db = open_db(plain, FAST_KEY)  # a later change, then the restore puts the backup back
     db.execute("BEGIN")
     from stalklog import records
 
-    records.add_incident(db, "C-EX", {"occurred": "2025-03-11", "precision": "day", "summary": "later",
-                                      "by": ["P"], "towards": ["V"]})
+    records.add_incident(
+        db, "C-EX", {"occurred": "2025-03-11", "precision": "day", "summary": "later", "by": ["P"], "towards": ["V"]}
+    )
     db.execute("COMMIT")
     db.close()
 
-    result = privacy.restore(plain, backup, FAST_KEY)
+    result = maintenance.restore(plain, backup, FAST_KEY)
     assert fingerprint(plain, FAST_KEY) == before
     kept = isolated / os.path.basename(result["kept"])
     assert kept.name.startswith("stalklog.db.before-restore-")
@@ -187,7 +197,7 @@ def test_restore_checks_the_backup_and_keeps_the_current_file(plain, isolated):
 
 def test_restore_refuses_a_backup_that_fails_verify(plain, isolated):
     backup = isolated / "b.db"
-    privacy.backup(plain, None, backup)
+    maintenance.backup(plain, None, backup)
     import sqlite3
 
     conn = sqlite3.connect(backup)
@@ -196,24 +206,24 @@ def test_restore_refuses_a_backup_that_fails_verify(plain, isolated):
     conn.close()
     current = plain.read_bytes()
     with pytest.raises(IntegrityError, match="does not pass verify"):
-        privacy.restore(plain, backup, None)
+        maintenance.restore(plain, backup, None)
     assert plain.read_bytes() == current
     assert leftovers(plain) == [] or all(n.endswith(("-wal", "-shm")) for n in leftovers(plain))
 
 
 def test_restore_onto_a_new_computer(plain, isolated):
     """No case file yet (a new machine): the backup simply becomes the case file."""
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     backup = isolated / "b.db"
-    privacy.backup(plain, FAST_KEY, backup)
+    maintenance.backup(plain, FAST_KEY, backup)
     target = isolated / "new-machine" / "stalklog.db"
-    result = privacy.restore(target, backup, FAST_KEY)
+    result = maintenance.restore(target, backup, FAST_KEY)
     assert result["kept"] is None
     assert fingerprint(target, FAST_KEY) == fingerprint(plain, FAST_KEY)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
     with pytest.raises(CaseFileError, match="No backup file"):
-        privacy.restore(target, isolated / "missing.db", FAST_KEY)
+        maintenance.restore(target, isolated / "missing.db", FAST_KEY)
 
 
 def test_restore_refuses_a_file_that_is_not_a_case_file(plain, isolated):
@@ -225,25 +235,25 @@ def test_restore_refuses_a_file_that_is_not_a_case_file(plain, isolated):
     conn.commit()
     conn.close()
     with pytest.raises(CaseFileError, match="not a stalklog case file"):
-        privacy.restore(plain, other, None)
+        maintenance.restore(plain, other, None)
 
 
 def test_restore_needs_the_backups_passphrase(plain, isolated):
-    privacy.encrypt(plain, FAST_KEY)
+    maintenance.encrypt(plain, FAST_KEY)
     backup = isolated / "b.db"
-    privacy.backup(plain, FAST_KEY, backup)
+    maintenance.backup(plain, FAST_KEY, backup)
     with pytest.raises(PassphraseError):
-        privacy.restore(plain, backup, "wrong")
+        maintenance.restore(plain, backup, "wrong")
     with pytest.raises(PassphraseError):
-        privacy.restore(plain, backup, None)
+        maintenance.restore(plain, backup, None)
 
 
 def test_check_reports_sqlite_and_ledger(plain):
     db = open_db(plain)
     try:
-        assert privacy.check(db)["ok"]
+        assert maintenance.check(db)["ok"]
         db.execute("UPDATE incidents SET summary = 'changed outside'")
-        result = privacy.check(db)
+        result = maintenance.check(db)
     finally:
         db.close()
     assert not result["ok"] and result["integrity_check"] == ["ok"]
@@ -252,7 +262,7 @@ def test_check_reports_sqlite_and_ledger(plain):
 
 def test_create_encrypted_refuses_an_existing_file(plain):
     with pytest.raises(CaseFileError, match="already exists"):
-        privacy.create_encrypted(plain, FAST_KEY)
+        maintenance.create_encrypted(plain, FAST_KEY)
 
 
 def test_shred_overwrites_then_removes(isolated):
@@ -260,7 +270,7 @@ def test_shred_overwrites_then_removes(isolated):
     p.write_bytes(MARKER.encode() * 1000)
     link = isolated / "link"
     os.link(p, link)
-    assert privacy.shred(p)
+    assert maintenance.shred(p)
     assert not p.exists()
     assert link.read_bytes() == bytes(len(MARKER) * 1000)
-    assert not privacy.shred(p)
+    assert not maintenance.shred(p)

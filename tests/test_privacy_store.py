@@ -13,8 +13,10 @@ import stat
 
 import pytest
 
-from stalklog import bundle, ledger, records
-from stalklog.db import is_encrypted, open_db, transaction
+from stalklog import records
+from stalklog.interchange import json_bundle as bundle
+from stalklog.store import ledger
+from stalklog.store.database import is_encrypted, open_db, transaction
 
 FAST_KEY = "x'" + "5c" * 32 + "'"
 MARKER = "Zanzibar-orchid-7781"  # a phrase found nowhere else in a case file
@@ -34,7 +36,7 @@ def file_bytes(path) -> bytes:
 @pytest.fixture(params=["plain", "encrypted"])
 def case_file(request, run, isolated, monkeypatch):
     """A case file with case C-1 (victim V, subject P), plain or encrypted (built through the core)."""
-    from stalklog.privacy import create_encrypted
+    from stalklog.store.maintenance import create_encrypted
 
     path = isolated / "stalklog.db"
     if request.param == "encrypted":
@@ -56,15 +58,32 @@ def case_file(request, run, isolated, monkeypatch):
 def add_exhibit_case(path, key, ref="C-EX"):
     """Import a second case carrying an exhibit file (through the core)."""
     data = {
-        "format": "stalklog.case", "version": 1,
+        "format": "stalklog.case",
+        "version": 1,
         "case": {"ref": ref, "title": "Exhibit case (fictional)", "jurisdiction": "england-wales"},
-        "people": [{"key": "V", "role": "victim", "name": "Vic Tim"}, {"key": "P", "role": "subject", "name": "Sub Ject"}],
-        "incidents": [{
-            "key": "I1", "occurred": "2025-03-01T10:00:00", "precision": "exact", "summary": f"Screenshot {MARKER}",
-            "by": ["P"], "towards": ["V"], "behaviours": ["contacting"],
-            "exhibits": [{"ref": "VT/1", "description": "Screenshot", "file": "shot.png",
-                          "sha256": hashlib.sha256(EXHIBIT).hexdigest()}],
-        }],
+        "people": [
+            {"key": "V", "role": "victim", "name": "Vic Tim"},
+            {"key": "P", "role": "subject", "name": "Sub Ject"},
+        ],
+        "incidents": [
+            {
+                "key": "I1",
+                "occurred": "2025-03-01T10:00:00",
+                "precision": "exact",
+                "summary": f"Screenshot {MARKER}",
+                "by": ["P"],
+                "towards": ["V"],
+                "behaviours": ["contacting"],
+                "exhibits": [
+                    {
+                        "ref": "VT/1",
+                        "description": "Screenshot",
+                        "file": "shot.png",
+                        "sha256": hashlib.sha256(EXHIBIT).hexdigest(),
+                    }
+                ],
+            }
+        ],
     }
     db = open_db(path, key)
     try:
@@ -77,8 +96,16 @@ def add_exhibit_case(path, key, ref="C-EX"):
 def test_battery_of_operations(case_file, run, isolated):
     """record, amend, withdraw, list, search, export, import, verify: the same on both kinds."""
     run("add", f"He waited outside my work {MARKER}", "--when", "2025-03-10 17:10", "-b", "loitering", "-e", "alarm")
-    run("add", "Twenty texts in an hour", "--when", "2025-03-11 21:00", "-b", "contacting",
-        "--words", "You can't hide from me")
+    run(
+        "add",
+        "Twenty texts in an hour",
+        "--when",
+        "2025-03-11 21:00",
+        "-b",
+        "contacting",
+        "--words",
+        "You can't hide from me",
+    )
     run("amend", "1", "--set", "location=Mill Road car park", "--reason", "I forgot where")
     run("withdraw", "2", "--reason", "Entered twice")
 
@@ -127,8 +154,11 @@ def test_files_and_companions_are_private(case_file):
     db = open_db(path, case_file["key"])  # held open so the WAL files exist
     try:
         with transaction(db):
-            records.add_incident(db, "C-1", {"occurred": "2025-03-10", "precision": "day", "summary": MARKER,
-                                             "by": ["P"], "towards": ["V"]})
+            records.add_incident(
+                db,
+                "C-1",
+                {"occurred": "2025-03-10", "precision": "day", "summary": MARKER, "by": ["P"], "towards": ["V"]},
+            )
         wal = path.parent / f"{path.name}-wal"
         for suffix in ("", "-wal", "-shm"):
             p = path.parent / f"{path.name}{suffix}"

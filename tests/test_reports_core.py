@@ -7,13 +7,14 @@ import json
 
 import pytest
 
-from stalklog import bundle, ledger
-from stalklog.db import open_db, transaction
 from stalklog.errors import InvalidValue
+from stalklog.interchange import json_bundle as bundle
 from stalklog.reports import render, renderers
-from stalklog.reports.data import build_report, choose_offence
+from stalklog.reports.contents import build_report, choose_offence
 from stalklog.reports.redact import parse, redact
 from stalklog.reports.tables import safe_cell
+from stalklog.store import ledger
+from stalklog.store.database import open_db, transaction
 
 AS_OF = dt.date(2025, 3, 12)
 SHA = "ab" * 32
@@ -181,7 +182,7 @@ def test_every_kind_has_every_format():
 
 
 def test_diary_has_impacts_screening_and_no_score(db):
-    from stalklog import screening
+    from stalklog.desk import screening
 
     with transaction(db):
         screening.record(

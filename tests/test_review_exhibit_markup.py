@@ -10,8 +10,18 @@ import zipfile
 def _altered_zip(run, case, tmp_path, at: str):
     run("add", "Fictional: he waited outside", "--case", case, "--when", "03/03/2025 17:10")
     (tmp_path / "clip.bin").write_bytes(b"fictional clip bytes")
-    run("exhibit", "add", "1", tmp_path / "clip.bin", "--producer", "Alex Doe", "--obtained", "03/03/2025 19:00",
-        "--by", "[bold]Alex[/bold]")
+    run(
+        "exhibit",
+        "add",
+        "1",
+        tmp_path / "clip.bin",
+        "--producer",
+        "Alex Doe",
+        "--obtained",
+        "03/03/2025 19:00",
+        "--by",
+        "[bold]Alex[/bold]",
+    )
     first = tmp_path / "c1.zip"
     run("export", "--case", case, "--format", "zip", "-o", first)
     with zipfile.ZipFile(first) as zf:

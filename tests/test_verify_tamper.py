@@ -46,8 +46,18 @@ def template(tmp_path_factory):
         run("withdraw", "3", "--reason", "duplicate entry")
         clip = folder / "doorbell.mp4"
         clip.write_bytes(b"\x00\x00\x00\x18ftypmp42 fictional doorbell clip")
-        run("exhibit", "add", "1", clip, "--producer", "Alex Doe", "--description", "Doorbell clip",
-            "--obtained", "03/03/2025 19:00")
+        run(
+            "exhibit",
+            "add",
+            "1",
+            clip,
+            "--producer",
+            "Alex Doe",
+            "--description",
+            "Doorbell clip",
+            "--obtained",
+            "03/03/2025 19:00",
+        )
     return folder / "template.db"
 
 
@@ -97,8 +107,12 @@ def test_changed_summary(run, filled):
     sql(filled, "UPDATE incidents SET summary = 'He was not there' WHERE id = 1")
     first, data = not_intact(run)
     assert "incident 1 does not match its ledger entry" in first
-    assert data["problems"][0] == {"code": "record_changed", "entity": "incidents", "id": 1,
-                                   "text": data["problems"][0]["text"]}
+    assert data["problems"][0] == {
+        "code": "record_changed",
+        "entity": "incidents",
+        "id": 1,
+        "text": data["problems"][0]["text"],
+    }
 
 
 def test_changed_date(run, filled):
@@ -131,8 +145,11 @@ def test_exhibit_bytes_and_hash_changed_together(run, filled):
     import hashlib
 
     new = b"a different clip"
-    sql(filled, "UPDATE exhibits SET content = ?, sha256 = ?, size = ? WHERE id = 1",
-        [new, hashlib.sha256(new).hexdigest(), len(new)])
+    sql(
+        filled,
+        "UPDATE exhibits SET content = ?, sha256 = ?, size = ? WHERE id = 1",
+        [new, hashlib.sha256(new).hexdigest(), len(new)],
+    )
     first, data = not_intact(run)
     assert "exhibit 1 does not match its ledger entry" in first
 
@@ -152,7 +169,7 @@ def test_changed_ledger_entry(run, filled):
 
 def test_rewritten_ledger_entry_with_its_own_hash(run, filled):
     """Recomputing the altered entry's own hash does not help: the next entry no longer follows."""
-    from stalklog.ledger import entry_hash
+    from stalklog.store.ledger import entry_hash
 
     conn = sqlite3.connect(filled)
     cols = ("seq", "at_utc", "action", "entity", "entity_id", "case_id", "content_sha256", "prev_hash", "entry_hash")
@@ -160,8 +177,10 @@ def test_rewritten_ledger_entry_with_its_own_hash(run, filled):
     entry = dict(zip(cols, conn.execute(f"SELECT {', '.join(cols)} FROM ledger WHERE seq = 3").fetchone(), strict=True))
     assert entry["entity"] == "people"
     entry["content_sha256"] = "0" * 64
-    conn.execute("UPDATE ledger SET content_sha256 = ?, entry_hash = ? WHERE seq = 3",
-                 [entry["content_sha256"], entry_hash(entry)])
+    conn.execute(
+        "UPDATE ledger SET content_sha256 = ?, entry_hash = ? WHERE seq = 3",
+        [entry["content_sha256"], entry_hash(entry)],
+    )
     conn.commit()
     conn.close()
     first, data = not_intact(run)
@@ -186,8 +205,11 @@ def test_deleted_row(run, filled):
 
 
 def test_inserted_row(run, filled):
-    sql(filled, "INSERT INTO incidents (case_id, key, occurred, precision, created_utc, summary) "
-                "VALUES (1, 'I9', '2025-03-01', 'day', '2025-03-12T12:00:00+00:00', 'made up')")
+    sql(
+        filled,
+        "INSERT INTO incidents (case_id, key, occurred, precision, created_utc, summary) "
+        "VALUES (1, 'I9', '2025-03-01', 'day', '2025-03-12T12:00:00+00:00', 'made up')",
+    )
     first, data = not_intact(run)
     assert "is not in the ledger" in first
     assert data["problems"][0]["code"] == "record_unlogged"
@@ -227,8 +249,8 @@ def test_human_output_lists_every_problem(run, filled):
 
 
 def test_core_report(filled):
-    from stalklog import ledger
-    from stalklog.db import open_db
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
 
     sql(filled, "UPDATE people SET name = 'Someone Else' WHERE id = 2")
     db = open_db(filled)

@@ -13,7 +13,7 @@ import typer.core
 
 from stalklog import __version__
 from stalklog.cli import cases, incidents, interchange, start
-from stalklog.cli.common import state
+from stalklog.cli.console import state
 
 
 class StalklogGroup(typer.core.TyperGroup):
@@ -113,12 +113,28 @@ def _listing_only() -> typer.Typer:
 
     listed = []
     for c in app.registered_commands:
-        listed.append(CommandInfo(name=_name(c), callback=stub, help=c.help or _doc(c.callback),
-                                  short_help=c.short_help, hidden=c.hidden, deprecated=c.deprecated))
+        listed.append(
+            CommandInfo(
+                name=_name(c),
+                callback=stub,
+                help=c.help or _doc(c.callback),
+                short_help=c.short_help,
+                hidden=c.hidden,
+                deprecated=c.deprecated,
+            )
+        )
     for g in app.registered_groups:
         info = solve_typer_info_defaults(g)
-        listed.append(CommandInfo(name=info.name, callback=stub, help=info.help, short_help=info.short_help,
-                                  hidden=info.hidden, deprecated=info.deprecated))
+        listed.append(
+            CommandInfo(
+                name=info.name,
+                callback=stub,
+                help=info.help,
+                short_help=info.short_help,
+                hidden=info.hidden,
+                deprecated=info.deprecated,
+            )
+        )
     if any(c.name is None for c in listed):
         return app
     pruned = copy.copy(app)
@@ -218,7 +234,7 @@ def report_error(e) -> int:
 
 
 def report_unexpected(e: Exception) -> int:
-    from stalklog.db import driver_errors, translate_error
+    from stalklog.store.database import driver_errors, translate_error
 
     if isinstance(e, driver_errors()):
         return report_error(translate_error(e, state._db))
@@ -228,9 +244,11 @@ def report_unexpected(e: Exception) -> int:
         sys.stderr.write(printable(f"Error: {e.strerror or e}{': ' + str(e.filename) if e.filename else ''}") + "\n")
         return 1
     if isinstance(e, UnicodeError):  # e.g. "\ud800" in a bundle, or bytes that are not UTF-8 in an argument
-        sys.stderr.write("Error: some of the text given is not valid Unicode (a stray surrogate or a byte that "
-                         "is not UTF-8), so it cannot be stored. Nothing was changed.\n"
-                         "  Save the file as UTF-8, or type the text again.\n")
+        sys.stderr.write(
+            "Error: some of the text given is not valid Unicode (a stray surrogate or a byte that "
+            "is not UTF-8), so it cannot be stored. Nothing was changed.\n"
+            "  Save the file as UTF-8, or type the text again.\n"
+        )
         return 1
     if os.environ.get("STALKLOG_DEBUG"):
         import traceback

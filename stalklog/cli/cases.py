@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import CaseOption, JsonOption, open_case_file, out, print_json, say, split_words
+from stalklog.cli.console import CaseOption, JsonOption, open_case_file, out, print_json, say, split_words
 
 case_app = typer.Typer(no_args_is_help=True, help="Create, list, show and close cases.")
 person_app = typer.Typer(no_args_is_help=True, help="Add the people of a case (victim, subject, witnesses).")
@@ -28,8 +28,11 @@ def case_new(
     ] = "england-wales",
     context: Annotated[
         list[str] | None,
-        typer.Option("--context", help="Relationship context: volatile_mutual_relationship, "
-                     "reconciled_between_incidents, intent_to_persuade, racial_or_religious_hostility."),
+        typer.Option(
+            "--context",
+            help="Relationship context: volatile_mutual_relationship, "
+            "reconciled_between_incidents, intent_to_persuade, racial_or_religious_hostility.",
+        ),
     ] = None,
     opened: Annotated[str | None, typer.Option("--opened", help="When the case was opened (default today).")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Free-text notes about the case.")] = None,
@@ -40,18 +43,27 @@ def case_new(
     Example: stalklog case new C-2025-001 --title "Messages from former partner"
     """
     from stalklog import records
-    from stalklog.cli.common import parse_date_arg
-    from stalklog.db import transaction
+    from stalklog.cli.console import parse_date_arg
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
-        case = records.create_case(db, ref, title=title, jurisdiction=jurisdiction, opened=parse_date_arg(opened, "--opened"),
-                                   context=split_words(context), notes=notes)
+        case = records.create_case(
+            db,
+            ref,
+            title=title,
+            jurisdiction=jurisdiction,
+            opened=parse_date_arg(opened, "--opened"),
+            context=split_words(context),
+            notes=notes,
+        )
     if json_:
         print_json(case)
     else:
-        say(f"Case {case['ref']} created ({case['jurisdiction']}). Next: add the people with "
-            f"stalklog person add --case {case['ref']} --role victim --name …")
+        say(
+            f"Case {case['ref']} created ({case['jurisdiction']}). Next: add the people with "
+            f"stalklog person add --case {case['ref']} --role victim --name …"
+        )
 
 
 @case_app.command("list")
@@ -81,8 +93,14 @@ def case_list(
 
     table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
     for c in cases:
-        table.add_row(escape(c["ref"]), escape(c["title"] or ""), c["jurisdiction"], c["status"], str(c["incidents"]),
-                      (c["last_incident"] or "")[:10])
+        table.add_row(
+            escape(c["ref"]),
+            escape(c["title"] or ""),
+            c["jurisdiction"],
+            c["status"],
+            str(c["incidents"]),
+            (c["last_incident"] or "")[:10],
+        )
     out().print(table)
 
 
@@ -99,15 +117,20 @@ def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], j
     people = records.people(db, case["id"])
     incidents = records.list_incidents(db, case_ref=ref, exhibits=False)
     impacts = records.case_impacts(db, case["id"])
-    data = {**case, "people": people, "incident_count": len(incidents),
-            "first_incident": incidents[0]["occurred"] if incidents else None,
-            "last_incident": incidents[-1]["occurred"] if incidents else None, "impacts": impacts}
+    data = {
+        **case,
+        "people": people,
+        "incident_count": len(incidents),
+        "first_incident": incidents[0]["occurred"] if incidents else None,
+        "last_incident": incidents[-1]["occurred"] if incidents else None,
+        "impacts": impacts,
+    }
     extra = _case_show_extras(db, case, incidents)
     data.update(extra)
     if json_:
         print_json(data)
         return
-    from stalklog.cli.views import render_case
+    from stalklog.cli.render import render_case
 
     console = out()
     render_case(console, data)
@@ -137,7 +160,7 @@ def case_close(
     Example: stalklog case close C-2025-001 --reason "Handed to the police"
     """
     from stalklog import records
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
@@ -152,7 +175,7 @@ def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")],
     Example: stalklog case reopen C-2025-001
     """
     from stalklog import records
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
@@ -167,12 +190,16 @@ def person_add(
     name: Annotated[str | None, typer.Option("--name", help="The person's name (or a description).")] = None,
     relationship: Annotated[
         str | None,
-        typer.Option("--relationship", help="The subject's relationship to the victim: partner, ex-partner, spouse, "
-                     "ex-spouse, family, acquaintance, colleague, neighbour, stranger, unknown."),
+        typer.Option(
+            "--relationship",
+            help="The subject's relationship to the victim: partner, ex-partner, spouse, "
+            "ex-spouse, family, acquaintance, colleague, neighbour, stranger, unknown.",
+        ),
     ] = None,
     key: Annotated[str | None, typer.Option("--key", help="A short key (default: V, P, W1…).")] = None,
     lived_together_until: Annotated[
-        str | None, typer.Option("--lived-together-until", help="For a former partner: when you stopped living together.")
+        str | None,
+        typer.Option("--lived-together-until", help="For a former partner: when you stopped living together."),
     ] = None,
     identifier: Annotated[
         list[str] | None, typer.Option("--identifier", help="A phone number, handle or email they use (repeatable).")
@@ -184,19 +211,29 @@ def person_add(
     Example: stalklog person add --case C-2025-001 --role subject --name "Sam Roe" --relationship ex-partner
     """
     from stalklog import records
-    from stalklog.cli.common import parse_date_arg
-    from stalklog.db import transaction
+    from stalklog.cli.console import parse_date_arg
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
-        person = records.add_person(db, case, role=role, name=name, relationship=relationship, key=key,
-                                    lived_together_until=parse_date_arg(lived_together_until, "--lived-together-until"),
-                                    identifiers=identifier or [])
+        person = records.add_person(
+            db,
+            case,
+            role=role,
+            name=name,
+            relationship=relationship,
+            key=key,
+            lived_together_until=parse_date_arg(lived_together_until, "--lived-together-until"),
+            identifiers=identifier or [],
+        )
     if json_:
         print_json(person)
     else:
-        say(f"Added {person['role']} {person['key']}" + (f" ({person['name']})" if person["name"] else "")
-            + f" to case {case}.")
+        say(
+            f"Added {person['role']} {person['key']}"
+            + (f" ({person['name']})" if person["name"] else "")
+            + f" to case {case}."
+        )
 
 
 @person_app.command("list")
@@ -218,8 +255,13 @@ def person_list(case: CaseOption, json_: JsonOption = False) -> None:
 
     table = Table("Key", "Role", "Name", "Relationship", "Identifiers")
     for p in people:
-        table.add_row(escape(p["key"]), p["role"], escape(p["name"] or ""), p["relationship"] or "",
-                      escape(", ".join(p["identifiers"])))
+        table.add_row(
+            escape(p["key"]),
+            p["role"],
+            escape(p["name"] or ""),
+            p["relationship"] or "",
+            escape(", ".join(p["identifiers"])),
+        )
     out().print(table)
 
 
@@ -238,8 +280,8 @@ def impact_add(
     import re
 
     from stalklog import records
-    from stalklog.cli.common import parse_date_arg
-    from stalklog.db import transaction
+    from stalklog.cli.console import parse_date_arg
+    from stalklog.store.database import transaction
 
     if date and not re.fullmatch(r"\d{4}-\d{2}", date):
         date = parse_date_arg(date, "--date")

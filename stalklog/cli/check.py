@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import JsonOption, as_of_date, check_jurisdiction, open_case_file, out, print_json, say
+from stalklog.cli.console import JsonOption, as_of_date, check_jurisdiction, open_case_file, out, print_json, say
 
 JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the case's)."
 
@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tuple[dict, dict]:
     """The check-v1 document for one case, and the bundle it was made from."""
-    from stalklog.bundle import export_bundle
+    from stalklog.interchange.json_bundle import export_bundle
     from stalklog.law import check_case
 
     bundle = export_bundle(db, case_ref)
@@ -26,9 +26,15 @@ def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tupl
 
 
 def check(
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="The date the time limits are counted to (default today).")] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")
+    ] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The date the time limits are counted to (default today).")
+    ] = None,
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help=JURISDICTION_HELP)] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -73,8 +79,12 @@ def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | 
         return
     from stalklog.cli.check_view import render_check
 
-    render_check(doc, out(), people={p["key"]: p["name"] or p["key"] for p in bundle["people"]},
-                 incidents={i["key"]: i for i in bundle["incidents"]})
+    render_check(
+        doc,
+        out(),
+        people={p["key"]: p["name"] or p["key"] for p in bundle["people"]},
+        incidents={i["key"]: i for i in bundle["incidents"]},
+    )
 
 
 def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
@@ -94,7 +104,9 @@ def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
 
 
 def law(
-    jurisdiction: Annotated[str | None, typer.Argument(help=JURISDICTION_HELP.replace(" (default: the case's)", ""))] = None,
+    jurisdiction: Annotated[
+        str | None, typer.Argument(help=JURISDICTION_HELP.replace(" (default: the case's)", ""))
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """List the offences the check knows: requirements, time limits, maximum penalties and citations.

@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from stalklog.law.text import SHORT_DISCLAIMER, day
-from stalklog.model import label
+from stalklog.law.wording import SHORT_DISCLAIMER, day
 from stalklog.safetext import escape
+from stalklog.vocab import label
 
 SOON = 28
 STATUS_WORDS = {

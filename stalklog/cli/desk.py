@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import CaseOption, JsonOption, open_case_file, out, print_json, say
+from stalklog.cli.console import CaseOption, JsonOption, open_case_file, out, print_json, say
 
 screening_app = typer.Typer(no_args_is_help=True, help="The stalking screening questions (S-DASH), kept with a case.")
 
@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
 
 def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
     """One row per case, most urgent first: open before closed, then by its most urgent course."""
-    from stalklog import analysis, records
-    from stalklog.bundle import export_bundle
+    from stalklog import records
+    from stalklog.desk import patterns as analysis
+    from stalklog.interchange.json_bundle import export_bundle
     from stalklog.law import caseload_rows, check_case
 
     chosen = records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
@@ -98,7 +99,7 @@ def cases(
 
     Example: stalklog cases --status open --as-of 15/08/2025
     """
-    from stalklog.cli.common import as_of_date, check_jurisdiction
+    from stalklog.cli.console import as_of_date, check_jurisdiction
 
     if status not in ("open", "closed", "all"):
         raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
@@ -134,7 +135,7 @@ def _day(iso: str | None) -> str:
     """``2025-01-05`` → ``5 Jan 2025`` (as the check writes dates); empty for none."""
     import datetime as dt
 
-    from stalklog.law.text import day
+    from stalklog.law.wording import day
 
     return day(dt.date.fromisoformat(iso[:10])) if iso else ""
 
@@ -142,7 +143,7 @@ def _day(iso: str | None) -> str:
 def render_caseload(console, rows: list[dict]) -> None:
     from rich.table import Table
 
-    from stalklog.law.text import SHORT_DISCLAIMER
+    from stalklog.law.wording import SHORT_DISCLAIMER
     from stalklog.safetext import escape
 
     table = Table(title="Caseload, most urgent first", title_justify="left")
@@ -198,7 +199,8 @@ def pattern(
 
     Example: stalklog pattern --case C-2025-001 --by week
     """
-    from stalklog import analysis, records
+    from stalklog import records
+    from stalklog.desk import patterns as analysis
 
     if by not in ("auto", "week", "month"):
         raise typer.BadParameter("choose week, month or auto.", param_hint="--by")
@@ -273,9 +275,10 @@ def screening_record(
 
     Example: stalklog screening record --case C-2025-001 --answers yes,no,no,unknown,yes,yes,no,no,no,unknown,no
     """
-    from stalklog import records, screening
-    from stalklog.cli.common import parse_date_arg
-    from stalklog.db import transaction
+    from stalklog import records
+    from stalklog.cli.console import parse_date_arg
+    from stalklog.desk import screening
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     records.get_case(db, case)
@@ -315,8 +318,8 @@ def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
     """Ask each question in turn (messages on stderr); None if the person stops."""
     from rich.prompt import Confirm, Prompt
 
-    from stalklog import screening
-    from stalklog.cli.common import err
+    from stalklog.cli.console import err
+    from stalklog.desk import screening
     from stalklog.errors import InvalidValue
     from stalklog.safetext import escape
 
@@ -364,7 +367,7 @@ def screening_show(
 
     Example: stalklog screening show --case C-2025-001 --all
     """
-    from stalklog import screening
+    from stalklog.desk import screening
 
     db = open_case_file()
     found = screening.list_screenings(db, case)
@@ -383,7 +386,7 @@ def screening_show(
 def render_screening(console, s: dict, *, heading: str | None = None) -> None:
     from rich.table import Table
 
-    from stalklog import screening
+    from stalklog.desk import screening
     from stalklog.safetext import escape
 
     who = f", asked by {escape(s['by'])}" if s.get("by") else ""
@@ -413,7 +416,8 @@ def render_screening(console, s: dict, *, heading: str | None = None) -> None:
 def case_show_extras(db, case: dict, incidents: list[dict]) -> dict:
     """What ``case show`` adds for the desk, from the incidents it has already read: the
     patterns and the latest screening."""
-    from stalklog import analysis, screening
+    from stalklog.desk import patterns as analysis
+    from stalklog.desk import screening
 
     return {"pattern": analysis.patterns(incidents), "screening": screening.latest(db, case["ref"])}
 
@@ -441,11 +445,11 @@ def import_csv(
     file: Path, *, case: str | None, mapping: str | None, dry_run: bool, skip_bad: bool, json_: bool
 ) -> None:
     """``stalklog import diary.csv --case REF``: preview every row, then write all or none."""
-    from stalklog import csvimport
-    from stalklog.cli.common import us_dates
+    from stalklog.cli.console import us_dates
     from stalklog.cli.walkthrough import resolve_case
-    from stalklog.db import transaction
     from stalklog.errors import InvalidValue
+    from stalklog.interchange import csv_diary as csvimport
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     case_ref = resolve_case(db, case)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import JsonOption, open_case_file, out, parse_when_arg, print_json, say
+from stalklog.cli.console import JsonOption, open_case_file, out, parse_when_arg, print_json, say
 
 exhibit_app = typer.Typer(
     name="exhibit",
@@ -35,12 +35,25 @@ def add(
     incident: Annotated[str, typer.Argument(help="The incident's id (from stalklog list), or its key with --case.")],
     file: Annotated[Path, typer.Argument(help="The file: a screenshot, photo, recording, exported chat…")],
     case: CaseOpt = None,
-    producer: Annotated[str | None, typer.Option("--producer", "-p", help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2….')] = None,
-    description: Annotated[str | None, typer.Option("--description", "-d", help="What it is, without abbreviations.")] = None,
-    how: Annotated[str | None, typer.Option("--how", help='How it was obtained, e.g. "native export from the doorbell app".')] = None,
-    obtained: Annotated[str | None, typer.Option("--obtained", help='When it was obtained: "05/01/2025 19:00", "yesterday".')] = None,
-    ref: Annotated[str | None, typer.Option("--ref", help="Set the reference by hand, e.g. AD/4 or a part of one: AD/1/1.")] = None,
-    part_of: Annotated[str | None, typer.Option("--part-of", help="Make it the next part of this exhibit (AD/1 → AD/1/1).")] = None,
+    producer: Annotated[
+        str | None,
+        typer.Option("--producer", "-p", help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2….'),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="What it is, without abbreviations.")
+    ] = None,
+    how: Annotated[
+        str | None, typer.Option("--how", help='How it was obtained, e.g. "native export from the doorbell app".')
+    ] = None,
+    obtained: Annotated[
+        str | None, typer.Option("--obtained", help='When it was obtained: "05/01/2025 19:00", "yesterday".')
+    ] = None,
+    ref: Annotated[
+        str | None, typer.Option("--ref", help="Set the reference by hand, e.g. AD/4 or a part of one: AD/1/1.")
+    ] = None,
+    part_of: Annotated[
+        str | None, typer.Option("--part-of", help="Make it the next part of this exhibit (AD/1 → AD/1/1).")
+    ] = None,
     by: ByOpt = None,
     json_: JsonOption = False,
 ) -> None:
@@ -52,19 +65,36 @@ def add(
     Example: stalklog exhibit add 3 doorbell.mp4 --producer "Alex Doe" --description "Doorbell camera clip" --how "native export from the doorbell app" --obtained "05/01/2025 19:00"
     """
     from stalklog import evidence
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     content, digest = evidence.read_file(file)
     obtained_at = evidence.obtained_text(parse_when_arg(obtained, "--obtained")) if obtained else None
     db = open_case_file()
     with transaction(db):
         exhibit = evidence.add_exhibit(
-            db, incident, content, file_name=file.name, case_ref=case, sha256=digest, producer=producer,
-            description=description, how_obtained=how, obtained=obtained_at, ref=ref, part_of=part_of, by=by)
-    say(f"Added exhibit {exhibit['ref']} to incident {exhibit['incident']} ({exhibit['incident_key']}) "
-        f"in case {exhibit['case']}: {exhibit['size']} bytes, SHA-256 {exhibit['sha256']}.")
-    same = [e["ref"] for e in evidence.list_exhibits(db, case_ref=exhibit["case"])
-            if e["sha256"] == exhibit["sha256"] and e["ref"] != exhibit["ref"]]
+            db,
+            incident,
+            content,
+            file_name=file.name,
+            case_ref=case,
+            sha256=digest,
+            producer=producer,
+            description=description,
+            how_obtained=how,
+            obtained=obtained_at,
+            ref=ref,
+            part_of=part_of,
+            by=by,
+        )
+    say(
+        f"Added exhibit {exhibit['ref']} to incident {exhibit['incident']} ({exhibit['incident_key']}) "
+        f"in case {exhibit['case']}: {exhibit['size']} bytes, SHA-256 {exhibit['sha256']}."
+    )
+    same = [
+        e["ref"]
+        for e in evidence.list_exhibits(db, case_ref=exhibit["case"])
+        if e["sha256"] == exhibit["sha256"] and e["ref"] != exhibit["ref"]
+    ]
     if same:  # kept (it may belong to two incidents), but a person adding it twice by mistake should know
         say(f"Note: the same file (same SHA-256) is already exhibit {', '.join(same)} in this case.")
     if json_:
@@ -81,7 +111,9 @@ def _public(exhibit: dict) -> dict:
 @exhibit_app.command("list")
 def list_(
     case: CaseOpt = None,
-    incident: Annotated[str | None, typer.Option("--incident", "-i", help="Only this incident's exhibits (id, or key with --case).")] = None,
+    incident: Annotated[
+        str | None, typer.Option("--incident", "-i", help="Only this incident's exhibits (id, or key with --case).")
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """List exhibits: reference, incident, description, size and SHA-256.
@@ -104,9 +136,15 @@ def list_(
 
     table = Table("Case", "Exhibit", "Incident", "Description", "Producer", "Size", "SHA-256")
     for e in found:
-        table.add_row(escape(e["case"]), e["ref"], f"{e['incident']} ({e['incident_key']})",
-                      escape(e["description"] or ""), escape(e["producer"] or ""),
-                      _size(e["size"]) if e["has_file"] else "reference only", e["sha256"] or "")
+        table.add_row(
+            escape(e["case"]),
+            e["ref"],
+            f"{e['incident']} ({e['incident_key']})",
+            escape(e["description"] or ""),
+            escape(e["producer"] or ""),
+            _size(e["size"]) if e["has_file"] else "reference only",
+            e["sha256"] or "",
+        )
     out().print(table)
 
 
@@ -139,12 +177,14 @@ def show(
         return
     from rich.table import Table
 
-    from stalklog.cli.views import field_table
+    from stalklog.cli.render import field_table
     from stalklog.safetext import escape
 
     console = out()
-    console.print(f"[bold]Exhibit {escape(exhibit['ref'])}[/bold] — case {escape(exhibit['case'])}, "
-                  f"incident {exhibit['incident']} ({escape(exhibit['incident_key'])})")
+    console.print(
+        f"[bold]Exhibit {escape(exhibit['ref'])}[/bold] — case {escape(exhibit['case'])}, "
+        f"incident {exhibit['incident']} ({escape(exhibit['incident_key'])})"
+    )
     rows = [
         ("Description", exhibit["description"]),
         ("Original name", exhibit["file_name"]),
@@ -169,7 +209,9 @@ def show(
 @exhibit_app.command("export")
 def export(
     ref: Annotated[str, typer.Argument(help="The exhibit reference, e.g. AD/1.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write (or a folder: the original name is kept).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The file to write (or a folder: the original name is kept).")
+    ],
     case: CaseOpt = None,
     by: ByOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
@@ -183,13 +225,15 @@ def export(
     Example: stalklog exhibit export AD/1 -o doorbell.mp4 --by "PC Jo Bloggs"
     """
     from stalklog import evidence
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
         exhibit = evidence.export_exhibit(db, ref, output, case_ref=case, by=by, overwrite=force)
-    say(f"Wrote exhibit {exhibit['ref']} to {exhibit['output']} ({exhibit['size']} bytes); "
-        f"SHA-256 {exhibit['sha256']} checked.")
+    say(
+        f"Wrote exhibit {exhibit['ref']} to {exhibit['output']} ({exhibit['size']} bytes); "
+        f"SHA-256 {exhibit['sha256']} checked."
+    )
     if json_:
         print_json(_public(exhibit))
 
@@ -210,22 +254,33 @@ def verify(
 
     Example: stalklog verify --case C-2025-001
     """
-    from stalklog import ledger, records
-    from stalklog.law.text import plural
+    from stalklog import records
+    from stalklog.law.wording import plural
+    from stalklog.store import ledger
 
     db = open_case_file()
     case_id = records.get_case(db, case)["id"] if case else None
     report = ledger.verify(db, case_id)
     head = ledger.head(db)
     if json_:
-        print_json({"ok": report.ok, "case": case, "head": report.head, "head_seq": head["seq"] if head else 0,
-                    "entries": report.entries, "records": report.records,
-                    "exhibits_checked": report.exhibits_checked,
-                    "problems": [p.as_dict() for p in report.problems]})
+        print_json(
+            {
+                "ok": report.ok,
+                "case": case,
+                "head": report.head,
+                "head_seq": head["seq"] if head else 0,
+                "entries": report.entries,
+                "records": report.records,
+                "exhibits_checked": report.exhibits_checked,
+                "problems": [p.as_dict() for p in report.problems],
+            }
+        )
     else:
         scope = f" (case {case})" if case else ""
-        counts = (f"{plural(report.records, 'record')}, {plural(report.entries, 'ledger entry', 'ledger entries')}, "
-                  f"{plural(report.exhibits_checked, 'exhibit file')} checked")
+        counts = (
+            f"{plural(report.records, 'record')}, {plural(report.entries, 'ledger entry', 'ledger entries')}, "
+            f"{plural(report.exhibits_checked, 'exhibit file')} checked"
+        )
         if report.ok:
             lines = [f"Intact{scope}: {counts}. Ledger head: {report.head}"]
         else:
@@ -235,8 +290,10 @@ def verify(
         sys.stdout.write("\n".join(lines) + "\n")
     if not report.ok:
         if not json_:
-            say("Something in the case file no longer matches what stalklog wrote. Keep a copy of the file "
-                "exactly as it is now and ask for advice before changing it; nothing was changed by this check.")
+            say(
+                "Something in the case file no longer matches what stalklog wrote. Keep a copy of the file "
+                "exactly as it is now and ask for advice before changing it; nothing was changed by this check."
+            )
         raise typer.Exit(3)
 
 
@@ -245,42 +302,56 @@ def verify(
 
 def export_zip(db, case_ref: str, output: Path, include_private: bool = False) -> None:
     """``stalklog export --format zip``: the bundle, every exhibit file and a manifest."""
-    from stalklog import zipbundle
-    from stalklog.law.text import plural
+    from stalklog.interchange import zip_bundle
+    from stalklog.law.wording import plural
 
-    result = zipbundle.write_zip(db, case_ref, output, include_private=include_private)
+    result = zip_bundle.write_zip(db, case_ref, output, include_private=include_private)
     if not result["source_verified"]:
-        say(f"Warning: this case file does not verify ({result['source_problems'][0]}). "
-            "The bundle says so; run stalklog verify.")
-    say(f"Exported case {case_ref} ({plural(result['incidents'], 'incident')}, {plural(result['exhibit_files'], 'exhibit file')}) "
-        f"to {result['output']}" + ("." if include_private else " (private notes left out)."))
-    say(f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
-        f"Manifest SHA-256: {result['manifest_sha256']}")
+        say(
+            f"Warning: this case file does not verify ({result['source_problems'][0]}). "
+            "The bundle says so; run stalklog verify."
+        )
+    say(
+        f"Exported case {case_ref} ({plural(result['incidents'], 'incident')}, {plural(result['exhibit_files'], 'exhibit file')}) "
+        f"to {result['output']}" + ("." if include_private else " (private notes left out).")
+    )
+    say(
+        f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
+        f"Manifest SHA-256: {result['manifest_sha256']}"
+    )
     if getattr(db, "encrypted", False):
         say("Note: the zip itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")
 
 
 def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, json_: bool = False) -> None:
     """``stalklog import FILE.zip``: every hash is checked before anything is written."""
-    from stalklog import bundle, zipbundle
     from stalklog.cli.interchange import _report_import
-    from stalklog.db import transaction
-    from stalklog.law.text import plural
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.interchange import zip_bundle
+    from stalklog.law.wording import plural
+    from stalklog.store.database import transaction
 
-    checked = zipbundle.read_zip(file)
+    checked = zip_bundle.read_zip(file)
     if dry_run:
         _, warnings = bundle.validate(checked.bundle)
-        result = {"case": as_ref or checked.bundle["case"]["ref"], "incidents": len(checked.bundle["incidents"]),
-                  "dry_run": True, "exhibit_files": len(checked.exhibit_files),
-                  "sender_ledger_head": checked.manifest["ledger_head"],
-                  "manifest_sha256": checked.manifest_sha256, "warnings": warnings}
+        result = {
+            "case": as_ref or checked.bundle["case"]["ref"],
+            "incidents": len(checked.bundle["incidents"]),
+            "dry_run": True,
+            "exhibit_files": len(checked.exhibit_files),
+            "sender_ledger_head": checked.manifest["ledger_head"],
+            "manifest_sha256": checked.manifest_sha256,
+            "warnings": warnings,
+        }
     else:
         db = open_case_file()
         with transaction(db):
-            result = zipbundle.import_checked(db, checked, as_ref=as_ref)
+            result = zip_bundle.import_checked(db, checked, as_ref=as_ref)
     result["warnings"] = checked.warnings + result.get("warnings", [])
     if not json_:
-        say(f"Every file matched its SHA-256 in the manifest ({plural(result['exhibit_files'], 'exhibit file')}). "
+        say(
+            f"Every file matched its SHA-256 in the manifest ({plural(result['exhibit_files'], 'exhibit file')}). "
             f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
-            f"Manifest SHA-256: {result['manifest_sha256']}")
+            f"Manifest SHA-256: {result['manifest_sha256']}"
+        )
     _report_import(result, json_, dry_run)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import (
+from stalklog.cli.console import (
     JsonOption,
     open_case_file,
     out,
@@ -32,28 +32,81 @@ def register(app: typer.Typer) -> None:
 
 
 def add(
-    summary: Annotated[list[str] | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")] = None,
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
-    when: Annotated[str | None, typer.Option("--when", "-w", help='When it happened: "today 5:10pm", "06/11/2024 21:15", "last Tuesday".')] = None,
+    summary: Annotated[
+        list[str] | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
+    ] = None,
+    when: Annotated[
+        str | None,
+        typer.Option("--when", "-w", help='When it happened: "today 5:10pm", "06/11/2024 21:15", "last Tuesday".'),
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="When it ended, if it went on for a while.")] = None,
-    by: Annotated[list[str] | None, typer.Option("--by", help="Key of the person who did it (default: the case's only subject).")] = None,
-    towards: Annotated[list[str] | None, typer.Option("--towards", help="Key of the person it was aimed at (default: the only victim).")] = None,
-    affected: Annotated[list[str] | None, typer.Option("--affected", help="Key of someone else it alarmed or distressed.")] = None,
-    behaviour: Annotated[list[str] | None, typer.Option("--behaviour", "-b", help="following, contacting, loitering, threats, … (repeatable, or comma-separated).")] = None,
-    effect: Annotated[list[str] | None, typer.Option("--effect", "-e", help="alarm, distress, fear_of_violence, fear_for_others, serious_alarm_or_distress.")] = None,
-    impact: Annotated[list[str] | None, typer.Option("--impact", "-i", help="changed_routine, moved_home, time_off_work, … (what it changed in daily life).")] = None,
-    channel: Annotated[str | None, typer.Option("--channel", help="in_person, phone_call, text_message, messaging_app, email, social_media, letter, via_third_party, online_other, other.")] = None,
-    attribution: Annotated[str | None, typer.Option("--attribution", help="How you know who did it: seen, heard, known_account, told_by_other, suspected, unknown.")] = None,
-    procured_by: Annotated[str | None, typer.Option("--procured-by", help="Key of a person who got someone else to do it.")] = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Key of the person who did it (default: the case's only subject).")
+    ] = None,
+    towards: Annotated[
+        list[str] | None,
+        typer.Option("--towards", help="Key of the person it was aimed at (default: the only victim)."),
+    ] = None,
+    affected: Annotated[
+        list[str] | None, typer.Option("--affected", help="Key of someone else it alarmed or distressed.")
+    ] = None,
+    behaviour: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--behaviour", "-b", help="following, contacting, loitering, threats, … (repeatable, or comma-separated)."
+        ),
+    ] = None,
+    effect: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--effect", "-e", help="alarm, distress, fear_of_violence, fear_for_others, serious_alarm_or_distress."
+        ),
+    ] = None,
+    impact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--impact", "-i", help="changed_routine, moved_home, time_off_work, … (what it changed in daily life)."
+        ),
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            "--channel",
+            help="in_person, phone_call, text_message, messaging_app, email, social_media, letter, via_third_party, online_other, other.",
+        ),
+    ] = None,
+    attribution: Annotated[
+        str | None,
+        typer.Option(
+            "--attribution",
+            help="How you know who did it: seen, heard, known_account, told_by_other, suspected, unknown.",
+        ),
+    ] = None,
+    procured_by: Annotated[
+        str | None, typer.Option("--procured-by", help="Key of a person who got someone else to do it.")
+    ] = None,
     location: Annotated[str | None, typer.Option("--location", "-l", help="Where it happened.")] = None,
     words: Annotated[str | None, typer.Option("--words", help="What was said or written, word for word.")] = None,
     witness: Annotated[list[str] | None, typer.Option("--witness", help="Who saw or heard it (repeatable).")] = None,
-    police_ref: Annotated[str | None, typer.Option("--police-ref", help="The crime reference number, if reported.")] = None,
-    link: Annotated[list[str] | None, typer.Option("--link", help="An earlier incident this one is connected to (id or key).")] = None,
-    same_occasion_as: Annotated[str | None, typer.Option("--same-occasion-as", help="An incident this is part of (id or key).")] = None,
-    below_threshold: Annotated[bool, typer.Option("--below-threshold", help="Recorded for context only: not harassing on its own.")] = False,
+    police_ref: Annotated[
+        str | None, typer.Option("--police-ref", help="The crime reference number, if reported.")
+    ] = None,
+    link: Annotated[
+        list[str] | None, typer.Option("--link", help="An earlier incident this one is connected to (id or key).")
+    ] = None,
+    same_occasion_as: Annotated[
+        str | None, typer.Option("--same-occasion-as", help="An incident this is part of (id or key).")
+    ] = None,
+    below_threshold: Annotated[
+        bool, typer.Option("--below-threshold", help="Recorded for context only: not harassing on its own.")
+    ] = False,
     stated_purpose: Annotated[str | None, typer.Option("--stated-purpose", help="What they said it was for.")] = None,
-    private_notes: Annotated[str | None, typer.Option("--private-notes", help="Your private reflections: never exported unless you ask.")] = None,
+    private_notes: Annotated[
+        str | None, typer.Option("--private-notes", help="Your private reflections: never exported unless you ask.")
+    ] = None,
     interactive: Annotated[bool, typer.Option("--interactive", "-I", help="Be walked through the questions.")] = False,
     json_: JsonOption = False,
 ) -> None:
@@ -65,7 +118,7 @@ def add(
     """
     from stalklog import records
     from stalklog.cli.walkthrough import resolve_case, walk_through
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
     db = open_case_file()
@@ -78,22 +131,44 @@ def add(
             raise typer.Exit(1)
     else:
         if summary is None or not summary.strip():
-            raise typer.BadParameter("give a summary of what happened, or use --interactive to be asked.",
-                                     param_hint="SUMMARY")
+            raise typer.BadParameter(
+                "give a summary of what happened, or use --interactive to be asked.", param_hint="SUMMARY"
+            )
         if not when:
             raise typer.BadParameter('say when it happened, e.g. --when "today 5:10pm".', param_hint="--when")
         fields = _fields_from_options(
-            db, case_ref, summary=summary, when=when, until=until, by=by, towards=towards, affected=affected,
-            behaviour=behaviour, effect=effect, impact=impact, channel=channel, attribution=attribution,
-            procured_by=procured_by, location=location, words=words, witness=witness, police_ref=police_ref,
-            link=link, same_occasion_as=same_occasion_as, below_threshold=below_threshold,
-            stated_purpose=stated_purpose, private_notes=private_notes)
+            db,
+            case_ref,
+            summary=summary,
+            when=when,
+            until=until,
+            by=by,
+            towards=towards,
+            affected=affected,
+            behaviour=behaviour,
+            effect=effect,
+            impact=impact,
+            channel=channel,
+            attribution=attribution,
+            procured_by=procured_by,
+            location=location,
+            words=words,
+            witness=witness,
+            police_ref=police_ref,
+            link=link,
+            same_occasion_as=same_occasion_as,
+            below_threshold=below_threshold,
+            stated_purpose=stated_purpose,
+            private_notes=private_notes,
+        )
     with transaction(db):
         incident = records.add_incident(db, case_ref, fields)
     from stalklog.dates import describe_stored
 
-    say(f"Recorded: {describe_stored(incident['occurred'], incident['precision'], incident['occurred_end'])}"
-        f" — incident {incident['id']} ({incident['key']}) in case {case_ref}.")
+    say(
+        f"Recorded: {describe_stored(incident['occurred'], incident['precision'], incident['occurred_end'])}"
+        f" — incident {incident['id']} ({incident['key']}) in case {case_ref}."
+    )
     if walked:  # the walk-through could not know the id when it mentioned photos
         say(f"To keep a photo or screenshot with it: stalklog exhibit add {incident['id']} FILE")
     _say_who_is_missing(db, case_ref, incident)
@@ -118,14 +193,39 @@ def _say_who_is_missing(db, case_ref: str, incident: dict) -> None:
             amend += f"  (KEY: {', '.join(keys)})"
         fixes.append(amend if keys else f"stalklog person add --case {case_ref} --role {role} --name …, then {amend}")
     if missing:
-        say(f"Note: this entry does not say {' or '.join(missing)}, so the check cannot count it yet. Kept as it is; to add it:")
+        say(
+            f"Note: this entry does not say {' or '.join(missing)}, so the check cannot count it yet. Kept as it is; to add it:"
+        )
         for fix in fixes:
             say(f"  {fix}")
 
 
-def _fields_from_options(db, case_ref: str, *, summary, when, until, by, towards, affected, behaviour, effect,
-                         impact, channel, attribution, procured_by, location, words, witness, police_ref, link,
-                         same_occasion_as, below_threshold, stated_purpose, private_notes) -> dict:
+def _fields_from_options(
+    db,
+    case_ref: str,
+    *,
+    summary,
+    when,
+    until,
+    by,
+    towards,
+    affected,
+    behaviour,
+    effect,
+    impact,
+    channel,
+    attribution,
+    procured_by,
+    location,
+    words,
+    witness,
+    police_ref,
+    link,
+    same_occasion_as,
+    below_threshold,
+    stated_purpose,
+    private_notes,
+) -> dict:
     from stalklog.cli.walkthrough import default_people
     from stalklog.records import incident_key
 
@@ -161,7 +261,9 @@ def list_(
     case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
     date_from: Annotated[str | None, typer.Option("--from", help="On or after this date.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="On or before this date.")] = None,
-    behaviour: Annotated[str | None, typer.Option("--behaviour", "-b", help="Only incidents with this behaviour.")] = None,
+    behaviour: Annotated[
+        str | None, typer.Option("--behaviour", "-b", help="Only incidents with this behaviour.")
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Only incidents by this person key.")] = None,
     withdrawn: Annotated[bool, typer.Option("--withdrawn", help="Include withdrawn entries.")] = False,
     json_: JsonOption = False,
@@ -173,10 +275,15 @@ def list_(
     from stalklog import records
 
     db = open_case_file()
-    found = records.list_incidents(db, case_ref=case, date_from=parse_date_arg(date_from, "--from"),
-                                   date_to=parse_date_arg(date_to, "--to"),
-                                   behaviour=behaviour.replace("-", "_") if behaviour else None, by=by,
-                                   include_withdrawn=withdrawn)
+    found = records.list_incidents(
+        db,
+        case_ref=case,
+        date_from=parse_date_arg(date_from, "--from"),
+        date_to=parse_date_arg(date_to, "--to"),
+        behaviour=behaviour.replace("-", "_") if behaviour else None,
+        by=by,
+        include_withdrawn=withdrawn,
+    )
     _print_incidents(found, json_, empty="No incidents match.")
 
 
@@ -187,7 +294,7 @@ def _print_incidents(found: list[dict], json_: bool, empty: str) -> None:
     if not found:
         say(empty)
         return
-    from stalklog.cli.views import render_incident_list
+    from stalklog.cli.render import render_incident_list
 
     render_incident_list(found, out)
 
@@ -214,7 +321,7 @@ def show(
     if json_:
         print_json(found)
         return
-    from stalklog.cli.views import render_incident
+    from stalklog.cli.render import render_incident
 
     render_incident(out(), found)
 
@@ -222,7 +329,9 @@ def show(
 def search(
     text: Annotated[str, typer.Argument(help="Words to look for in summaries, words used and places.")],
     case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Search every case in the file (the default without --case).")] = False,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Search every case in the file (the default without --case).")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Search incidents (full text: summaries, words used, locations).
@@ -237,7 +346,9 @@ def search(
 
 
 def timeline(
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Show a case's incidents over time, with the gaps between them in days.
@@ -255,14 +366,16 @@ def timeline(
     if json_:
         print_json(data)
         return
-    from stalklog.cli.views import render_timeline
+    from stalklog.cli.render import render_timeline
 
     render_timeline(out, case, data)
 
 
 def amend(
     incident: Annotated[str, typer.Argument(help="The incident's id.")],
-    set_: Annotated[list[str], typer.Option("--set", help="field=value, e.g. --set location=\"Mill Road\" (repeatable).")],
+    set_: Annotated[
+        list[str], typer.Option("--set", help='field=value, e.g. --set location="Mill Road" (repeatable).')
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry is being corrected.")],
     case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
     json_: JsonOption = False,
@@ -273,7 +386,7 @@ def amend(
     """
     from stalklog import records
     from stalklog.amend import parse_changes
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     current = records.get_incident(db, incident, case)
@@ -300,7 +413,7 @@ def withdraw(
     Example: stalklog withdraw 12 --reason "Recorded twice by mistake"
     """
     from stalklog import records
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     db = open_case_file()
     current = records.get_incident(db, incident, case)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import CaseOption, open_case_file, print_json, say
+from stalklog.cli.console import CaseOption, open_case_file, print_json, say
 
 
 def register(app: typer.Typer) -> None:
@@ -16,13 +16,20 @@ def register(app: typer.Typer) -> None:
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A case bundle (.json), a zip bundle, or a spreadsheet diary (.csv).",
-                                         exists=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A case bundle (.json), a zip bundle, or a spreadsheet diary (.csv).", exists=False)
+    ],
     as_ref: Annotated[str | None, typer.Option("--as", help="Import under this case reference instead.")] = None,
-    case: Annotated[str | None, typer.Option("--case", "-c", help="For a CSV diary: the case to add the rows to.")] = None,
-    map_: Annotated[str | None, typer.Option("--map", help="For a CSV diary: field=Column,… (e.g. summary=What happened).")] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", "-c", help="For a CSV diary: the case to add the rows to.")
+    ] = None,
+    map_: Annotated[
+        str | None, typer.Option("--map", help="For a CSV diary: field=Column,… (e.g. summary=What happened).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and preview only; write nothing.")] = False,
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="For a CSV diary: import the good rows, report the bad.")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="For a CSV diary: import the good rows, report the bad.")
+    ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import a case bundle (JSON or zip) as a new case, or a CSV diary into a case.
@@ -54,9 +61,9 @@ def import_(
 def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
     import gc
 
-    from stalklog import bundle
-    from stalklog.db import transaction
     from stalklog.errors import BundleError
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.store.database import transaction
 
     # A parsed bundle is a tree of a great many small dicts and lists with no cycles: the
     # cyclic garbage collector would walk all of them again and again while they are
@@ -73,8 +80,12 @@ def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
         del text  # the parsed bundle is all that is needed from here
         if dry_run:
             _, warnings = bundle.validate(data)
-            result = {"case": as_ref or data["case"]["ref"], "incidents": len(data["incidents"]), "dry_run": True,
-                      "warnings": warnings}
+            result = {
+                "case": as_ref or data["case"]["ref"],
+                "incidents": len(data["incidents"]),
+                "dry_run": True,
+                "warnings": warnings,
+            }
         else:
             db = open_case_file()
             with transaction(db):
@@ -92,17 +103,26 @@ def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
     if json_:
         print_json(result)
     elif dry_run:
-        say(f"Dry run: case {result['case']} with {_plural(result['incidents'], 'incident')} would be imported. "
-            "Nothing written.")
+        say(
+            f"Dry run: case {result['case']} with {_plural(result['incidents'], 'incident')} would be imported. "
+            "Nothing written."
+        )
     else:
         say(f"Imported case {result['case']}: {_plural(result['incidents'], 'incident')}.")
 
 
 def export(
     case: CaseOption,
-    format_: Annotated[str, typer.Option("--format", "-f", help="json (the case bundle) or zip (bundle, exhibit files and a manifest).")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout for json).")] = None,
-    include_private: Annotated[bool, typer.Option("--include-private", help="Include private notes (left out by default).")] = False,
+    format_: Annotated[
+        str,
+        typer.Option("--format", "-f", help="json (the case bundle) or zip (bundle, exhibit files and a manifest)."),
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout for json).")
+    ] = None,
+    include_private: Annotated[
+        bool, typer.Option("--include-private", help="Include private notes (left out by default).")
+    ] = False,
 ) -> None:
     """Export a case as a case bundle.
 
@@ -124,7 +144,7 @@ def export(
 
         export_zip(db, case, output, include_private=include_private)
         return
-    from stalklog import bundle
+    from stalklog.interchange import json_bundle as bundle
 
     # Written as it is read, one incident at a time: memory does not grow with the case.
     if output is None:
@@ -135,21 +155,25 @@ def export(
     else:
         import io
 
-        from stalklog.files import private_file
+        from stalklog.store.private_files import private_file
 
         with private_file(output) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
             n = bundle.write_bundle(db, case, text, include_private=include_private)
             text.flush()
             text.detach()  # private_file closes the file itself (after fsync)
-        say(f"Exported case {case} ({_plural(n, 'incident')}) to {output}"
-            + (" (private notes included)." if include_private else " (private notes left out)."))
+        say(
+            f"Exported case {case} ({_plural(n, 'incident')}) to {output}"
+            + (" (private notes included)." if include_private else " (private notes left out).")
+        )
         if getattr(db, "encrypted", False):
-            say("Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
-                "can read.")
+            say(
+                "Note: the exported file itself is not encrypted. Keep it somewhere only you (and who you give it to) "
+                "can read."
+            )
 
 
 def _plural(n: int, noun: str) -> str:
-    from stalklog.law.text import plural
+    from stalklog.law.wording import plural
 
     return plural(n, noun)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import JsonOption, db_path, passphrase_source, print_json, say
+from stalklog.cli.console import JsonOption, db_path, passphrase_source, print_json, say
 
 db_app = typer.Typer(
     no_args_is_help=True,
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
 
 def _tty() -> bool:
     """Whether a person is there to answer a hidden prompt."""
-    from stalklog.cli.common import stdin_is_tty
+    from stalklog.cli.console import stdin_is_tty
 
     return stdin_is_tty()
 
@@ -42,14 +42,15 @@ def _tty() -> bool:
 def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file") -> str:
     """A passphrase being chosen: from ``env``, else a hidden prompt asked twice."""
     from stalklog.errors import PassphraseError
-    from stalklog.privacy import check_new_passphrase
+    from stalklog.store.maintenance import check_new_passphrase
 
     value = os.environ.get(env)
     if value is None:
         if not _tty():
             raise PassphraseError(
                 f"A new passphrase for {what} is needed, and there is no terminal to ask for it.",
-                hint=f"Run the command in a terminal to be asked, or set {env}.")
+                hint=f"Run the command in a terminal to be asked, or set {env}.",
+            )
         import getpass
 
         value = getpass.getpass(f"New passphrase for {what}: ")
@@ -64,14 +65,14 @@ def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file"
 
 def current_passphrase(path: Path) -> str | None:
     """The passphrase of an existing encrypted file (env, remembered, or asked); None if plain."""
-    from stalklog.db import is_encrypted
+    from stalklog.store.database import is_encrypted
 
     return passphrase_source(path)() if is_encrypted(path) else None
 
 
 def init_encrypted(path: Path) -> None:
     """``stalklog init --encrypt``: a new encrypted case file."""
-    from stalklog.privacy import create_encrypted
+    from stalklog.store.maintenance import create_encrypted
 
     passphrase = new_passphrase()
     db = create_encrypted(path, passphrase)
@@ -100,13 +101,18 @@ def path_(json_: JsonOption = False) -> None:
 
     Example: stalklog db path
     """
-    from stalklog import secrets
-    from stalklog.db import is_encrypted
+    from stalklog.store import passphrases as secrets
+    from stalklog.store.database import is_encrypted
 
     path = db_path()
     exists = path.exists()
-    info = {"path": str(path), "exists": exists, "encrypted": exists and is_encrypted(path),
-            "remembered": secrets.is_remembered(path), "bytes": path.stat().st_size if exists else None}
+    info = {
+        "path": str(path),
+        "exists": exists,
+        "encrypted": exists and is_encrypted(path),
+        "remembered": secrets.is_remembered(path),
+        "bytes": path.stat().st_size if exists else None,
+    }
     if json_:
         print_json(info)
         return
@@ -114,8 +120,11 @@ def path_(json_: JsonOption = False) -> None:
     if not exists:
         say("(no case file there yet: create one with stalklog init --encrypt)")
     else:
-        say("encrypted" + (", passphrase remembered in the system keyring" if info["remembered"] else "")
-            if info["encrypted"] else "not encrypted (encrypt it with: stalklog db encrypt)")
+        say(
+            "encrypted" + (", passphrase remembered in the system keyring" if info["remembered"] else "")
+            if info["encrypted"]
+            else "not encrypted (encrypt it with: stalklog db encrypt)"
+        )
 
 
 @db_app.command("encrypt")
@@ -127,22 +136,26 @@ def encrypt(json_: JsonOption = False) -> None:
 
     Example: stalklog db encrypt
     """
-    from stalklog import privacy
     from stalklog.errors import CaseFileError
+    from stalklog.store import maintenance as privacy
 
     path = privacy.existing_file(db_path())
     if _encrypted(path):
         raise CaseFileError(f"{path} is already encrypted.", hint="To change its passphrase: stalklog db rekey")
     privacy.ensure_case_file(path, None)  # not a case file, or too new: stop before asking for a passphrase
     result = privacy.encrypt(path, new_passphrase())
-    _report(result, json_, f"Encrypted {path}: {result['records']} records and {result['exhibits']} exhibit"
-            f" files checked; the plain copy was overwritten and removed.")
+    _report(
+        result,
+        json_,
+        f"Encrypted {path}: {result['records']} records and {result['exhibits']} exhibit"
+        f" files checked; the plain copy was overwritten and removed.",
+    )
     if not json_:
         say("Keep the passphrase safe: without it the case file cannot be opened, by anyone — including you.")
 
 
 def _encrypted(path: Path) -> bool:
-    from stalklog.db import is_encrypted
+    from stalklog.store.database import is_encrypted
 
     return is_encrypted(path)
 
@@ -156,8 +169,9 @@ def decrypt(
 
     Example: stalklog db decrypt
     """
-    from stalklog import privacy, secrets
     from stalklog.errors import CaseFileError
+    from stalklog.store import maintenance as privacy
+    from stalklog.store import passphrases as secrets
 
     path = privacy.existing_file(db_path())
     if not _encrypted(path):
@@ -168,13 +182,17 @@ def decrypt(
     _confirm("Remove the encryption from the case file?", yes)
     result = privacy.decrypt(path, passphrase or "")
     forgotten = secrets.is_remembered(path) and _forget_quietly(path)
-    _report(result, json_, f"Decrypted {path}: {result['records']} records checked. It is no longer encrypted."
-            + (" Its passphrase was removed from the keyring." if forgotten else ""))
+    _report(
+        result,
+        json_,
+        f"Decrypted {path}: {result['records']} records checked. It is no longer encrypted."
+        + (" Its passphrase was removed from the keyring." if forgotten else ""),
+    )
 
 
 def _forget_quietly(path: Path) -> bool:
-    from stalklog import secrets
     from stalklog.errors import StalklogError
+    from stalklog.store import passphrases as secrets
 
     try:
         return secrets.forget(path)
@@ -192,8 +210,9 @@ def rekey(json_: JsonOption = False) -> None:
 
     Example: stalklog db rekey
     """
-    from stalklog import privacy, secrets
     from stalklog.errors import CaseFileError, StalklogError
+    from stalklog.store import maintenance as privacy
+    from stalklog.store import passphrases as secrets
 
     path = db_path()
     if not path.exists() or not _encrypted(path):
@@ -220,8 +239,9 @@ def remember(json_: JsonOption = False) -> None:
 
     Example: stalklog db remember
     """
-    from stalklog import privacy, secrets
     from stalklog.errors import CaseFileError
+    from stalklog.store import maintenance as privacy
+    from stalklog.store import passphrases as secrets
 
     path = db_path()
     if not path.exists() or not _encrypted(path):
@@ -231,8 +251,10 @@ def remember(json_: JsonOption = False) -> None:
         if not _tty():
             from stalklog.errors import PassphraseError
 
-            raise PassphraseError("The passphrase is needed, and there is no terminal to ask for it.",
-                                  hint="Run the command in a terminal.")
+            raise PassphraseError(
+                "The passphrase is needed, and there is no terminal to ask for it.",
+                hint="Run the command in a terminal.",
+            )
         import getpass
 
         passphrase = getpass.getpass("Passphrase for the case file: ")
@@ -241,8 +263,10 @@ def remember(json_: JsonOption = False) -> None:
     if json_:
         print_json({"path": str(path), "remembered": True, "keyring": backend})
         return
-    say(f"The passphrase is now kept in {backend}. Anyone who can use your unlocked account can open the case;"
-        " undo with: stalklog db forget")
+    say(
+        f"The passphrase is now kept in {backend}. Anyone who can use your unlocked account can open the case;"
+        " undo with: stalklog db forget"
+    )
 
 
 @db_app.command("forget")
@@ -251,20 +275,25 @@ def forget(json_: JsonOption = False) -> None:
 
     Example: stalklog db forget
     """
-    from stalklog import secrets
+    from stalklog.store import passphrases as secrets
 
     path = db_path()
     removed = secrets.forget(path)
     if json_:
         print_json({"path": str(path), "forgotten": removed})
         return
-    say("The passphrase was removed from the keyring." if removed
-        else "No passphrase was remembered for this case file.")
+    say(
+        "The passphrase was removed from the keyring."
+        if removed
+        else "No passphrase was remembered for this case file."
+    )
 
 
 @db_app.command("backup")
 def backup(
-    target: Annotated[str, typer.Argument(metavar="PATH", help="The backup file to write (or a folder to write it in).")],
+    target: Annotated[
+        str, typer.Argument(metavar="PATH", help="The backup file to write (or a folder to write it in).")
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing backup file of that name.")] = False,
     json_: JsonOption = False,
 ) -> None:
@@ -272,15 +301,19 @@ def backup(
 
     Example: stalklog db backup /media/usb/stalklog-backup.db
     """
-    from stalklog import privacy
+    from stalklog.store import maintenance as privacy
 
     path = db_path()
     passphrase = current_passphrase(path) if path.exists() else None
     folder = target.endswith(("/", os.sep)) or Path(target).is_dir()
     result = privacy.backup(path, passphrase, Path(target), force=force, into_folder=folder)
     kind = "an encrypted backup (same passphrase)" if result["encrypted"] else "a backup (NOT encrypted)"
-    _report(result, json_, f"Wrote {kind} to {result['backup']}: {result['records']} records, "
-            f"{result['exhibits']} exhibit files, checked.")
+    _report(
+        result,
+        json_,
+        f"Wrote {kind} to {result['backup']}: {result['records']} records, "
+        f"{result['exhibits']} exhibit files, checked.",
+    )
 
 
 @db_app.command("restore")
@@ -295,8 +328,8 @@ def restore(
 
     Example: stalklog db restore /media/usb/stalklog-backup.db
     """
-    from stalklog import privacy
-    from stalklog.db import is_encrypted
+    from stalklog.store import maintenance as privacy
+    from stalklog.store.database import is_encrypted
 
     path = db_path()
     passphrase = passphrase_source(backup_file)() if backup_file.exists() and is_encrypted(backup_file) else None
@@ -315,9 +348,9 @@ def check(json_: JsonOption = False) -> None:
 
     Example: stalklog db check
     """
-    from stalklog import privacy
-    from stalklog.cli.common import open_case_file
+    from stalklog.cli.console import open_case_file
     from stalklog.errors import IntegrityError
+    from stalklog.store import maintenance as privacy
 
     result = privacy.check(open_case_file())
     if json_:
@@ -325,18 +358,24 @@ def check(json_: JsonOption = False) -> None:
     if result["ok"]:
         if not json_:
             led = result["ledger"]
-            say(f"OK: the file is sound and {led['records']} records, {led['entries']} ledger entries and "
-                f"{led['exhibits_checked']} exhibit files match.")
+            say(
+                f"OK: the file is sound and {led['records']} records, {led['entries']} ledger entries and "
+                f"{led['exhibits_checked']} exhibit files match."
+            )
         return
     if result["ledger"] is None:
-        raise IntegrityError(f"The case file is damaged: {result['integrity_check'][0]}",
-                             hint="Restore it from a backup with: stalklog db restore BACKUP")
+        raise IntegrityError(
+            f"The case file is damaged: {result['integrity_check'][0]}",
+            hint="Restore it from a backup with: stalklog db restore BACKUP",
+        )
     problems = result["ledger"]["problems"]
     if not json_:
         for p in problems[1:]:
             say(f"  {p['text']}")
-    raise IntegrityError(f"verify found {len(problems)} problem(s): {problems[0]['text']}",
-                         hint="See stalklog db check --json; restore from a backup if the file was changed.")
+    raise IntegrityError(
+        f"verify found {len(problems)} problem(s): {problems[0]['text']}",
+        hint="See stalklog db check --json; restore from a backup if the file was changed.",
+    )
 
 
 def _report(result: dict, json_: bool, message: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import say
+from stalklog.cli.console import say
 
 SUFFIXES = {
     ".pdf": "pdf",
@@ -106,15 +106,17 @@ def report(
     document = render(model, fmt)
     integrity = model.get("integrity") or {}
     if integrity and not integrity.get("verified", True):  # the document says so too; the person making it must see it
-        say(f"Warning: the case file did not verify ({integrity.get('problem_count')} problem(s), first: "
+        say(
+            f"Warning: the case file did not verify ({integrity.get('problem_count')} problem(s), first: "
             f"{(integrity.get('problems') or ['see stalklog verify'])[0]}). The document records this; "
-            "run stalklog verify and ask for advice before relying on it.")
+            "run stalklog verify and ask for advice before relying on it."
+        )
     if output is None:
         import sys
 
         sys.stdout.write(document)
         return
-    from stalklog.files import write_private
+    from stalklog.store.private_files import write_private
 
     write_private(output, document)
     what = "evidence summary" if kind == "evidence" else "diary"
@@ -128,7 +130,7 @@ def report(
         + "".join(f"; {e}" for e in extras)
         + ")."
     )
-    from stalklog.cli.common import open_case_file
+    from stalklog.cli.console import open_case_file
 
     if getattr(open_case_file(), "encrypted", False):  # as export says of a zip
         say("Note: the document itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")
@@ -149,9 +151,9 @@ def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[st
 
 
 def _build(case: str | None, kind: str, offence: str | None, include_private: bool, as_of: str | None) -> dict:
-    from stalklog.cli.common import as_of_date, open_case_file
+    from stalklog.cli.console import as_of_date, open_case_file
     from stalklog.cli.walkthrough import resolve_case
-    from stalklog.reports.data import build_report
+    from stalklog.reports.contents import build_report
 
     db = open_case_file()
     ref = resolve_case(db, case, "report on")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.common import db_path, open_case_file, print_json, say, state
+from stalklog.cli.console import db_path, open_case_file, print_json, say, state
 
 config_app = typer.Typer(no_args_is_help=True, help="Show or change your settings, such as US-style dates.")
 
@@ -19,7 +19,9 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    encrypt: Annotated[bool, typer.Option("--encrypt", help="Encrypt the case file with a passphrase (SQLCipher).")] = False,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt the case file with a passphrase (SQLCipher).")
+    ] = False,
     json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Create a case file (default: in your user data folder; choose with --db or STALKLOG_DB).
@@ -30,8 +32,10 @@ def init(
 
     path = db_path()
     if path.exists() and path.stat().st_size > 0:
-        raise CaseFileError(f"A case file already exists at {path}; it was left as it is.",
-                            hint="Use it as it is, or choose another with --db PATH.")
+        raise CaseFileError(
+            f"A case file already exists at {path}; it was left as it is.",
+            hint="Use it as it is, or choose another with --db PATH.",
+        )
     if encrypt:
         from stalklog.cli.privacy import init_encrypted
 
@@ -66,8 +70,8 @@ def demo(
 
     from stalklog import records
     from stalklog.clock import local_now
-    from stalklog.db import open_db, transaction
     from stalklog.demo import demo_bundle
+    from stalklog.store.database import open_db, transaction
 
     path = demo_path()
     for suffix in ("", "-wal", "-shm"):
@@ -75,7 +79,7 @@ def demo(
     state._db = db = open_db(path, create=True)
     today = local_now().date()
     data = demo_bundle(today - dt.timedelta(days=20))
-    from stalklog.bundle import import_bundle
+    from stalklog.interchange.json_bundle import import_bundle
 
     with transaction(db):
         import_bundle(db, data)
@@ -85,8 +89,8 @@ def demo(
     if json_:
         print_json({"case_file": str(path), "case": ref, "incidents": incidents, "check": check})
         return
-    from stalklog.cli.common import out
-    from stalklog.cli.views import render_timeline
+    from stalklog.cli.console import out
+    from stalklog.cli.render import render_timeline
     from stalklog.timeline import build_timeline
 
     console = out()
@@ -105,7 +109,7 @@ def _check(db, ref: str, today):
         from stalklog.law import check_case
     except ImportError:
         return None
-    from stalklog.bundle import export_bundle
+    from stalklog.interchange.json_bundle import export_bundle
 
     return check_case(export_bundle(db, ref), today)
 

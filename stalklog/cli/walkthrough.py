@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from stalklog import model, records
-from stalklog.cli.common import us_dates
+from stalklog import records, vocab
+from stalklog.cli.console import us_dates
 from stalklog.errors import InvalidDate, InvalidValue, NotFound
 
 
@@ -20,20 +20,24 @@ def resolve_case(db, case: str | None, doing: str = "record into") -> str:
         return open_cases[0]["ref"]
     closed = records.list_cases(db, status="closed")
     if not open_cases and closed:
-        raise InvalidValue(f"There is no open case to {doing}: "
-                           f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
-                           hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}" if doing == "record into"
-                           else f"Name one with --case {closed[0]['ref']}, or reopen it: stalklog case reopen {closed[0]['ref']}")
+        raise InvalidValue(
+            f"There is no open case to {doing}: "
+            f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
+            hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}"
+            if doing == "record into"
+            else f"Name one with --case {closed[0]['ref']}, or reopen it: stalklog case reopen {closed[0]['ref']}",
+        )
     if not open_cases:
-        raise NotFound(f"There is no open case to {doing}.",
-                       hint='Create one with: stalklog case new REF --title "…"')
-    raise InvalidValue("--case: this file has several open cases; say which one with --case REF.",
-                       hint=f"Open cases: {', '.join(c['ref'] for c in open_cases[:10])}")
+        raise NotFound(f"There is no open case to {doing}.", hint='Create one with: stalklog case new REF --title "…"')
+    raise InvalidValue(
+        "--case: this file has several open cases; say which one with --case REF.",
+        hint=f"Open cases: {', '.join(c['ref'] for c in open_cases[:10])}",
+    )
 
 
 def default_people(db, case_ref: str) -> tuple[list[str], list[str]]:
     """With one subject and one victim in the case, they are who ``--by``/``--towards`` mean."""
-    return model.sole_parties(records.people(db, records.get_case(db, case_ref)["id"]))
+    return vocab.sole_parties(records.people(db, records.get_case(db, case_ref)["id"]))
 
 
 def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, str]) -> list[str]:
@@ -41,7 +45,7 @@ def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, st
 
     console.print(f"\n[bold]{question}[/bold] (numbers separated by commas; Enter to skip)")
     for n, w in enumerate(words, 1):
-        console.print(f"  {n:>2}. {labels.get(w, model.label(w))}")
+        console.print(f"  {n:>2}. {labels.get(w, vocab.label(w))}")
     while True:
         answer = Prompt.ask("  ", default="", show_default=False, console=console).strip()
         if not answer:
@@ -63,7 +67,8 @@ def _ask_when(console, when_text: str | None):
     while True:
         text = when_text or Prompt.ask(
             "[bold]When did it happen?[/bold] (e.g. today 5:10pm, yesterday 9pm, 06/11/2024 21:15, last Tuesday)",
-            console=console)
+            console=console,
+        )
         when_text = None
         try:
             when = parse_when(text, us_dates=us_dates())  # not parse_when_arg: no "--when:" in a question's answer
@@ -93,38 +98,59 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
     from stalklog.safetext import escape
 
     console = Console(stderr=True, highlight=False, emoji=False)
-    console.print(f"Recording an incident in case [bold]{escape(case_ref)}[/bold]. Press Ctrl+C at any time to stop: "
-                  "nothing is saved until the end.")
+    console.print(
+        f"Recording an incident in case [bold]{escape(case_ref)}[/bold]. Press Ctrl+C at any time to stop: "
+        "nothing is saved until the end."
+    )
     when = _ask_when(console, when_text)
     location = Prompt.ask("[bold]Where did it happen?[/bold]", default="", show_default=False, console=console)
     summary = summary or ""
     while not summary.strip():
         summary = Prompt.ask("[bold]What happened?[/bold] (a sentence or two)", console=console)
-    behaviours = _choose(console, "Which of these describe it?", model.BEHAVIOURS, model.BEHAVIOUR_LABELS)
-    words = Prompt.ask("[bold]Was anything said or written?[/bold] Word for word if you can (Enter to skip)",
-                       default="", show_default=False, console=console)
+    behaviours = _choose(console, "Which of these describe it?", vocab.BEHAVIOURS, vocab.BEHAVIOUR_LABELS)
+    words = Prompt.ask(
+        "[bold]Was anything said or written?[/bold] Word for word if you can (Enter to skip)",
+        default="",
+        show_default=False,
+        console=console,
+    )
     people = records.people(db, records.get_case(db, case_ref)["id"])
-    by, towards = model.sole_parties(people)
+    by, towards = vocab.sole_parties(people)
     if not by:
         by = _ask_person(console, "Who did it?", people, "subject")
     if not towards:
         towards = _ask_person(console, "Who was it aimed at?", people, "victim")
-    witnesses = Prompt.ask("[bold]Did anyone else see or hear it?[/bold] Names or descriptions, separated by ; "
-                           "(Enter if no one)", default="", show_default=False, console=console)
-    effects = _choose(console, "How did it make you feel?", model.EFFECTS, model.EFFECT_LABELS)
-    impacts = _choose(console, "Did it change anything in your daily life?", model.IMPACTS, model.IMPACT_LABELS)
+    witnesses = Prompt.ask(
+        "[bold]Did anyone else see or hear it?[/bold] Names or descriptions, separated by ; (Enter if no one)",
+        default="",
+        show_default=False,
+        console=console,
+    )
+    effects = _choose(console, "How did it make you feel?", vocab.EFFECTS, vocab.EFFECT_LABELS)
+    impacts = _choose(console, "Did it change anything in your daily life?", vocab.IMPACTS, vocab.IMPACT_LABELS)
     police_ref = None
     if Confirm.ask("[bold]Did you report it to the police?[/bold]", default=False, console=console):
-        police_ref = Prompt.ask("  The crime reference number, if you have it", default="", show_default=False,
-                                console=console) or None
+        police_ref = (
+            Prompt.ask("  The crime reference number, if you have it", default="", show_default=False, console=console)
+            or None
+        )
     console.print("\n[dim]If you have a photo or screenshot, you can add it once this is saved.[/dim]")
     if not Confirm.ask(f"Save this incident ({when.describe()})?", default=True, console=console):
         return None
     return {
-        "occurred": when.occurred(), "occurred_end": when.occurred_end(), "precision": when.precision,
-        "summary": summary.strip(), "location": location.strip(), "words": words.strip(),
-        "behaviours": behaviours, "effects": effects, "impacts": impacts, "by": by, "towards": towards,
-        "witnesses": [w.strip() for w in witnesses.split(";") if w.strip()], "police_ref": police_ref,
+        "occurred": when.occurred(),
+        "occurred_end": when.occurred_end(),
+        "precision": when.precision,
+        "summary": summary.strip(),
+        "location": location.strip(),
+        "words": words.strip(),
+        "behaviours": behaviours,
+        "effects": effects,
+        "impacts": impacts,
+        "by": by,
+        "towards": towards,
+        "witnesses": [w.strip() for w in witnesses.split(";") if w.strip()],
+        "police_ref": police_ref,
     }
 
 
@@ -138,6 +164,7 @@ def _ask_person(console, question: str, people: list[dict], role: str) -> list[s
     from stalklog.safetext import escape
 
     listing = escape(", ".join(f"{p['key']} = {p['name'] or p['role']}" for p in people))
-    answer = Prompt.ask(f"[bold]{question}[/bold] ({listing}; Enter to skip)", default="", show_default=False,
-                        console=console)
+    answer = Prompt.ask(
+        f"[bold]{question}[/bold] ({listing}; Enter to skip)", default="", show_default=False, console=console
+    )
     return [k.strip() for k in answer.split(",") if k.strip() in keys]

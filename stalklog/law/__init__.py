@@ -12,14 +12,14 @@ from __future__ import annotations
 
 __all__ = ["DISCLAIMER", "JURISDICTIONS", "catalogue", "caseload_rows", "check_case"]
 
-# Loaded when first asked for, so that ``stalklog.law.text`` (the wording and ``day``,
+# Loaded when first asked for, so that ``stalklog.law.wording`` (the wording and ``day``,
 # which views and the desk use) does not bring in every jurisdiction's rules.
 _LAZY = {
     "check_case": "stalklog.law.check",
     "jurisdiction_of": "stalklog.law.check",
     "JURISDICTIONS": "stalklog.law.check",
     "caseload_rows": "stalklog.law.caseload",
-    "DISCLAIMER": "stalklog.law.text",
+    "DISCLAIMER": "stalklog.law.wording",
 }
 
 
@@ -31,6 +31,7 @@ def __getattr__(name: str):
     value = getattr(importlib.import_module(_LAZY[name]), name)
     globals()[name] = value
     return value
+
 
 _ALTERNATIVES = {
     "england-wales": ("osa-s181", "mca-s1"),

@@ -6,10 +6,14 @@ import datetime as dt
 
 from stalklog.errors import InvalidValue
 from stalklog.law import courses as courses_mod
-from stalklog.law import england_wales, northern_ireland, scotland, text
-from stalklog.law.common import Course, Relationship, occasion_roots, read_incident, to_date
+from stalklog.law import england_wales, northern_ireland, scotland
+from stalklog.law import wording as text
+from stalklog.law.courses import Course
+from stalklog.law.findings import course_missing, course_warnings, imprecise_warnings
+from stalklog.law.incidents import read_incident, to_date
+from stalklog.law.occasions import occasion_roots
 from stalklog.law.offence import Facts, Jurisdiction, judge
-from stalklog.law.report import course_missing, course_warnings, imprecise_warnings
+from stalklog.law.relationships import Relationship
 
 JURISDICTIONS: dict[str, Jurisdiction] = {
     j.id: j for j in (england_wales.JURISDICTION, scotland.JURISDICTION, northern_ireland.JURISDICTION)

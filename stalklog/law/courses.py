@@ -8,19 +8,13 @@ the subject means to persuade someone (s.1(1A), s.7(3)(b)). The status rules are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from itertools import pairwise
 
-from stalklog.law import text
-from stalklog.law.common import (
-    REVIEW_ATTRIBUTIONS,
-    Course,
-    Incident,
-    Occasion,
-    bridged_gaps,
-    build_occasions,
-    unbridged_wide_gaps,
-)
+from stalklog.law import wording as text
+from stalklog.law.incidents import REVIEW_ATTRIBUTIONS, Incident
+from stalklog.law.occasions import Occasion, bridged_gaps, build_occasions, gaps_between, unbridged_wide_gaps
 
 GAP_CITE = ["Lau v DPP [2000] EWHC QB 182", "Pratt v DPP [2001] EWHC Admin 483", "R v Hills [2001] 1 FLR 580"]
 CONTEXT_CITES = {
@@ -209,3 +203,32 @@ def multiple_courses(singles: list[Course], pairs: dict, roots: dict[str, str], 
 
 def _sorted_excluded(items) -> list[tuple[Incident, str]]:
     return sorted(items, key=lambda item: (item[0].order, item[1]))
+
+
+@dataclass
+class Course:
+    """A subject's occasions towards one victim (``single``) or several (``multiple``)."""
+
+    subject: str
+    victims: tuple[str, ...]
+    kind: str
+    occasions: list[Occasion]
+    excluded: list[tuple[Incident, str]] = field(default_factory=list)
+    status: str = "not_met"
+    reasons: list[dict] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    wide_gaps: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def first(self) -> dt.date:
+        return self.occasions[0].start
+
+    @property
+    def last(self) -> dt.date:
+        """The end of the course: the latest end of any occasion (a long span may end
+        after a later-starting occasion). DPP v Baker."""
+        return max(o.end for o in self.occasions)
+
+    @property
+    def gaps(self) -> list[int]:
+        return gaps_between(self.occasions)

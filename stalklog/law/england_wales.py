@@ -10,17 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from stalklog.law import points
-from stalklog.law.common import (
-    HARASSING_EFFECTS,
-    MESSAGE_CHANNELS,
-    PENALTY_RISE,
-    PHA_IN_FORCE,
-    SCA_EX_PARTNER_RULE,
-    STALKING_BEHAVIOURS,
-    Course,
-    connected_sca,
-)
+from stalklog.law.courses import Course
+from stalklog.law.incidents import HARASSING_EFFECTS, MESSAGE_CHANNELS, PENALTY_RISE, PHA_IN_FORCE, STALKING_BEHAVIOURS
 from stalklog.law.offence import Jurisdiction, Offence, TimeLimit
+from stalklog.law.relationships import SCA_EX_PARTNER_RULE, connected_sca
 
 ID = "england-wales"
 STALKING_DATE = dt.date(2012, 11, 25)  # Protection of Freedoms Act 2012 s.111

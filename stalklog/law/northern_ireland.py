@@ -7,17 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from stalklog.law import points
-from stalklog.law.common import (
-    FEAR_OR_ALARM,
-    HARASSING_EFFECTS,
-    MESSAGE_CHANNELS,
-    PHA_IN_FORCE,
-    STALKING_BEHAVIOURS,
-    Course,
-    Occasion,
-    connected_ni,
-)
+from stalklog.law.courses import Course
+from stalklog.law.incidents import FEAR_OR_ALARM, HARASSING_EFFECTS, MESSAGE_CHANNELS, PHA_IN_FORCE, STALKING_BEHAVIOURS
+from stalklog.law.occasions import Occasion
 from stalklog.law.offence import Jurisdiction, Offence, TimeLimit
+from stalklog.law.relationships import connected_ni
 from stalklog.law.scotland import ABUSIVE
 
 ID = "northern-ireland"

@@ -13,8 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from stalklog.law import text
-from stalklog.law.common import Course, Occasion, Relationship, add_months
+from stalklog.law import wording as text
+from stalklog.law.courses import Course
+from stalklog.law.incidents import add_months
+from stalklog.law.occasions import Occasion
+from stalklog.law.relationships import Relationship
 
 
 @dataclass

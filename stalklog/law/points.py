@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from stalklog.law.common import Occasion, Relationship
+from stalklog.law.occasions import Occasion
 from stalklog.law.offence import Facts, Requirement
+from stalklog.law.relationships import Relationship
 
 
 def _keys(occasions: list[Occasion]) -> list[str]:

@@ -6,16 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from stalklog.law import points
-from stalklog.law.common import (
-    FEAR_OR_ALARM,
-    HARASSING_EFFECTS,
-    PHA_IN_FORCE,
-    STALKING_BEHAVIOURS,
-    Course,
-    Occasion,
-    connected_partner,
-)
+from stalklog.law.courses import Course
+from stalklog.law.incidents import FEAR_OR_ALARM, HARASSING_EFFECTS, PHA_IN_FORCE, STALKING_BEHAVIOURS
+from stalklog.law.occasions import Occasion
 from stalklog.law.offence import Jurisdiction, Offence, TimeLimit
+from stalklog.law.relationships import connected_partner
 
 ID = "scotland"
 S38_DATE = dt.date(2010, 10, 6)

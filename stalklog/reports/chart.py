@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import re
 
-from stalklog.reports.words import BEHAVIOUR_SHORT
+from stalklog.reports.phrases import BEHAVIOUR_SHORT
 
 GAP_MARK_DAYS = 28  # gaps at least this long are labelled with their length
 WIDE_GAP_DAYS = 90  # and shaded when wider than this

@@ -27,7 +27,7 @@ def _environment():
 
 
 def _join_words(items, last: str = "and") -> str:
-    from stalklog.reports.words import join
+    from stalklog.reports.phrases import join
 
     return join(list(items or []), last)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from stalklog.reports import renderer
-from stalklog.reports.words import join
+from stalklog.reports.phrases import join
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; every line starts with our own text
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from law_helpers import bundle, check, inc, people
 
-from stalklog.model import ATTRIBUTIONS, BEHAVIOURS, CHANNELS, CONTEXTS, EFFECTS, IMPACTS, JURISDICTIONS, RELATIONSHIPS
+from stalklog.vocab import ATTRIBUTIONS, BEHAVIOURS, CHANNELS, CONTEXTS, EFFECTS, IMPACTS, JURISDICTIONS, RELATIONSHIPS
 
 BASE = dt.date(2021, 6, 1)
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

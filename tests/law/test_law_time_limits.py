@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from law_helpers import bundle, check, codes, course, inc, offence, series
 
-from stalklog.law.common import add_months
+from stalklog.law.incidents import add_months
 
 
 @pytest.mark.parametrize(

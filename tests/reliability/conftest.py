@@ -1,7 +1,7 @@
 """The reliability suite's switches: the long soak runs only when asked for.
 
-    python -m pytest tests/reliability -m soak --soak-minutes 10
-    STALKLOG_SOAK_MINUTES=10 python -m pytest tests/reliability -m soak
+python -m pytest tests/reliability -m soak --soak-minutes 10
+STALKLOG_SOAK_MINUTES=10 python -m pytest tests/reliability -m soak
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ import pytest
 
 
 def pytest_addoption(parser):
-    parser.addoption("--soak-minutes", type=float, default=None,
-                     help="Run the reliability soak (tests marked soak) for this many minutes.")
+    parser.addoption(
+        "--soak-minutes",
+        type=float,
+        default=None,
+        help="Run the reliability soak (tests marked soak) for this many minutes.",
+    )
 
 
 def soak_minutes(config) -> float | None:

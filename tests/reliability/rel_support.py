@@ -127,8 +127,8 @@ def integrity_ok(db: Path) -> str:
 
 def counts(db: Path) -> dict:
     """Rows in every covered table, plus the ledger head, read through stalklog."""
-    from stalklog import ledger
-    from stalklog.db import open_db
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
 
     d = open_db(db)
     try:
@@ -165,8 +165,8 @@ def assert_file_sound(db: Path) -> dict:
     """After any accident: the file opens, SQLite finds it sound, the ledger verifies
     (through ``stalklog verify`` when that command exists). Returns ``counts``."""
     assert integrity_ok(db) == "ok"
-    from stalklog import ledger
-    from stalklog.db import open_db
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
 
     d = open_db(db)
     try:
@@ -183,7 +183,7 @@ def assert_file_sound(db: Path) -> dict:
 def build_base(db: Path, ref: str = "C-1", incidents: int = 3) -> Path:
     """Like ``init_case`` plus a few incidents, made in-process through the core (fast)."""
     from stalklog import records
-    from stalklog.db import open_db, transaction
+    from stalklog.store.database import open_db, transaction
 
     d = open_db(db, create=True)
     try:

@@ -115,7 +115,7 @@ def test_busy_file_is_a_clear_error_after_a_bounded_wait(tmp_path, run, monkeypa
     "busy" error, exit 1, and changes nothing (the wait is shortened here; it is 30 s)."""
     import sqlite3
 
-    from stalklog import db as dbmod
+    from stalklog.store import database as dbmod
 
     path = tmp_path / "busy.db"
     init_case(path)

@@ -169,7 +169,7 @@ def test_empty_wal_and_stale_shm_are_harmless(base, tmp_path):
 
 def test_commits_are_durable_against_power_loss(base):
     """Every connection uses synchronous=FULL (WAL's NORMAL may lose the last commits on power loss)."""
-    from stalklog.db import open_db
+    from stalklog.store.database import open_db
 
     d = open_db(base)
     try:

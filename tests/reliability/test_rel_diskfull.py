@@ -163,7 +163,7 @@ def test_immutable_case_file_is_a_clear_error(base, tmp_path):
 @pytest.fixture
 def limited_connect(monkeypatch):
     """Make every case-file connection unable to grow by more than ``extra_pages`` pages."""
-    from stalklog import db as dbmod
+    from stalklog.store import database as dbmod
 
     real = dbmod.connect
     limit = {"extra_pages": 0}
@@ -201,7 +201,7 @@ def test_simulated_full_disk_during_amend(base, limited_connect, run, monkeypatc
 
 
 def test_simulated_read_only_open(base, run, monkeypatch):
-    from stalklog import db as dbmod
+    from stalklog.store import database as dbmod
 
     def connect(path, passphrase=None):
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1, isolation_level=None)

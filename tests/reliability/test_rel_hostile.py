@@ -20,8 +20,9 @@ from rel_support import build_base, counts, make_bundle
 from stalklog.errors import InvalidDate, StalklogError
 
 NOW = dt.datetime(2025, 3, 12, 12, 0)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FAST = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 NASTY = [
     "'); DROP TABLE incidents;--",
     "[bold]not bold[/bold] [link=https://example.invalid]x[/link]",
@@ -68,7 +69,10 @@ def test_parse_when_date_like_text(text):
 # ---------------------------------------------------------------- bundles
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=True)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True)
     | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
@@ -126,8 +130,15 @@ def mutated_bundles(draw):
                     value = [value]
                 _set(data, path, value)
             else:
-                _set(data, path, draw(st.sampled_from(NASTY + ["\ud800 lone surrogate", float("nan"), float("inf"),
-                                                                 -0.0, 10**30, True, "", " "])))
+                _set(
+                    data,
+                    path,
+                    draw(
+                        st.sampled_from(
+                            NASTY + ["\ud800 lone surrogate", float("nan"), float("inf"), -0.0, 10**30, True, "", " "]
+                        )
+                    ),
+                )
         except (KeyError, IndexError, TypeError):
             pass
     return data
@@ -140,8 +151,8 @@ def case_file(tmp_path):
 
 def _import(path, data, ref):
     """Import ``data`` (already parsed) into the file; returns None or the StalklogError."""
-    from stalklog import bundle
-    from stalklog.db import open_db, transaction
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.store.database import open_db, transaction
 
     d = open_db(path)
     try:
@@ -165,8 +176,8 @@ def test_mutated_bundles_import_whole_or_not_at_all(case_file, data):
     after = counts(case_file)
     if error is None:
         assert after["cases"] == before["cases"] + 1
-        from stalklog import ledger
-        from stalklog.db import open_db
+        from stalklog.store import ledger
+        from stalklog.store.database import open_db
 
         d = open_db(case_file)
         assert ledger.verify(d).ok
@@ -185,22 +196,26 @@ def test_random_json_is_refused_cleanly(case_file, data):
     assert counts(case_file) == before
 
 
-@pytest.mark.parametrize("name,content", [
-    ("deep-array", "[" * 10_000 + "]" * 10_000),
-    ("deep-object", '{"a":' * 10_000 + "1" + "}" * 10_000),
-    ("deep-in-field", None),
-    ("not-utf8", b"\xff\xfe{\"format\": \"stalklog.case\"}"),
-    ("nul-bytes", b"{\"format\": \"stalklog.case\x00\"}\x00"),
-    ("nan", '{"format": "stalklog.case", "version": NaN}'),
-    ("infinity", '{"format": "stalklog.case", "version": Infinity, "case": -Infinity}'),
-    ("huge-number", '{"format": "stalklog.case", "version": 1' + "0" * 5000 + "}"),
-    ("empty", ""),
-    ("truncated", json.dumps(make_bundle("T", 5))[:-40]),
-    ("a-list", "[1, 2, 3]"),
-    ("lone-surrogate", None),
-    ("huge-string", None),
-    ("duplicate-keys", '{"format": "stalklog.case", "format": "other"}'),
-], ids=lambda v: v if isinstance(v, str) and len(v) < 20 else "")
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("deep-array", "[" * 10_000 + "]" * 10_000),
+        ("deep-object", '{"a":' * 10_000 + "1" + "}" * 10_000),
+        ("deep-in-field", None),
+        ("not-utf8", b'\xff\xfe{"format": "stalklog.case"}'),
+        ("nul-bytes", b'{"format": "stalklog.case\x00"}\x00'),
+        ("nan", '{"format": "stalklog.case", "version": NaN}'),
+        ("infinity", '{"format": "stalklog.case", "version": Infinity, "case": -Infinity}'),
+        ("huge-number", '{"format": "stalklog.case", "version": 1' + "0" * 5000 + "}"),
+        ("empty", ""),
+        ("truncated", json.dumps(make_bundle("T", 5))[:-40]),
+        ("a-list", "[1, 2, 3]"),
+        ("lone-surrogate", None),
+        ("huge-string", None),
+        ("duplicate-keys", '{"format": "stalklog.case", "format": "other"}'),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 20 else "",
+)
 def test_malformed_bundle_files_through_the_cli(tmp_path, run, monkeypatch, name, content):
     db = build_base(tmp_path / "cli.db", incidents=1)
     monkeypatch.setenv("STALKLOG_DB", str(db))
@@ -247,16 +262,28 @@ FREE_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=200) |
 @FAST
 @given(summary=FREE_TEXT, location=FREE_TEXT, words=FREE_TEXT, notes=FREE_TEXT)
 def test_free_text_round_trips_exactly_through_the_core(case_file, summary, location, words, notes):
-    from stalklog import ledger, records
-    from stalklog.db import open_db, transaction
+    from stalklog import records
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db, transaction
 
     d = open_db(case_file)
     try:
         with transaction(d):
-            inc = records.add_incident(d, "C-1", {
-                "occurred": "2025-01-05", "precision": "day", "summary": summary, "location": location,
-                "words": words, "private_notes": notes, "by": ["P"], "towards": ["V"], "witnesses": [summary],
-            })
+            inc = records.add_incident(
+                d,
+                "C-1",
+                {
+                    "occurred": "2025-01-05",
+                    "precision": "day",
+                    "summary": summary,
+                    "location": location,
+                    "words": words,
+                    "private_notes": notes,
+                    "by": ["P"],
+                    "towards": ["V"],
+                    "witnesses": [summary],
+                },
+            )
         back = records.get_incident(d, inc["id"])
         assert (back["summary"], back["location"], back["words"]) == (summary, location, words)
         assert back["private_notes"] == (notes or None) or back["private_notes"] == notes
@@ -271,8 +298,20 @@ def test_free_text_round_trips_exactly_through_the_core(case_file, summary, loca
 def test_nasty_text_through_the_cli_is_kept_and_printed_inert(case_file, run, monkeypatch, text):
     monkeypatch.setenv("STALKLOG_DB", str(case_file))
     cli_text = text.replace("\x00", "")  # a command-line argument cannot hold a NUL
-    run("add", cli_text, "--case", "C-1", "--when", "yesterday", "--location", cli_text, "--words", cli_text,
-        "--witness", cli_text)
+    run(
+        "add",
+        cli_text,
+        "--case",
+        "C-1",
+        "--when",
+        "yesterday",
+        "--location",
+        cli_text,
+        "--words",
+        cli_text,
+        "--witness",
+        cli_text,
+    )
     shown = run.json("show", "--case", "C-1", "I3")
     assert shown["summary"] == shown["location"] == shown["words"] == cli_text
     assert shown["witnesses"] == [cli_text]
@@ -315,9 +354,20 @@ def test_terminal_escape_sequences_are_not_printed_raw(case_file, run, monkeypat
 # ---------------------------------------------------------------- CSV diaries
 
 CSV_HEADER = "Date,Time,What happened,Where,Witnesses,How it made me feel,Police ref\n"
-CSV_CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40) | st.sampled_from(NASTY + [
-    "05/01/2025", "2025-01-05", "31/02/2025", "yesterday", "=HYPERLINK(\"http://x.invalid\")", "@SUM(A1)",
-    '"quoted, with comma"', "\n", "\r"])
+CSV_CELL = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40) | st.sampled_from(
+    NASTY
+    + [
+        "05/01/2025",
+        "2025-01-05",
+        "31/02/2025",
+        "yesterday",
+        '=HYPERLINK("http://x.invalid")',
+        "@SUM(A1)",
+        '"quoted, with comma"',
+        "\n",
+        "\r",
+    ]
+)
 
 
 @st.composite
@@ -341,8 +391,8 @@ def csv_files(draw):
 @FAST
 @given(data=csv_files())
 def test_csv_import_whole_or_not_at_all(case_file, data):
-    csvimport = pytest.importorskip("stalklog.csvimport")
-    from stalklog.db import open_db, transaction
+    csvimport = pytest.importorskip("stalklog.interchange.csv_diary")
+    from stalklog.store.database import open_db, transaction
 
     before = counts(case_file)
     d = open_db(case_file)
@@ -361,7 +411,7 @@ def test_csv_import_whole_or_not_at_all(case_file, data):
         assert after == before
     else:
         assert after["incidents"] >= before["incidents"]
-    from stalklog import ledger
+    from stalklog.store import ledger
 
     d = open_db(case_file)
     assert ledger.verify(d).ok

@@ -48,9 +48,16 @@ def test_soak(tmp_path, soak_budget):
         db = tmp_path / f"round{rounds}.db"
         shutil.copyfile(base, db)
         workers, adds = rng.randint(3, 6), rng.randint(5, 25)
-        procs = [subprocess.Popen([sys.executable, str(HERE / "rel_worker.py"), "add", f"w{w}", str(adds)],
-                                  env=env_for(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for w in range(workers)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(HERE / "rel_worker.py"), "add", f"w{w}", str(adds)],
+                env=env_for(db),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for w in range(workers)
+        ]
         procs += [popen(db, "import", s) for s in small]
         for p in procs:
             out, err = p.communicate(timeout=600)
@@ -61,8 +68,9 @@ def test_soak(tmp_path, soak_budget):
         how = rng.choice(["delay", "wal"])
         at = rng.uniform(0.2, 30.0) if how == "delay" else rng.randrange(10_000, 30_000_000)
         proc = popen(db, "import", big)
-        outcome = kill_when(proc, db, delay=at if how == "delay" else None,
-                            wal_bytes=at if how == "wal" else None, limit=600)
+        outcome = kill_when(
+            proc, db, delay=at if how == "delay" else None, wal_bytes=at if how == "wal" else None, limit=600
+        )
         kills += outcome == "killed"
         assert_file_sound(db)
         assert case_incidents(db, "BIG") in (None, big_n), f"{where}: {how}={at} → {outcome}"

@@ -20,7 +20,7 @@ _spec.loader.exec_module(make_fixtures)
 
 
 def test_there_is_a_fixture_for_every_released_schema():
-    from stalklog.migrations import migrations
+    from stalklog.store.migrations import migrations
 
     names = {m.name.split("_", 1)[0] for m in migrations._migrations}  # noqa: SLF001
     have = {p.stem.removeprefix("schema-") for p in FIXTURES.glob("schema-*.db")}

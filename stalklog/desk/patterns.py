@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from stalklog import model
-from stalklog.law.text import day
+from stalklog import vocab
+from stalklog.law.wording import day
 
 WORDING = (
     "Indicators for review: what the recorded incidents show so far, for a professional to weigh "
@@ -215,16 +215,16 @@ def _new_behaviours(incs: list[dict]) -> list[dict]:
         ]
         if not before:
             continue  # there from the start: not new
-        what = model.label(word).capitalize()
+        what = vocab.label(word).capitalize()
         found.append(
             _indicator(
                 f"new_behaviour_{word}",
                 f"{what} first recorded on {day(_day(first))} ({first['key']}), after {len(before)} "
-                f"incident{'s' if len(before) != 1 else ''} without {model.label(word)}"
+                f"incident{'s' if len(before) != 1 else ''} without {vocab.label(word)}"
                 + (f"; recorded {len(with_it)} times since." if len(with_it) > 1 else "."),
                 with_it,
                 escalation=True,
-                short=f"new: {model.label(word)}",
+                short=f"new: {vocab.label(word)}",
                 behaviour=word,
             )
         )
@@ -247,7 +247,7 @@ def _in_person(incs: list[dict]) -> list[dict]:
         before = incs[:n]
         if len(before) >= MIN_REMOTE_BEFORE and all(_remote(i) for i in before):
             later = [i for i in incs[n:] if _present(i)]
-            channels = sorted({model.label(i["channel"]) for i in before})
+            channels = sorted({vocab.label(i["channel"]) for i in before})
             return [
                 _indicator(
                     "in_person_after_remote",
@@ -278,7 +278,7 @@ def _effects(incs: list[dict]) -> list[dict]:
             _indicator(
                 "effects_escalating",
                 f"The effects recorded have become more serious: alarm or distress only, up to "
-                f"{day(_day(last_mild))}; {' and '.join(model.label(e) for e in serious)} from "
+                f"{day(_day(last_mild))}; {' and '.join(vocab.label(e) for e in serious)} from "
                 f"{day(_day(inc))} ({inc['key']}).",
                 later,
                 escalation=True,

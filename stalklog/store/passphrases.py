@@ -48,7 +48,7 @@ def _save_list(paths: list[str]) -> None:
     if not paths:
         p.unlink(missing_ok=True)
         return
-    from stalklog.files import write_private
+    from stalklog.store.private_files import write_private
 
     write_private(p, json.dumps(sorted(set(paths)), indent=1))
 
@@ -81,8 +81,10 @@ def _keyring():
         import keyring
         from keyring.errors import KeyringError, NoKeyringError
     except ImportError:
-        raise KeyringUnavailable("The keyring package is not installed.",
-                                 hint="Install it with: pip install keyring, or use STALKLOG_PASSPHRASE.") from None
+        raise KeyringUnavailable(
+            "The keyring package is not installed.",
+            hint="Install it with: pip install keyring, or use STALKLOG_PASSPHRASE.",
+        ) from None
     return keyring, KeyringError, NoKeyringError
 
 
@@ -95,10 +97,13 @@ def remember(path: Path, passphrase: str) -> str:
     except NoKeyringError:
         raise KeyringUnavailable(
             "No system keyring is available here, so the passphrase was not remembered.",
-            hint="You will be asked for it each time (or set STALKLOG_PASSPHRASE for one session).") from None
+            hint="You will be asked for it each time (or set STALKLOG_PASSPHRASE for one session).",
+        ) from None
     except (KeyringError, RuntimeError) as e:
-        raise KeyringUnavailable(f"The system keyring refused: {type(e).__name__}. Nothing was remembered.",
-                                 hint="Unlock the keyring and try again.") from None
+        raise KeyringUnavailable(
+            f"The system keyring refused: {type(e).__name__}. Nothing was remembered.",
+            hint="Unlock the keyring and try again.",
+        ) from None
     _save_list([*remembered_files(), account])
     return _keyring_name(keyring)
 
@@ -119,7 +124,8 @@ def forget(path: Path) -> bool:
     except (KeyringError, RuntimeError) as e:
         raise KeyringUnavailable(
             f"The system keyring refused to remove the passphrase ({type(e).__name__}).",
-            hint="stalklog will no longer look it up; remove the 'stalklog' entry in your keyring app.") from None
+            hint="stalklog will no longer look it up; remove the 'stalklog' entry in your keyring app.",
+        ) from None
     return True
 
 

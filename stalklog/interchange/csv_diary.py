@@ -16,10 +16,10 @@ import datetime as dt
 import io
 import re
 
-from stalklog import model, records
+from stalklog import records, vocab
 from stalklog.dates import parse_when
-from stalklog.db import Database
 from stalklog.errors import InvalidDate, InvalidValue
+from stalklog.store.database import Database
 
 # field: (what it becomes, the headings recognised for it — compared in lower case,
 # with punctuation and "(s)" dropped)
@@ -251,7 +251,7 @@ def effects_from(text: str) -> tuple[list[str], dict[str, str]]:
                 continue
             used.append(m.span())
             found.setdefault(text[m.start() : m.end()], effect)
-    effects = [e for e in model.EFFECTS if e in found.values()]
+    effects = [e for e in vocab.EFFECTS if e in found.values()]
     return effects, found
 
 
@@ -276,19 +276,19 @@ def _behaviours(text: str) -> list[str]:
     words = []
     for part in _split(text, r"[,;/\n]"):
         word = part.lower().replace("-", "_").replace(" ", "_")
-        if word not in model.BEHAVIOURS:
-            raise InvalidValue(f'"{part}" is not a behaviour word (use: {", ".join(model.BEHAVIOURS)})')
+        if word not in vocab.BEHAVIOURS:
+            raise InvalidValue(f'"{part}" is not a behaviour word (use: {", ".join(vocab.BEHAVIOURS)})')
         words.append(word)
     return words
 
 
 def _channel(text: str) -> str:
     word = " ".join(text.lower().split())
-    if word.replace(" ", "_").replace("-", "_") in model.CHANNELS:
+    if word.replace(" ", "_").replace("-", "_") in vocab.CHANNELS:
         return word.replace(" ", "_").replace("-", "_")
     if word in CHANNEL_WORDS:
         return CHANNEL_WORDS[word]
-    raise InvalidValue(f'"{text}" is not a channel (use: {", ".join(model.CHANNELS)}, or text, phone, whatsapp, …)')
+    raise InvalidValue(f'"{text}" is not a channel (use: {", ".join(vocab.CHANNELS)}, or text, phone, whatsapp, …)')
 
 
 def read_row(
@@ -370,7 +370,7 @@ def prepare(
     overrides = parse_mapping(mapping) if isinstance(mapping, str) or mapping is None else dict(mapping)
     columns = resolve_mapping(table["headers"], overrides)
     people = records.people(db, case["id"])
-    by, towards = model.sole_parties(people)
+    by, towards = vocab.sole_parties(people)
     existing = {
         (i["occurred"], i["summary"]): i["key"] for i in records.list_incidents(db, case_ref=case_ref, exhibits=False)
     }

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from stalklog.clock import utc_now_iso
-from stalklog.db import Database
+from stalklog.store.database import Database
 
 GENESIS = "0" * 64
 
@@ -100,9 +100,7 @@ def _columns(db: Database, entity: str) -> list[str]:
 
 
 def head(db: Database) -> dict | None:
-    row = db.execute(
-        "SELECT seq, entry_hash FROM ledger ORDER BY seq DESC LIMIT 1"
-    ).fetchone()
+    row = db.execute("SELECT seq, entry_hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
     return {"seq": row[0], "hash": row[1]} if row else None
 
 
@@ -141,7 +139,9 @@ class Appender:
         # entry_hash(entry): the entry has exactly the hashed keys at this point
         digest = hashlib.sha256(_canonical(entry).encode()).hexdigest()
         self.prev = digest
-        self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, entry["prev_hash"], digest))
+        self.pending.append(
+            (self.seq, self.at, action, entity, entity_id, case_id, content, entry["prev_hash"], digest)
+        )
         if len(self.pending) >= 5000:
             self.flush()
         return digest
@@ -212,11 +212,15 @@ def _walk_chain(db: Database, report: Report) -> dict[tuple[str, int], tuple[int
         report.entries += 1
         if not report.problems:
             if seq != expected_seq:
-                report.problems.append(Problem(
-                    "chain_broken", entity, entity_id, f"ledger entry {expected_seq} is missing (next is {seq})"))
+                report.problems.append(
+                    Problem(
+                        "chain_broken", entity, entity_id, f"ledger entry {expected_seq} is missing (next is {seq})"
+                    )
+                )
             elif prev_hash != prev:
-                report.problems.append(Problem(
-                    "chain_broken", entity, entity_id, f"ledger entry {seq} does not follow entry {seq - 1}"))
+                report.problems.append(
+                    Problem("chain_broken", entity, entity_id, f"ledger entry {seq} does not follow entry {seq - 1}")
+                )
             elif sha256(_canonical(dict(zip(hashed, values[:-1], strict=True))).encode()) != own_hash:
                 report.problems.append(Problem("chain_broken", entity, entity_id, f"ledger entry {seq} was altered"))
         prev = own_hash
@@ -266,21 +270,36 @@ def verify(db: Database, case_id: int | None = None) -> Report:
             report.records += 1
             logged = latest.get(key)
             if logged is None:
-                report.problems.append(Problem(
-                    "record_unlogged", entity, row["id"],
-                    f"{_name(entity)} {row['id']} is not in the ledger (added outside stalklog?)"))
+                report.problems.append(
+                    Problem(
+                        "record_unlogged",
+                        entity,
+                        row["id"],
+                        f"{_name(entity)} {row['id']} is not in the ledger (added outside stalklog?)",
+                    )
+                )
             elif logged[1] != _stored_row_hash(row):
-                report.problems.append(Problem(
-                    "record_changed", entity, row["id"],
-                    f"{_name(entity)} {row['id']} does not match its ledger entry {logged[0]} (changed outside stalklog?)"))
+                report.problems.append(
+                    Problem(
+                        "record_changed",
+                        entity,
+                        row["id"],
+                        f"{_name(entity)} {row['id']} does not match its ledger entry {logged[0]} (changed outside stalklog?)",
+                    )
+                )
     for (entity, entity_id), (seq, _, logged_case) in latest.items():
         if (entity, entity_id) in seen or entity not in ENTITIES:
             continue
         if case_id is not None and logged_case != case_id:
             continue
-        report.problems.append(Problem(
-            "record_missing", entity, entity_id,
-            f"{_name(entity)} {entity_id} is in the ledger (entry {seq}) but missing from the file (deleted outside stalklog?)"))
+        report.problems.append(
+            Problem(
+                "record_missing",
+                entity,
+                entity_id,
+                f"{_name(entity)} {entity_id} is in the ledger (entry {seq}) but missing from the file (deleted outside stalklog?)",
+            )
+        )
     _check_exhibit_bytes(db, case_id, report)
     return report
 
@@ -296,13 +315,23 @@ def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> N
     for ex_id, ref, digest, size, content in db.execute(sql + " ORDER BY id", params):
         report.exhibits_checked += 1
         if content is None:
-            report.problems.append(Problem(
-                "exhibit_bytes_changed", "exhibits", ex_id,
-                f"exhibit {ref} (id {ex_id}): the file's bytes are missing (removed outside stalklog?)"))
+            report.problems.append(
+                Problem(
+                    "exhibit_bytes_changed",
+                    "exhibits",
+                    ex_id,
+                    f"exhibit {ref} (id {ex_id}): the file's bytes are missing (removed outside stalklog?)",
+                )
+            )
         elif sha256(bytes(content)) != digest or (size is not None and len(content) != size):
-            report.problems.append(Problem(
-                "exhibit_bytes_changed", "exhibits", ex_id,
-                f"exhibit {ref} (id {ex_id}): the file's bytes do not match its SHA-256 (changed outside stalklog?)"))
+            report.problems.append(
+                Problem(
+                    "exhibit_bytes_changed",
+                    "exhibits",
+                    ex_id,
+                    f"exhibit {ref} (id {ex_id}): the file's bytes do not match its SHA-256 (changed outside stalklog?)",
+                )
+            )
 
 
 def _name(entity: str) -> str:

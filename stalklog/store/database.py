@@ -23,8 +23,9 @@ PassphraseSource = Callable[[], str]
 
 # Tables whose rows have an integer ``id`` primary key (the rowid): the ones the thin
 # ``Table`` below writes itself. Any other table goes to sqlite-utils.
-_ID_TABLES = frozenset(("cases", "people", "incidents", "case_impacts", "amendments", "exhibits",
-                        "exhibit_events", "screenings", "ledger"))
+_ID_TABLES = frozenset(
+    ("cases", "people", "incidents", "case_impacts", "amendments", "exhibits", "exhibit_events", "screenings", "ledger")
+)
 
 
 class Database:
@@ -42,7 +43,6 @@ class Database:
         self.conn = conn
         self._utils = None
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils does
-
 
     def utils(self):
         """The same connection as a ``sqlite_utils.Database``."""
@@ -145,7 +145,8 @@ class Table:
         cols = list(record)
         cur = self.db.conn.execute(
             f"INSERT INTO [{self.name}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [_value(record[c]) for c in cols])
+            [_value(record[c]) for c in cols],
+        )
         self.last_rowid = cur.lastrowid
         self.last_pk = record.get("id", cur.lastrowid)
         return self
@@ -161,7 +162,8 @@ class Table:
             cols = list(updates)
             self.db.conn.execute(
                 f"UPDATE [{self.name}] SET {', '.join(f'[{c}] = ?' for c in cols)} WHERE id = ?",
-                [*(_value(updates[c]) for c in cols), pk_values])
+                [*(_value(updates[c]) for c in cols), pk_values],
+            )
         self.last_pk = pk_values
         return self
 
@@ -206,9 +208,7 @@ def quote_key(passphrase: str) -> str:
 def connect(path: Path, passphrase: str | None = None):
     """A raw DB-API connection (no migrations): sqlcipher3 when a passphrase is given."""
     if passphrase is None:
-        conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-        )
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         return conn
     try:
         from sqlcipher3 import dbapi2 as sqlcipher
@@ -217,9 +217,7 @@ def connect(path: Path, passphrase: str | None = None):
             "This case file is encrypted, but sqlcipher3 is not installed.",
             hint="Install it with: pip install sqlcipher3",
         ) from None
-    conn = sqlcipher.connect(
-        str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-    )
+    conn = sqlcipher.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     # SQLCipher logs "hmac check failed" lines to stderr on a wrong key: silence them.
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {quote_key(passphrase)}")
@@ -247,7 +245,7 @@ def open_db(
                 f"No case file at {path}.",
                 hint="Create one with: stalklog init (or choose another with --db PATH)",
             )
-        from stalklog.files import new_private_file
+        from stalklog.store.private_files import new_private_file
 
         new_private_file(path)
     elif path.is_dir():
@@ -286,9 +284,7 @@ def _check_readable(conn, path: Path, encrypted: bool) -> None:
     except errors as e:
         if "not a database" in str(e) or "encrypted" in str(e):
             if encrypted:
-                raise PassphraseError(
-                    "Wrong passphrase, or not a stalklog case file.", hint=str(path)
-                ) from None
+                raise PassphraseError("Wrong passphrase, or not a stalklog case file.", hint=str(path)) from None
             raise CaseFileError(
                 f"{path} is not a stalklog case file (or it is damaged).",
                 hint="Check the path; if it is your case file, run: stalklog db check, "
@@ -328,15 +324,16 @@ def _up_to_date(db: Database) -> bool:
         return False
     if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
         return False
-    applied = {r[0] for r in db.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'").fetchall()}
+    applied = {
+        r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'").fetchall()
+    }
     return applied == known[1]
 
 
 def _migrate(db: Database, path: Path) -> None:
     if _up_to_date(db):
         return
-    from stalklog.migrations import APPLICATION_ID, migrations
+    from stalklog.store.migrations import APPLICATION_ID, migrations
 
     tables = set(db.table_names())
     app_id = db.execute("PRAGMA application_id").fetchone()[0]
@@ -348,10 +345,7 @@ def _migrate(db: Database, path: Path) -> None:
     if "_sqlite_migrations" in tables:
         known = {m.name for m in migrations._migrations}  # noqa: SLF001
         applied = {
-            r[0]
-            for r in db.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'"
-            ).fetchall()
+            r[0] for r in db.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog'").fetchall()
         }
         if applied - known:
             raise CaseFileError(

@@ -112,9 +112,7 @@ def m001_case_file(db: Database) -> None:
     )
     db["incidents"].create_index(["case_id", "key"], unique=True)
     db["incidents"].create_index(["case_id", "occurred"])
-    db["incidents"].enable_fts(
-        ["summary", "words", "location"], create_triggers=True, tokenize="porter"
-    )
+    db["incidents"].enable_fts(["summary", "words", "location"], create_triggers=True, tokenize="porter")
     db["case_impacts"].create(
         {
             "id": int,

@@ -63,7 +63,7 @@ def print_json(data) -> None:
 
 
 def db_path() -> Path:
-    from stalklog.db import default_path
+    from stalklog.store.database import default_path
 
     return state.db_path or default_path()
 
@@ -88,9 +88,9 @@ class passphrase_source:  # noqa: N801 - used like a function: passphrase_source
         if env:
             self.origin = "env"
             return env
-        from stalklog import secrets
+        from stalklog.store import passphrases
 
-        remembered = secrets.remembered(self.path)
+        remembered = passphrases.remembered(self.path)
         if remembered:
             self.origin = "keyring"
             return remembered
@@ -118,8 +118,8 @@ def open_case_file(create: bool = False):
     """The case file for this command, opened once. At a prompt, a mistyped passphrase can
     be typed again (three tries)."""
     if state._db is None:
-        from stalklog.db import open_db
         from stalklog.errors import PassphraseError
+        from stalklog.store.database import open_db
 
         path = db_path()
         source = passphrase_source(path)
@@ -132,7 +132,9 @@ def open_case_file(create: bool = False):
                     say("Wrong passphrase; try again.")
                     continue
                 if source.origin in _ORIGIN_HINTS:
-                    raise PassphraseError(e.message, hint=f"{e.hint or path} ({_ORIGIN_HINTS[source.origin]})") from None
+                    raise PassphraseError(
+                        e.message, hint=f"{e.hint or path} ({_ORIGIN_HINTS[source.origin]})"
+                    ) from None
                 raise
     return state._db
 
@@ -179,7 +181,7 @@ def as_of_date(text: str | None):
 
 def check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") -> str | None:
     """A ``--jurisdiction`` value, or a usage error (exit 2) naming the choices."""
-    from stalklog.model import JURISDICTIONS
+    from stalklog.vocab import JURISDICTIONS
 
     if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
         raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint=hint)

@@ -29,9 +29,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stalklog.db import BUSY_TIMEOUT_SECONDS, Database, driver_errors, is_encrypted, open_db, quote_key
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
-from stalklog.files import new_private_file
+from stalklog.store.database import BUSY_TIMEOUT_SECONDS, Database, driver_errors, is_encrypted, open_db, quote_key
+from stalklog.store.private_files import new_private_file
 
 WRONG_PASSPHRASE = "Wrong passphrase, or not a stalklog case file."
 SHRED_CHUNK = 1 << 20
@@ -43,8 +43,10 @@ SHRED_CHUNK = 1 << 20
 def check_new_passphrase(passphrase: str | None) -> str:
     """A passphrase chosen for a case file: refuse an empty one (it would not encrypt)."""
     if passphrase is None or not passphrase.strip():
-        raise PassphraseError("An empty passphrase is not allowed: it would leave the case readable.",
-                              hint="Choose a passphrase of several words that you will remember.")
+        raise PassphraseError(
+            "An empty passphrase is not allowed: it would leave the case readable.",
+            hint="Choose a passphrase of several words that you will remember.",
+        )
     return passphrase
 
 
@@ -57,8 +59,9 @@ def _cipher(path: Path, passphrase: str | None):
     try:
         from sqlcipher3 import dbapi2 as sqlcipher
     except ImportError:
-        raise CaseFileError("Encryption needs sqlcipher3, which is not installed.",
-                            hint="Install it with: pip install sqlcipher3") from None
+        raise CaseFileError(
+            "Encryption needs sqlcipher3, which is not installed.", hint="Install it with: pip install sqlcipher3"
+        ) from None
     conn = sqlcipher.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     conn.execute("PRAGMA cipher_log_level = NONE")
     if passphrase is not None:
@@ -125,12 +128,16 @@ def integrity_check(conn) -> list[str]:
 
 def snapshot(conn) -> Snapshot:
     """Row counts of every table, the ledger head and the ``verify`` result."""
-    from stalklog import ledger
+    from stalklog.store import ledger
 
     snap = Snapshot()
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        )
+    ]
     for t in tables:
         snap.counts[t] = conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
     snap.user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -148,8 +155,10 @@ def _sound(conn, path: Path, what: str) -> Snapshot:
     """Refuse a file that fails the integrity check; return its snapshot."""
     problems = integrity_check(conn)
     if problems:
-        raise CaseFileError(f"{what} {path} fails SQLite's integrity check: {problems[0]}",
-                            hint="Nothing was changed. Restore from a backup with: stalklog db restore BACKUP")
+        raise CaseFileError(
+            f"{what} {path} fails SQLite's integrity check: {problems[0]}",
+            hint="Nothing was changed. Restore from a backup with: stalklog db restore BACKUP",
+        )
     return snapshot(conn)
 
 
@@ -177,8 +186,10 @@ def _take_exclusive(conn, path: Path) -> None:
         conn.execute("COMMIT")
     except driver_errors() as e:
         if "locked" in str(e) or "busy" in str(e):
-            raise CaseFileError(f"{path} is open in another stalklog (or another program). Nothing was changed.",
-                                hint="Close it there and try again.") from None
+            raise CaseFileError(
+                f"{path} is open in another stalklog (or another program). Nothing was changed.",
+                hint="Close it there and try again.",
+            ) from None
         raise
     for companion in _companions(path)[1:]:
         if companion.exists():  # a leftover of the WAL: only the file itself should remain
@@ -287,8 +298,14 @@ def _convert(path: Path, old_key: str | None, new_key: str | None) -> dict:
         conn.close()
         if not done:
             _remove(tmp)
-    return {"path": str(path), "encrypted": new_key is not None, "tables": len(before.counts),
-            "records": before.records, "exhibits": before.exhibits_checked, "ledger_head": before.head}
+    return {
+        "path": str(path),
+        "encrypted": new_key is not None,
+        "tables": len(before.counts),
+        "records": before.records,
+        "exhibits": before.exhibits_checked,
+        "ledger_head": before.head,
+    }
 
 
 def _swap(new: Path, path: Path, conn, *, overwrite_old: bool) -> bool:
@@ -323,8 +340,10 @@ def _after_swap(step, path: Path) -> None:
     try:
         step()
     except OSError as e:
-        raise CaseFileError(f"{path} was converted, but the old copy could not be overwritten ({e.strerror}).",
-                            hint="The case file itself is fine; see docs/privacy.md about secure deletion.") from None
+        raise CaseFileError(
+            f"{path} was converted, but the old copy could not be overwritten ({e.strerror}).",
+            hint="The case file itself is fine; see docs/privacy.md about secure deletion.",
+        ) from None
 
 
 def _verify_copy(copy: Path, key: str | None, before: Snapshot, what: str) -> Snapshot:
@@ -334,8 +353,10 @@ def _verify_copy(copy: Path, key: str | None, before: Snapshot, what: str) -> Sn
         after = _sound(check, copy, f"The {what}")
         differences = before.differences(after)
         if differences:
-            raise CaseFileError(f"The {what} does not match the case file ({differences[0]}). Nothing was changed.",
-                                hint="Please report this; your case file is as it was.")
+            raise CaseFileError(
+                f"The {what} does not match the case file ({differences[0]}). Nothing was changed.",
+                hint="Please report this; your case file is as it was.",
+            )
         check.execute("PRAGMA journal_mode = WAL").fetchall()
     finally:
         check.close()
@@ -365,8 +386,10 @@ def rekey(path: Path, old: str, new: str) -> dict:
     finally:
         check.close()
     if before.differences(after):
-        raise CaseFileError(f"{path}: after the passphrase change the file does not match what it held.",
-                            hint="Run: stalklog db check (with the new passphrase)")
+        raise CaseFileError(
+            f"{path}: after the passphrase change the file does not match what it held.",
+            hint="Run: stalklog db check (with the new passphrase)",
+        )
     return {"path": str(path), "records": after.records}
 
 
@@ -385,8 +408,7 @@ def backup_name(path: Path, folder: Path, today: dt.date | None = None) -> Path:
     return name
 
 
-def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = False,
-           into_folder: bool = False) -> dict:
+def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = False, into_folder: bool = False) -> dict:
     """Copy the case file with SQLite's online backup (consistent while in use).
 
     An encrypted case gives an encrypted backup under the same passphrase. The backup is
@@ -399,8 +421,9 @@ def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = Fa
     if into_folder or target.is_dir():
         target = backup_name(path, target)
     if target.exists() and not force:
-        raise CaseFileError(f"{target} already exists; it was left as it is.",
-                            hint="Choose another name, or replace it with --force.")
+        raise CaseFileError(
+            f"{target} already exists; it was left as it is.", hint="Choose another name, or replace it with --force."
+        )
     if target.resolve() == path.resolve():
         raise CaseFileError("The backup cannot be the case file itself.")
     if not target.parent.exists():
@@ -424,17 +447,25 @@ def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = Fa
             dest.close()
         after = _sound_copy(tmp, key)
         if before.differences(after):
-            raise CaseFileError("The backup does not match the case file (it changed while copying?).",
-                                hint="Try again; nothing was written.")
+            raise CaseFileError(
+                "The backup does not match the case file (it changed while copying?).",
+                hint="Try again; nothing was written.",
+            )
         os.replace(tmp, target)
         done = True
     finally:
         source.close()
         if not done:
             _remove(tmp)
-    return {"path": str(path), "backup": str(target), "encrypted": key is not None,
-            "records": after.records, "exhibits": after.exhibits_checked, "ledger_head": after.head,
-            "bytes": target.stat().st_size}
+    return {
+        "path": str(path),
+        "backup": str(target),
+        "encrypted": key is not None,
+        "records": after.records,
+        "exhibits": after.exhibits_checked,
+        "ledger_head": after.head,
+        "bytes": target.stat().st_size,
+    }
 
 
 def _sound_copy(copy: Path, key: str | None) -> Snapshot:
@@ -466,8 +497,10 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
         _check_is_stalklog(source, backup_path)
         before = _sound(source, backup_path, "The backup")
         if before.problems:
-            raise IntegrityError(f"The backup {backup_path} does not pass verify: {before.problems[0]['text']}",
-                                 hint="Nothing was changed. Try an older backup.")
+            raise IntegrityError(
+                f"The backup {backup_path} does not pass verify: {before.problems[0]['text']}",
+                hint="Nothing was changed. Try an older backup.",
+            )
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
         tmp = _temp_beside(path, "restoring")
@@ -491,13 +524,19 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
         source.close()
     db = open_db(path, key)  # brings an older backup to the current schema
     db.close()
-    return {"path": str(path), "backup": str(backup_path), "kept": str(kept) if kept else None,
-            "encrypted": key is not None, "records": before.records, "exhibits": before.exhibits_checked,
-            "ledger_head": before.head}
+    return {
+        "path": str(path),
+        "backup": str(backup_path),
+        "kept": str(kept) if kept else None,
+        "encrypted": key is not None,
+        "records": before.records,
+        "exhibits": before.exhibits_checked,
+        "ledger_head": before.head,
+    }
 
 
 def _check_is_stalklog(conn, path: Path) -> None:
-    from stalklog.migrations import APPLICATION_ID
+    from stalklog.store.migrations import APPLICATION_ID
 
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -533,7 +572,7 @@ def _set_aside(path: Path) -> Path | None:
 
 def check(db: Database) -> dict:
     """SQLite's integrity check plus ``verify`` for an open case file (``ok`` says if both pass)."""
-    from stalklog import ledger
+    from stalklog.store import ledger
 
     sqlite_problems = integrity_check(db.conn)
     report = ledger.verify(db) if not sqlite_problems else None
@@ -542,8 +581,14 @@ def check(db: Database) -> dict:
         "encrypted": bool(getattr(db, "encrypted", False)),
         "integrity_check": sqlite_problems or ["ok"],
         "ok": not sqlite_problems and report is not None and report.ok,
-        "ledger": None if report is None else {
-            "ok": report.ok, "entries": report.entries, "records": report.records,
-            "exhibits_checked": report.exhibits_checked, "head": report.head,
-            "problems": [p.as_dict() for p in report.problems]},
+        "ledger": None
+        if report is None
+        else {
+            "ok": report.ok,
+            "entries": report.entries,
+            "records": report.records,
+            "exhibits_checked": report.exhibits_checked,
+            "head": report.head,
+            "problems": [p.as_dict() for p in report.problems],
+        },
     }

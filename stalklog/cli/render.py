@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from stalklog import model
+from stalklog import vocab
 from stalklog.safetext import escape, printable
 
 PLAIN_ROWS = 200
@@ -37,8 +37,9 @@ def _cell(text) -> str:
     return printable(str(text)).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
 
 
-def write_plain_table(stream, headers: list[str], rows: list[list[str]], *, title: str | None = None,
-                      widest: int = 40) -> None:
+def write_plain_table(
+    stream, headers: list[str], rows: list[list[str]], *, title: str | None = None, widest: int = 40
+) -> None:
     """Columns padded to their widest cell (at most ``widest`` characters: a longer cell is
     written whole and pushes the rest of its line along), two spaces apart; one line per row."""
     widths = [len(h) for h in headers]
@@ -67,7 +68,7 @@ def _when(inc: dict) -> str:
 
 
 def _words(values: list[str]) -> str:
-    return ", ".join(model.label(v) for v in values)
+    return ", ".join(vocab.label(v) for v in values)
 
 
 def _shown(value) -> str:
@@ -98,8 +99,14 @@ def incident_table(incidents: list[dict]) -> Table:
         summary = escape(inc["summary"])
         if inc.get("withdrawn"):
             summary = f"[strike]{summary}[/strike] (withdrawn)"
-        table.add_row(str(inc["id"]), escape(f"{inc['case']} {inc['key']}"), _when(inc), summary,
-                      _words(inc["behaviours"]), _words(inc["effects"]))
+        table.add_row(
+            str(inc["id"]),
+            escape(f"{inc['case']} {inc['key']}"),
+            _when(inc),
+            summary,
+            _words(inc["behaviours"]),
+            _words(inc["effects"]),
+        )
     return table
 
 
@@ -116,8 +123,16 @@ def render_incident_list(incidents: list[dict], console_factory, stream=None) ->
     rows = []
     for inc in incidents:
         summary = _cell(inc["summary"]) + (" (withdrawn)" if inc.get("withdrawn") else "")
-        rows.append([str(inc["id"]), _cell(f"{inc['case']} {inc['key']}"), _when(inc), summary,
-                     _words(inc["behaviours"]), _words(inc["effects"])])
+        rows.append(
+            [
+                str(inc["id"]),
+                _cell(f"{inc['case']} {inc['key']}"),
+                _when(inc),
+                summary,
+                _words(inc["behaviours"]),
+                _words(inc["effects"]),
+            ]
+        )
     write_plain_table(stream, INCIDENT_COLUMNS, rows)
     stream.flush()
 
@@ -136,19 +151,21 @@ def field_table(rows: list[tuple[str, object]]) -> Table:
 def render_incident(console, inc: dict) -> None:
     console.print(f"[bold]Incident {inc['id']}[/bold] ({escape(inc['key'])}) in case {escape(inc['case'])}")
     if inc.get("withdrawn"):
-        console.print(f"[red]Withdrawn[/red] {escape(_utc(inc['withdrawn']['at']))}: {escape(inc['withdrawn']['reason'] or '')}")
+        console.print(
+            f"[red]Withdrawn[/red] {escape(_utc(inc['withdrawn']['at']))}: {escape(inc['withdrawn']['reason'] or '')}"
+        )
     rows = [
         ("When", _when(inc)),
         ("Recorded", _utc(inc["recorded"]) or "not known"),
         ("Where", inc["location"]),
         ("What happened", inc["summary"]),
         ("Words used", inc["words"]),
-        ("By", ", ".join(inc["by"]) + (f" ({model.label(inc['attribution'])})" if inc["attribution"] else "")),
+        ("By", ", ".join(inc["by"]) + (f" ({vocab.label(inc['attribution'])})" if inc["attribution"] else "")),
         ("Procured by", inc["procured_by"] or ""),
         ("Towards", ", ".join(inc["towards"])),
         ("Also affected", ", ".join(inc["affected"])),
         ("Behaviour", _words(inc["behaviours"])),
-        ("Channel", model.label(inc["channel"]) if inc["channel"] else ""),
+        ("Channel", vocab.label(inc["channel"]) if inc["channel"] else ""),
         ("Effect", _words(inc["effects"])),
         ("Daily life", _words(inc["impacts"])),
         ("Witnesses", "; ".join(inc["witnesses"])),
@@ -168,8 +185,13 @@ def render_incident(console, inc: dict) -> None:
     if inc.get("history"):
         hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
         for h in inc["history"]:
-            hist.add_row(escape(_utc(h["at"])), escape(h["field"]), escape(_shown(h["old"])), escape(_shown(h["new"])),
-                         escape(h["reason"] or ""))
+            hist.add_row(
+                escape(_utc(h["at"])),
+                escape(h["field"]),
+                escape(_shown(h["old"])),
+                escape(_shown(h["new"])),
+                escape(h["reason"] or ""),
+            )
         console.print(hist)
 
 
@@ -177,17 +199,19 @@ def _day(iso: str | None) -> str:
     """``2025-01-05`` (or a date-time) as ``5 Jan 2025``, the way the check writes days."""
     import datetime as dt
 
-    from stalklog.law.text import day
+    from stalklog.law.wording import day
 
     return day(dt.date.fromisoformat(iso[:10])) if iso else ""
 
 
 def render_case(console, data: dict) -> None:
-    from stalklog.law.text import plural
+    from stalklog.law.wording import plural
 
     console.print(f"[bold]Case {escape(data['ref'])}[/bold]: {escape(data['title'] or '')}")
-    console.print(f"{data['jurisdiction']}, {data['status']}, opened {_day(data['opened'])}"
-                  + (f"; context: {_words(data['context'])}" if data["context"] else ""))
+    console.print(
+        f"{data['jurisdiction']}, {data['status']}, opened {_day(data['opened'])}"
+        + (f"; context: {_words(data['context'])}" if data["context"] else "")
+    )
     if data["people"]:
         people = Table("Key", "Role", "Name", "Relationship")
         for p in data["people"]:
@@ -196,12 +220,14 @@ def render_case(console, data: dict) -> None:
     else:
         console.print(f"No people yet: stalklog person add --case {escape(data['ref'])} --role victim --name …")
     if data["incident_count"]:
-        console.print(f"{plural(data['incident_count'], 'incident')}, {_day(data['first_incident'])} to "
-                      f"{_day(data['last_incident'])}. See them with: stalklog timeline --case {escape(data['ref'])}")
+        console.print(
+            f"{plural(data['incident_count'], 'incident')}, {_day(data['first_incident'])} to "
+            f"{_day(data['last_incident'])}. See them with: stalklog timeline --case {escape(data['ref'])}"
+        )
     else:
-        console.print(f"No incidents yet: stalklog add \"…\" --case {escape(data['ref'])} --when …")
+        console.print(f'No incidents yet: stalklog add "…" --case {escape(data["ref"])} --when …')
     for imp in data["impacts"]:
-        console.print(f"Daily life: {model.label(imp['kind'])} {imp['date'] or ''} {escape(imp['detail'] or '')}")
+        console.print(f"Daily life: {vocab.label(imp['kind'])} {imp['date'] or ''} {escape(imp['detail'] or '')}")
 
 
 def render_timeline(console, case_ref: str, data: dict, stream=None) -> None:
@@ -236,8 +262,12 @@ def _plain_timeline(stream, case_ref: str, data: dict) -> None:
         gap = "" if e["gap_days"] is None else str(e["gap_days"])
         summary = _cell(e["summary"]) + (" (context only)" if e["below_threshold"] else "")
         rows.append([_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"])])
-    write_plain_table(stream, ["When", "Gap (days)", "What happened", "Behaviour", "Effect"], rows,
-                      title=f"Timeline of {_cell(case_ref)}")
+    write_plain_table(
+        stream,
+        ["When", "Gap (days)", "What happened", "Behaviour", "Effect"],
+        rows,
+        title=f"Timeline of {_cell(case_ref)}",
+    )
     peak = max(data["months"].values()) or 1
     lines = ["", "Incidents per month"]
     for month, n in data["months"].items():

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from stalklog import records
 from stalklog.clock import local_now, utc_now_iso
-from stalklog.db import Database
 from stalklog.errors import InvalidValue, NotFound
-from stalklog.ledger import append
+from stalklog.store.database import Database
+from stalklog.store.ledger import append
 
 SOURCE = (
     "S-DASH (2009) stalking and harassment screening questions, Laura Richards for ACPO "

@@ -13,11 +13,11 @@ import datetime as dt
 import json
 import re
 
-from stalklog import model, records
+from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
-from stalklog.db import Database
 from stalklog.errors import BundleError, InvalidDate, InvalidValue, StalklogError
-from stalklog.ledger import Appender, _columns
+from stalklog.store.database import Database
+from stalklog.store.ledger import Appender, _columns
 
 FORMAT = "stalklog.case"
 VERSION = 1
@@ -32,13 +32,20 @@ _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 def export_bundle(db: Database, case_ref: str, *, include_private: bool = False) -> dict:
     case = records.get_case(db, case_ref)
-    return {**_bundle_head(db, case), "incidents": list(iter_bundle_incidents(db, case, include_private=include_private)),
-            "impacts": records.case_impacts(db, case["id"])}
+    return {
+        **_bundle_head(db, case),
+        "incidents": list(iter_bundle_incidents(db, case, include_private=include_private)),
+        "impacts": records.case_impacts(db, case["id"]),
+    }
 
 
 def _bundle_head(db: Database, case: dict) -> dict:
-    return {"format": FORMAT, "version": VERSION, "case": {k: case[k] for k in CASE_KEYS},
-            "people": records.people(db, case["id"])}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "case": {k: case[k] for k in CASE_KEYS},
+        "people": records.people(db, case["id"]),
+    }
 
 
 def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = False):
@@ -114,15 +121,21 @@ def _indented(value, pad: str) -> str:
             if k.__class__ is not str:  # JSON would turn the key into text: leave that to json
                 return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
             c = v.__class__
-            parts.append(f"{inner}{_text(k)}: " + (_text(v) if c is str else "null" if v is None
-                                                     else _indented(v, inner)))
+            parts.append(
+                f"{inner}{_text(k)}: " + (_text(v) if c is str else "null" if v is None else _indented(v, inner))
+            )
         return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
     if kind is list or kind is tuple or isinstance(value, list | tuple):
         if not value:
             return "[]"
         inner = pad + "  "
-        return "[\n" + ",\n".join(inner + (_text(v) if v.__class__ is str else _indented(v, inner))
-                                   for v in value) + "\n" + pad + "]"
+        return (
+            "[\n"
+            + ",\n".join(inner + (_text(v) if v.__class__ is str else _indented(v, inner)) for v in value)
+            + "\n"
+            + pad
+            + "]"
+        )
     return _scalar(value)
 
 
@@ -202,8 +215,10 @@ def _validate_head(bundle) -> tuple[dict, list[str], set[str]]:
     if bundle.get("format") != FORMAT:
         raise _fail("format", f'expected "{FORMAT}", got {json.dumps(bundle.get("format"))[:40]}')
     if bundle.get("version") != VERSION or isinstance(bundle.get("version"), bool):
-        raise _fail("version", f"expected {VERSION}, got {json.dumps(bundle.get('version'))[:20]} "
-                    "(a newer stalklog may have written it)")
+        raise _fail(
+            "version",
+            f"expected {VERSION}, got {json.dumps(bundle.get('version'))[:20]} (a newer stalklog may have written it)",
+        )
     for key in bundle:
         if key not in TOP_KEYS:
             warnings.append(f'unknown top-level key "{key}" ignored')
@@ -221,18 +236,24 @@ def _validate_case(case) -> dict:
     if not isinstance(ref, str) or not ref.strip():
         raise _fail("case.ref", "is required (the case's reference)")
     juris = case.get("jurisdiction")
-    if juris not in model.JURISDICTIONS:
-        raise _fail("case.jurisdiction", f"{json.dumps(juris)[:40]} is not one of {', '.join(model.JURISDICTIONS)}")
+    if juris not in vocab.JURISDICTIONS:
+        raise _fail("case.jurisdiction", f"{json.dumps(juris)[:40]} is not one of {', '.join(vocab.JURISDICTIONS)}")
     context = case.get("context") or []
     _type_check(context, list, "case.context", "a list")
     for i, c in enumerate(context):
-        if c not in model.CONTEXTS:
-            raise _fail(f"case.context[{i}]", f"{json.dumps(c)[:40]} is not one of {', '.join(model.CONTEXTS)}")
+        if c not in vocab.CONTEXTS:
+            raise _fail(f"case.context[{i}]", f"{json.dumps(c)[:40]} is not one of {', '.join(vocab.CONTEXTS)}")
     for k in ("title", "notes"):
         if case.get(k) is not None:
             _type_check(case[k], str, f"case.{k}", "text")
-    return {"ref": ref, "title": case.get("title"), "jurisdiction": juris,
-            "opened": _date(case.get("opened"), "case.opened"), "context": list(context), "notes": case.get("notes")}
+    return {
+        "ref": ref,
+        "title": case.get("title"),
+        "jurisdiction": juris,
+        "opened": _date(case.get("opened"), "case.opened"),
+        "context": list(context),
+        "notes": case.get("notes"),
+    }
 
 
 def _validate_people(people) -> list[dict]:
@@ -249,22 +270,31 @@ def _validate_people(people) -> list[dict]:
         if key in seen:
             raise _fail(f"{where}.key", f'"{key}" is used twice')
         seen.add(key)
-        if p.get("role") not in model.ROLES:
-            raise _fail(f"{where}.role", f"{json.dumps(p.get('role'))[:40]} is not one of {', '.join(model.ROLES)}")
+        if p.get("role") not in vocab.ROLES:
+            raise _fail(f"{where}.role", f"{json.dumps(p.get('role'))[:40]} is not one of {', '.join(vocab.ROLES)}")
         rel = p.get("relationship")
-        if rel is not None and rel not in model.RELATIONSHIPS:
-            raise _fail(f"{where}.relationship", f"{json.dumps(rel)[:40]} is not one of {', '.join(model.RELATIONSHIPS)}")
+        if rel is not None and rel not in vocab.RELATIONSHIPS:
+            raise _fail(
+                f"{where}.relationship", f"{json.dumps(rel)[:40]} is not one of {', '.join(vocab.RELATIONSHIPS)}"
+            )
         if p.get("name") is not None:
             _type_check(p["name"], str, f"{where}.name", "text")
         idents = p.get("identifiers") or []
         _type_check(idents, list, f"{where}.identifiers", "a list")
         for j, ident in enumerate(idents):
             _type_check(ident, str, f"{where}.identifiers[{j}]", "text")
-        out.append({"key": key, "role": p["role"], "name": p.get("name"), "relationship": rel,
-                    "lived_together_until": _date(p.get("lived_together_until"), f"{where}.lived_together_until"),
-                    "identifiers": list(idents)})
+        out.append(
+            {
+                "key": key,
+                "role": p["role"],
+                "name": p.get("name"),
+                "relationship": rel,
+                "lived_together_until": _date(p.get("lived_together_until"), f"{where}.lived_together_until"),
+                "identifiers": list(idents),
+            }
+        )
     if not any(p["role"] == "victim" for p in out):
-        raise _fail("people", "needs at least one person with role \"victim\"")
+        raise _fail("people", 'needs at least one person with role "victim"')
     return out
 
 
@@ -323,8 +353,8 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
         if req not in inc:
             raise _fail(f"{where}.{req}", "is required")
     precision = inc.get("precision") or ("exact" if "T" in str(inc["occurred"]) else "day")
-    if precision not in model.PRECISIONS:
-        raise _fail(f"{where}.precision", f"{json.dumps(precision)[:30]} is not one of {', '.join(model.PRECISIONS)}")
+    if precision not in vocab.PRECISIONS:
+        raise _fail(f"{where}.precision", f"{json.dumps(precision)[:30]} is not one of {', '.join(vocab.PRECISIONS)}")
     if not isinstance(inc["occurred"], str):
         raise _fail(f"{where}.occurred", f"{json.dumps(inc['occurred'])[:40]} is not a date")
     end = inc.get("occurred_end")
@@ -342,17 +372,22 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
             except InvalidDate as e:
                 raise _fail(f"{where}.occurred_end", e.message) from None
         if (when.end or when.start) > limit:
-            raise _fail(f"{where}.occurred_end" if when.end else f"{where}.occurred",
-                        f'"{end if when.end else inc["occurred"]}" is in the future')
+            raise _fail(
+                f"{where}.occurred_end" if when.end else f"{where}.occurred",
+                f'"{end if when.end else inc["occurred"]}" is in the future',
+            )
         stored = when.occurred(), when.occurred_end()
     fields = dict(zip(_COPIED_FIELDS, map(inc.get, _COPIED_FIELDS), strict=True))
     fields["occurred"], fields["occurred_end"], fields["precision"] = stored[0], stored[1], precision
     fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
     try:
-        norm = records.validate_incident(fields, where=where, people_keys=people_keys,
-                                         incident_keys=_KeysBut(all_keys, inc["key"]), copy=False)
+        norm = records.validate_incident(
+            fields, where=where, people_keys=people_keys, incident_keys=_KeysBut(all_keys, inc["key"]), copy=False
+        )
     except InvalidValue as e:
-        raise BundleError(f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written.") from None
+        raise BundleError(
+            f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written."
+        ) from None
     norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)
     norm["withdrawn"] = _validate_withdrawn(inc.get("withdrawn"), where)
     norm["history"] = _validate_history(inc.get("history") or [], where)
@@ -415,7 +450,10 @@ def _validate_withdrawn(value, where: str) -> dict | None:
     if value is None:
         return None
     _type_check(value, dict, f"{where}.withdrawn", "an object")
-    return {"at": _utc(value.get("at"), f"{where}.withdrawn.at") or utc_now_iso(), "reason": str(value.get("reason") or "")}
+    return {
+        "at": _utc(value.get("at"), f"{where}.withdrawn.at") or utc_now_iso(),
+        "reason": str(value.get("reason") or ""),
+    }
 
 
 def _validate_history(value, where: str) -> list[dict]:
@@ -425,17 +463,25 @@ def _validate_history(value, where: str) -> list[dict]:
         _type_check(h, dict, f"{where}.history[{j}]", "an object")
         if not isinstance(h.get("field"), str):
             raise _fail(f"{where}.history[{j}].field", "is required")
-        out.append({"field": h["field"], "old": h.get("old"), "new": h.get("new"),
-                    "reason": str(h.get("reason") or ""), "by": h.get("by"),
-                    "at": _utc(h.get("at"), f"{where}.history[{j}].at") or utc_now_iso()})
+        out.append(
+            {
+                "field": h["field"],
+                "old": h.get("old"),
+                "new": h.get("new"),
+                "reason": str(h.get("reason") or ""),
+                "by": h.get("by"),
+                "at": _utc(h.get("at"), f"{where}.history[{j}].at") or utc_now_iso(),
+            }
+        )
     return out
 
 
 # ---------------------------------------------------------------- import
 
 
-def import_bundle(db: Database, bundle, *, as_ref: str | None = None, exhibit_files: dict | None = None,
-                  consume: bool = False) -> dict:
+def import_bundle(
+    db: Database, bundle, *, as_ref: str | None = None, exhibit_files: dict | None = None, consume: bool = False
+) -> dict:
     """Validate and write a whole bundle as a new case. ``exhibit_files`` maps an exhibit's
     ``file`` to its bytes (from a zip bundle). Returns ``{"case": ref, "incidents": n, "warnings": […]}``.
 
@@ -444,30 +490,61 @@ def import_bundle(db: Database, bundle, *, as_ref: str | None = None, exhibit_fi
     the caller's), so an error in the last incident undoes everything before it. With
     ``consume``, each incident of ``bundle`` is dropped once written, so the parsed
     bundle's memory is given back as the import goes (the caller must not use it after)."""
-    from stalklog.db import transaction
+    from stalklog.store.database import transaction
 
     head, warnings, all_keys = _validate_head(bundle)
     ref = as_ref or head["case"]["ref"]
     if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
         validate(bundle)  # a bundle that is also invalid says so first, as it always has
-        raise BundleError(f'case.ref: a case "{ref}" is already in this case file.',
-                          hint="Import it under another reference with --as NEWREF. Nothing was written.")
+        raise BundleError(
+            f'case.ref: a case "{ref}" is already in this case file.',
+            hint="Import it under another reference with --as NEWREF. Nothing was written.",
+        )
     with transaction(db):
         appender = Appender(db)
         c = head["case"]
-        case = records.create_case(db, ref, title=c["title"], jurisdiction=c["jurisdiction"], opened=c["opened"],
-                                   context=c["context"], notes=c["notes"], appender=appender)
+        case = records.create_case(
+            db,
+            ref,
+            title=c["title"],
+            jurisdiction=c["jurisdiction"],
+            opened=c["opened"],
+            context=c["context"],
+            notes=c["notes"],
+            appender=appender,
+        )
         for p in head["people"]:
-            records.add_person(db, ref, role=p["role"], name=p["name"], relationship=p["relationship"],
-                               key=p["key"], lived_together_until=p["lived_together_until"],
-                               identifiers=p["identifiers"], appender=appender, case=case)
+            records.add_person(
+                db,
+                ref,
+                role=p["role"],
+                name=p["name"],
+                relationship=p["relationship"],
+                key=p["key"],
+                lived_together_until=p["lived_together_until"],
+                identifiers=p["identifiers"],
+                appender=appender,
+                case=case,
+            )
         people_keys = {p["key"] for p in head["people"]}
-        n = _insert_incidents(db, case["id"], bundle["incidents"], people_keys, all_keys, appender,
-                              exhibit_files or {}, consume=consume)
+        n = _insert_incidents(
+            db, case["id"], bundle["incidents"], people_keys, all_keys, appender, exhibit_files or {}, consume=consume
+        )
         impacts = _validate_impacts(bundle.get("impacts", []))
         for imp in impacts:
-            iid = db["case_impacts"].insert({"case_id": case["id"], "kind": imp["kind"], "date": imp["date"],
-                                              "detail": imp["detail"], "created_utc": appender.at}).last_pk
+            iid = (
+                db["case_impacts"]
+                .insert(
+                    {
+                        "case_id": case["id"],
+                        "kind": imp["kind"],
+                        "date": imp["date"],
+                        "detail": imp["detail"],
+                        "created_utc": appender.at,
+                    }
+                )
+                .last_pk
+            )
             appender.record("import", "case_impacts", iid, case["id"])
         appender.flush()
     return {"case": ref, "incidents": n, "people": len(head["people"]), "warnings": warnings}
@@ -478,13 +555,14 @@ def _validate_impacts(impacts) -> list[dict]:
     out = []
     for i, imp in enumerate(impacts):
         _type_check(imp, dict, f"impacts[{i}]", "an object")
-        if imp.get("kind") not in model.IMPACTS:
+        if imp.get("kind") not in vocab.IMPACTS:
             raise _fail(f"impacts[{i}].kind", f"{json.dumps(imp.get('kind'))[:40]} is not a day-to-day impact word")
         detail = imp.get("detail")
         if detail is not None:
             _type_check(detail, str, f"impacts[{i}].detail", "text")
-        out.append({"kind": imp["kind"], "date": _date(imp.get("date"), f"impacts[{i}].date", month_ok=True),
-                    "detail": detail})
+        out.append(
+            {"kind": imp["kind"], "date": _date(imp.get("date"), f"impacts[{i}].date", month_ok=True), "detail": detail}
+        )
     return out
 
 
@@ -495,8 +573,17 @@ def _next_id(db: Database, table: str) -> int:
 _BATCH = 5000
 
 
-def _insert_incidents(db: Database, case_id: int, incidents: list, people_keys: set[str], all_keys: set[str],
-                      appender: Appender, exhibit_files: dict, *, consume: bool = False) -> int:
+def _insert_incidents(
+    db: Database,
+    case_id: int,
+    incidents: list,
+    people_keys: set[str],
+    all_keys: set[str],
+    appender: Appender,
+    exhibit_files: dict,
+    *,
+    consume: bool = False,
+) -> int:
     """Check each incident and write it (rows in batches, ledger entries in the same pass);
     then the corrections and exhibits of those that have any. Returns how many."""
     cols = _columns(db, "incidents")
@@ -530,10 +617,21 @@ def _insert_incidents(db: Database, case_id: int, incidents: list, people_keys: 
             db.conn.executemany(sql, batch)
     for iid, history, exhibits in later:
         for h in history:
-            aid = db["amendments"].insert({
-                "incident_id": iid, "field": h["field"], "old_value": json.dumps(h["old"], ensure_ascii=False),
-                "new_value": json.dumps(h["new"], ensure_ascii=False), "reason": h["reason"], "by": h["by"],
-                "at_utc": h["at"]}).last_pk
+            aid = (
+                db["amendments"]
+                .insert(
+                    {
+                        "incident_id": iid,
+                        "field": h["field"],
+                        "old_value": json.dumps(h["old"], ensure_ascii=False),
+                        "new_value": json.dumps(h["new"], ensure_ascii=False),
+                        "reason": h["reason"],
+                        "by": h["by"],
+                        "at_utc": h["at"],
+                    }
+                )
+                .last_pk
+            )
             appender.record("import", "amendments", aid, case_id)
         for e in exhibits:
             _insert_exhibit(db, case_id, iid, e, exhibit_files, appender)
@@ -551,7 +649,8 @@ class _fts_in_bulk:  # noqa: N801 - a context manager used like a function
     def __init__(self, db: Database, table: str, case_id: int):
         self.db, self.table, self.case_id = db, table, case_id
         self.trigger = db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [f"{table}_ai"]).fetchone()
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [f"{table}_ai"]
+        ).fetchone()
         fts = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [f"{table}_fts"]).fetchone()
         match = re.search(r'INSERT INTO "(\w+)" \(rowid, ([^)]*)\) VALUES', self.trigger[1]) if self.trigger else None
         self.columns = match.group(2) if match and fts and match.group(1) == f"{table}_fts" else None
@@ -564,15 +663,18 @@ class _fts_in_bulk:  # noqa: N801 - a context manager used like a function
     def __exit__(self, kind, *_):
         if self.columns is None or kind is not None:  # on an error the rollback restores the trigger
             return False
-        self.db.execute(f"INSERT INTO [{self.table}_fts] (rowid, {self.columns}) "
-                        f"SELECT rowid, {self.columns} FROM [{self.table}] WHERE case_id = ?", [self.case_id])
+        self.db.execute(
+            f"INSERT INTO [{self.table}_fts] (rowid, {self.columns}) "
+            f"SELECT rowid, {self.columns} FROM [{self.table}] WHERE case_id = ?",
+            [self.case_id],
+        )
         self.db.execute(self.trigger[1])
         return False
 
 
 def _original_name(exhibit: dict) -> str:
     """An exhibit file's own name, not its path inside a zip bundle."""
-    from stalklog.zipbundle import original_name
+    from stalklog.interchange.zip_bundle import original_name
 
     return original_name(exhibit["ref"], exhibit["file"])
 
@@ -580,16 +682,43 @@ def _original_name(exhibit: dict) -> str:
 def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files: dict, appender: Appender) -> None:
     content = files.get(e["file"]) if e.get("file") else None
     if db.execute("SELECT 1 FROM exhibits WHERE case_id = ? AND ref = ?", [case_id, e["ref"]]).fetchone():
-        raise BundleError(f'exhibit {e["ref"]} appears twice in the bundle.', hint="Nothing from this bundle was written.")
-    eid = db["exhibits"].insert({
-        "case_id": case_id, "incident_id": incident_id, "ref": e["ref"], "description": e["description"],
-        "file_name": _original_name(e) if content is not None else e["file"],
-        "size": len(content) if content is not None else e.get("size"),
-        "sha256": e["sha256"], "content": content, "producer": e["producer"], "obtained": e["obtained"],
-        "how_obtained": e["how_obtained"], "created_utc": appender.at}).last_pk
+        raise BundleError(
+            f"exhibit {e['ref']} appears twice in the bundle.", hint="Nothing from this bundle was written."
+        )
+    eid = (
+        db["exhibits"]
+        .insert(
+            {
+                "case_id": case_id,
+                "incident_id": incident_id,
+                "ref": e["ref"],
+                "description": e["description"],
+                "file_name": _original_name(e) if content is not None else e["file"],
+                "size": len(content) if content is not None else e.get("size"),
+                "sha256": e["sha256"],
+                "content": content,
+                "producer": e["producer"],
+                "obtained": e["obtained"],
+                "how_obtained": e["how_obtained"],
+                "created_utc": appender.at,
+            }
+        )
+        .last_pk
+    )
     appender.record("import", "exhibits", eid, case_id)
-    ev = db["exhibit_events"].insert({"exhibit_id": eid, "event": "imported", "by": None, "at_utc": appender.at,
-                                      "detail": "with its file" if content is not None else "reference only"}).last_pk
+    ev = (
+        db["exhibit_events"]
+        .insert(
+            {
+                "exhibit_id": eid,
+                "event": "imported",
+                "by": None,
+                "at_utc": appender.at,
+                "detail": "with its file" if content is not None else "reference only",
+            }
+        )
+        .last_pk
+    )
     appender.record("import", "exhibit_events", ev, case_id)
 
 
@@ -604,8 +733,10 @@ def _no_duplicate_keys(pairs: list) -> dict:
         if k in seen:
             owner = dict(pairs).get("key")
             where = f' (in the object with key "{owner}")' if isinstance(owner, str) else ""
-            raise BundleError(f'"{k}" appears twice in one JSON object{where}; which one is meant is unclear.',
-                              hint="Nothing was written.")
+            raise BundleError(
+                f'"{k}" appears twice in one JSON object{where}; which one is meant is unclear.',
+                hint="Nothing was written.",
+            )
         seen[k] = v
     return seen
 
@@ -614,8 +745,9 @@ def load_json(text: str, source: str) -> dict:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as e:
-        raise BundleError(f"{source} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}).",
-                          hint="Nothing was written.") from None
+        raise BundleError(
+            f"{source} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg}).", hint="Nothing was written."
+        ) from None
     except RecursionError:
         raise BundleError(f"{source} is nested too deeply to be a case bundle.", hint="Nothing was written.") from None
     except ValueError as e:  # e.g. a number of more than 4,300 digits

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from stalklog.law import text
-from stalklog.law.common import EX_PARTNERS, HARASSING_EFFECTS, SCA_EX_PARTNER_RULE, Course, Relationship
+from stalklog.law import wording as text
+from stalklog.law.courses import Course
+from stalklog.law.incidents import HARASSING_EFFECTS
 from stalklog.law.offence import Jurisdiction
+from stalklog.law.relationships import EX_PARTNERS, SCA_EX_PARTNER_RULE, Relationship
 from stalklog.law.scotland import ABUSIVE
 
 SOON_DAYS = 28

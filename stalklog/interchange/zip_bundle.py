@@ -25,11 +25,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stalklog import bundle, evidence, ledger, records
+from stalklog import evidence, records
 from stalklog.clock import utc_now_iso
-from stalklog.db import Database
 from stalklog.errors import BundleError
-from stalklog.files import private_file
+from stalklog.interchange import json_bundle as bundle
+from stalklog.store import ledger
+from stalklog.store.database import Database
+from stalklog.store.private_files import private_file
 
 MANIFEST_FORMAT = "stalklog.zip-manifest"
 MANIFEST_VERSION = 1
@@ -60,22 +62,23 @@ def exhibit_path(ref: str, file_name: str | None) -> str:
     prefix = ref.replace("/", "_")
     name = evidence.safe_name(file_name or "file")
     if name.startswith(prefix + "-") and len(name) > len(prefix) + 1:
-        name = name[len(prefix) + 1:]
+        name = name[len(prefix) + 1 :]
     return f"{EXHIBITS_DIR}{prefix}-{name}"
 
 
 def original_name(ref: str, path: str) -> str:
     """The inverse of ``exhibit_path``: ``exhibits/AD_1-doorbell.mp4`` → ``doorbell.mp4``."""
-    name = path[len(EXHIBITS_DIR):] if path.startswith(EXHIBITS_DIR) else path
+    name = path[len(EXHIBITS_DIR) :] if path.startswith(EXHIBITS_DIR) else path
     prefix = ref.replace("/", "_") + "-"
-    return name[len(prefix):] if name.startswith(prefix) and len(name) > len(prefix) else name
+    return name[len(prefix) :] if name.startswith(prefix) and len(name) > len(prefix) else name
 
 
 # ---------------------------------------------------------------- writing
 
 
-def write_zip(db: Database, case_ref: str, output: Path, *, include_private: bool = False,
-              by: str | None = None) -> dict:
+def write_zip(
+    db: Database, case_ref: str, output: Path, *, include_private: bool = False, by: str | None = None
+) -> dict:
     """Write a case as a zip bundle and record an ``exported`` event for every exhibit file.
 
     The zip is written to a temporary file beside ``output`` and renamed into place inside
@@ -86,8 +89,12 @@ def write_zip(db: Database, case_ref: str, output: Path, *, include_private: boo
     report = ledger.verify(db, case["id"])
     head = ledger.head(db)
     data = bundle.export_bundle(db, case_ref, include_private=include_private)
-    rows = {ref: (eid, digest, size, has) for eid, ref, digest, size, has in db.execute(
-        "SELECT id, ref, sha256, size, content IS NOT NULL FROM exhibits WHERE case_id = ?", [case["id"]])}
+    rows = {
+        ref: (eid, digest, size, has)
+        for eid, ref, digest, size, has in db.execute(
+            "SELECT id, ref, sha256, size, content IS NOT NULL FROM exhibits WHERE case_id = ?", [case["id"]]
+        )
+    }
     held: list[tuple[str, int, str]] = []  # (ref, exhibit id, path)
     for inc in data["incidents"]:
         for e in inc["exhibits"]:
@@ -112,27 +119,46 @@ def write_zip(db: Database, case_ref: str, output: Path, *, include_private: boo
                 files.append({"path": path, "sha256": sha256(content), "size": len(content), "exhibit": ref})
                 continuity[ref] = evidence.events(db, eid)
             manifest = {
-                "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION, "case": case_ref,
-                "created_utc": utc_now_iso(), "generator": _generator(),
-                "ledger_head": {"seq": head["seq"], "hash": head["hash"]} if head else
-                {"seq": 0, "hash": ledger.GENESIS},
-                "source_verified": report.ok, "private_notes_included": include_private,
-                "files": files, "continuity": continuity,
+                "format": MANIFEST_FORMAT,
+                "version": MANIFEST_VERSION,
+                "case": case_ref,
+                "created_utc": utc_now_iso(),
+                "generator": _generator(),
+                "ledger_head": {"seq": head["seq"], "hash": head["hash"]}
+                if head
+                else {"seq": 0, "hash": ledger.GENESIS},
+                "source_verified": report.ok,
+                "private_notes_included": include_private,
+                "files": files,
+                "continuity": continuity,
             }
             manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
             _put(zf, MANIFEST_NAME, manifest_bytes)
-        from stalklog.db import transaction
+        from stalklog.store.database import transaction
 
         with transaction(db):
             appender = ledger.Appender(db)
             for _ref, eid, _path in held:
-                evidence.record_event(db, eid, case["id"], "exported", by=by, at=appender.at,
-                                      detail=f"in zip bundle {output.name}", appender=appender)
+                evidence.record_event(
+                    db,
+                    eid,
+                    case["id"],
+                    "exported",
+                    by=by,
+                    at=appender.at,
+                    detail=f"in zip bundle {output.name}",
+                    appender=appender,
+                )
             appender.flush()
     return {
-        "case": case_ref, "output": str(output), "incidents": len(data["incidents"]), "exhibit_files": len(held),
-        "ledger_head": manifest["ledger_head"], "manifest_sha256": sha256(manifest_bytes),
-        "source_verified": report.ok, "source_problems": [p.text for p in report.problems],
+        "case": case_ref,
+        "output": str(output),
+        "incidents": len(data["incidents"]),
+        "exhibit_files": len(held),
+        "ledger_head": manifest["ledger_head"],
+        "manifest_sha256": sha256(manifest_bytes),
+        "source_verified": report.ok,
+        "source_problems": [p.text for p in report.problems],
         "private_notes_included": include_private,
     }
 
@@ -165,11 +191,18 @@ class Checked:
 
 
 def _safe_member(name: str) -> None:
-    bad = (name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or re.match(r"^[A-Za-z]:", name)
-           or "\x00" in name or any(part in ("", ".") for part in name.rstrip("/").split("/")))
+    bad = (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or ".." in name.split("/")
+        or re.match(r"^[A-Za-z]:", name)
+        or "\x00" in name
+        or any(part in ("", ".") for part in name.rstrip("/").split("/"))
+    )
     if bad:
-        raise _refuse(f"{name!r}: a file name that could climb out of the bundle's folder; "
-                      "this is not a bundle stalklog wrote.")
+        raise _refuse(
+            f"{name!r}: a file name that could climb out of the bundle's folder; this is not a bundle stalklog wrote."
+        )
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -231,8 +264,9 @@ def read_zip(path, *, max_total: int | None = None, max_members: int | None = No
         for name, entry in listed.items():
             info = members[name]
             if info.file_size != entry["size"]:
-                raise _refuse(f"{name}: its size ({info.file_size} bytes) does not match the manifest "
-                              f"({entry['size']} bytes).")
+                raise _refuse(
+                    f"{name}: its size ({info.file_size} bytes) does not match the manifest ({entry['size']} bytes)."
+                )
             limit = MAX_JSON_BYTES if name == BUNDLE_NAME else evidence.MAX_EXHIBIT_BYTES
             data = _read_member(zf, info, limit)
             if sha256(data) != entry["sha256"]:
@@ -240,9 +274,15 @@ def read_zip(path, *, max_total: int | None = None, max_members: int | None = No
             contents[name] = data
     data = bundle.load_json(_text(contents.pop(BUNDLE_NAME), BUNDLE_NAME), BUNDLE_NAME)
     files = _match_exhibits(data, contents, listed)
-    return Checked(bundle=data, manifest=manifest, exhibit_files=files, manifest_sha256=sha256(manifest_bytes),
-                   warnings=[] if manifest.get("source_verified", True) else
-                   ["the sender's case file did not verify when this bundle was made (see their stalklog verify)"])
+    return Checked(
+        bundle=data,
+        manifest=manifest,
+        exhibit_files=files,
+        manifest_sha256=sha256(manifest_bytes),
+        warnings=[]
+        if manifest.get("source_verified", True)
+        else ["the sender's case file did not verify when this bundle was made (see their stalklog verify)"],
+    )
 
 
 def _check_names(infos: list[zipfile.ZipInfo], max_members: int, max_total: int) -> dict[str, zipfile.ZipInfo]:
@@ -263,8 +303,10 @@ def _check_names(infos: list[zipfile.ZipInfo], max_members: int, max_total: int)
             raise _refuse(f"{name}: encrypted inside the zip; stalklog bundles are not.")
         total += info.file_size
         if total > max_total:
-            raise _refuse(f"the zip would unpack to more than {max_total // (1024 * 1024)} MB; refused "
-                          "(a bundle this large is more likely a zip bomb than a case).")
+            raise _refuse(
+                f"the zip would unpack to more than {max_total // (1024 * 1024)} MB; refused "
+                "(a bundle this large is more likely a zip bomb than a case)."
+            )
         members[name] = info
     return members
 
@@ -281,8 +323,10 @@ def _parse_manifest(data: bytes) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise _refuse(f'{MANIFEST_NAME}: not a stalklog manifest (expected format "{MANIFEST_FORMAT}").')
     if manifest.get("version") != MANIFEST_VERSION or isinstance(manifest.get("version"), bool):
-        raise _refuse(f"{MANIFEST_NAME}: version {json.dumps(manifest.get('version'))[:20]} is not one this "
-                      "stalklog reads (a newer stalklog may have written it).")
+        raise _refuse(
+            f"{MANIFEST_NAME}: version {json.dumps(manifest.get('version'))[:20]} is not one this "
+            "stalklog reads (a newer stalklog may have written it)."
+        )
     files = manifest.get("files")
     if not isinstance(files, list) or not files:
         raise _refuse(f"{MANIFEST_NAME}: files: expected a list of files and their SHA-256.")
@@ -354,8 +398,10 @@ def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str,
             if e.get("sha256") != sha256(contents[name]):
                 raise _refuse(f"{name}: SHA-256 does not match exhibit {e.get('ref')} in {BUNDLE_NAME}.")
             if listed[name].get("exhibit") not in (None, e.get("ref")):
-                raise _refuse(f"{name}: the manifest says it is exhibit {listed[name]['exhibit']}, "
-                              f"{BUNDLE_NAME} says {e.get('ref')}.")
+                raise _refuse(
+                    f"{name}: the manifest says it is exhibit {listed[name]['exhibit']}, "
+                    f"{BUNDLE_NAME} says {e.get('ref')}."
+                )
             wanted[name] = e
     for name in contents:
         if name not in wanted:
@@ -381,11 +427,23 @@ def import_checked(db: Database, checked: Checked, *, as_ref: str | None = None)
             detail = ev.get("detail") or ""
             if not detail.endswith(CARRIED):
                 detail = (detail + " " + CARRIED).strip()
-            evidence.record_event(db, row[0], case["id"], ev["event"], by=ev.get("by"), at=ev["at"],
-                                  detail=detail, action="import", appender=appender)
+            evidence.record_event(
+                db,
+                row[0],
+                case["id"],
+                ev["event"],
+                by=ev.get("by"),
+                at=ev["at"],
+                detail=detail,
+                action="import",
+                appender=appender,
+            )
     appender.flush()
     head = checked.manifest["ledger_head"]
-    return {**result, "exhibit_files": len(checked.exhibit_files), "sender_ledger_head": head,
-            "manifest_sha256": checked.manifest_sha256,
-            "source_verified": checked.manifest.get("source_verified")}
-
+    return {
+        **result,
+        "exhibit_files": len(checked.exhibit_files),
+        "sender_ledger_head": head,
+        "manifest_sha256": checked.manifest_sha256,
+        "source_verified": checked.manifest.get("source_verified"),
+    }

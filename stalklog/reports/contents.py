@@ -12,12 +12,14 @@ import datetime as dt
 import json
 from types import SimpleNamespace
 
-from stalklog import __version__, ledger, model, records
-from stalklog.bundle import export_bundle
+from stalklog import __version__, records
+from stalklog import vocab as model
 from stalklog.dates import describe_stored
-from stalklog.db import Database
 from stalklog.errors import InvalidValue
-from stalklog.reports import words as W
+from stalklog.interchange.json_bundle import export_bundle
+from stalklog.reports import phrases as W
+from stalklog.store import ledger
+from stalklog.store.database import Database
 
 KINDS = ("evidence", "diary")
 LATE_DAYS = 7  # an entry written more than this many days after the event is flagged for review
@@ -397,7 +399,7 @@ def _arrange(report: dict, names: dict) -> None:
 
 
 def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
-    from stalklog.law.common import occasion_roots
+    from stalklog.law.occasions import occasion_roots
 
     live = [i for i in incidents if not i["withdrawn"]]
     roots = occasion_roots([SimpleNamespace(key=i["key"], same_occasion_as=i["same_occasion_as"]) for i in live])

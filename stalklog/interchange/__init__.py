@@ -1,0 +1,1 @@
+"""stalklog.interchange."""
