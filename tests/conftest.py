@@ -1,11 +1,22 @@
-"""Every test runs against throwaway case files: nothing touches the real user folders."""
+"""Every test runs against throwaway case files: nothing touches the real user folders.
+
+The tests mirror the packages (tests/store, tests/interchange, tests/desk, tests/law,
+tests/reports, tests/cli for command-level tests, tests/reliability); the fixtures here are
+shared by all of them, and helpers shared across folders (case_files.py) live beside this file.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:  # so every folder can import the shared helpers (case_files)
+    sys.path.insert(0, HERE)
 
 NOW = "2025-03-12T12:00:00"  # a Wednesday
 

@@ -1,6 +1,6 @@
 """docs/schema.md, generated from the migrations so that the documented schema is the real one.
 
-``python -m stalklog.store.schema_doc > docs/schema.md`` rewrites it; tests/test_migrations.py
+``python -m stalklog.store.schema_doc > docs/schema.md`` rewrites it; tests/store/test_migrations.py
 checks that the file equals ``render()``, so a new migration without new docs fails a test.
 """
 

@@ -1,4 +1,6 @@
-"""The reliability suite's switches: the long soak runs only when asked for.
+"""The reliability suite's switches: every test here is marked slow (the quick loop,
+``python -m pytest -m "not slow"``, leaves the folder out), and the long soak runs only when
+asked for.
 
 python -m pytest tests/reliability -m soak --soak-minutes 10
 STALKLOG_SOAK_MINUTES=10 python -m pytest tests/reliability -m soak
@@ -7,8 +9,11 @@ STALKLOG_SOAK_MINUTES=10 python -m pytest tests/reliability -m soak
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+
+HERE = Path(__file__).resolve().parent
 
 
 def pytest_addoption(parser):
@@ -27,7 +32,11 @@ def soak_minutes(config) -> float | None:
     return value
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects: it must see the slow mark
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in item.path.resolve().parents:
+            item.add_marker(pytest.mark.slow)
     if soak_minutes(config):
         return
     skip = pytest.mark.skip(reason="the soak runs by hand: --soak-minutes N (docs/reliability.md)")

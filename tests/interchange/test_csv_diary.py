@@ -12,7 +12,7 @@ from stalklog.interchange import csv_diary
 from stalklog.store import ledger
 from stalklog.store.database import open_db
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 GOOD = DATA / "desk_diary_good.csv"
 MIXED = DATA / "desk_diary_mixed.csv"
 CUSTOM = DATA / "desk_diary_custom.csv"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-FULL = Path(__file__).parent / "data" / "bundle_full.json"
+FULL = Path(__file__).resolve().parents[1] / "data" / "bundle_full.json"
 
 
 def full() -> dict:

@@ -14,7 +14,7 @@ from stalklog.errors import CaseFileError, PassphraseError
 from stalklog.store.database import open_db
 from stalklog.store.migrations import APPLICATION_ID
 
-DOCS = Path(__file__).parent.parent / "docs" / "schema.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "schema.md"
 
 TABLES = {
     "meta": {"key", "value"},

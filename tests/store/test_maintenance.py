@@ -7,7 +7,7 @@ import os
 import stat
 
 import pytest
-from test_privacy_store import EXHIBIT, FAST_KEY, MARKER, add_exhibit_case, file_bytes
+from case_files import EXHIBIT, FAST_KEY, MARKER, add_exhibit_case, file_bytes
 
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
 from stalklog.store import ledger, maintenance

@@ -169,7 +169,7 @@ def test_an_entry_with_two_possible_subjects_names_their_keys(run, case):
 
 
 def test_documents_from_an_encrypted_file_say_they_are_not_encrypted(run, isolated, monkeypatch):
-    from test_privacy_store import FAST_KEY
+    from case_files import FAST_KEY
 
     from stalklog.store.maintenance import create_encrypted
 

@@ -421,3 +421,25 @@ def test_a_case_with_no_incidents_still_reports(run, case):
             assert run("report", "--case", case, "--kind", kind, "--format", fmt).stdout
     md = run("report", "--case", case, "--kind", "evidence").stdout
     assert "holds 0 incidents" in md and "No exhibits" in md
+
+
+# ---------------------------------------------------------------- a closed case
+# A closed case can still be read and reported on (it was often closed because it was
+# handed over); only recording into it is refused (tests/cli/test_log_cli.py).
+
+
+def _closed(run):
+    run("add", "Fictional: waited at the gate", "--when", "01/03/2025 10:15", "--case", "C-1")
+    run("case", "close", "C-1")
+
+
+def test_report_of_a_named_closed_case(run, case):
+    _closed(run)
+    result = run("report", "--kind", "diary", "--case", "C-1")
+    assert "C-1" in result.stdout and "Fictional: waited at the gate" in result.stdout
+
+
+def test_report_without_a_case_names_the_closed_one(run, case):
+    _closed(run)
+    result = run("report", "--kind", "diary", code=1)
+    assert "no open case to report on" in result.stderr and "--case C-1" in result.stderr

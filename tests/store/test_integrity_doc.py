@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "integrity.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "integrity.md"
 
 
 def recipe() -> str:

@@ -723,3 +723,12 @@ def test_reading_commands_with_json_print_only_json(run, three):
         result = run(*command, "--json")
         json.loads(result.stdout)
         assert result.stderr == "", command
+
+
+def test_recording_into_a_closed_case_is_still_refused(run, case):
+    """A closed case can still be read and reported on (tests/reports); recording into it is refused."""
+    run("add", "Fictional: waited at the gate", "--when", "01/03/2025 10:15", "--case", "C-1")
+    run("case", "close", "C-1")
+    result = run("add", "Fictional: again", "--when", "02/03/2025", "--case", "C-1", code=1)
+    assert 'Case "C-1" is closed' in result.stderr
+    assert [i["key"] for i in run.json("list", "--case", "C-1")] == ["I1"]

@@ -9,9 +9,9 @@ import sys
 
 import keyring
 import pytest
+from case_files import FAST_KEY, MARKER, file_bytes
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
-from test_privacy_store import FAST_KEY, MARKER, file_bytes
 
 from stalklog.store.database import is_encrypted
 
