@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from stalklog import model  # noqa: E402
+from stalklog import vocab as model  # noqa: E402
 
 FIRST = ("Alex", "Sam", "Jo", "Robin", "Charlie", "Jamie", "Morgan", "Casey", "Riley", "Taylor")
 LAST = ("Example", "Sample", "Fictional", "Madeup", "Placeholder", "Testcase", "Notreal", "Specimen")

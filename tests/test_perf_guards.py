@@ -624,3 +624,195 @@ def test_module_imports_no_sqlite_utils(module):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     mods = set(json.loads(result.stdout))
     assert not mods & {"sqlite_utils", "numpy", "rich"}, sorted(mods & {"sqlite_utils", "numpy", "rich"})
+
+
+# ---------------------------------------------------------------- streamed import (issue 20)
+
+
+def _dump(path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        # every row but the migrations' own (they note when they ran)
+        return "\n".join(line for line in conn.iterdump() if "_sqlite_migrations" not in line)
+    finally:
+        conn.close()
+
+
+def _import_into(path, data, *, streamed_from=None) -> dict:
+    """Import into a new case file at ``path``: the parsed dict ``data`` (the whole-file
+    reading), or the file ``streamed_from`` read a piece at a time."""
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.store.database import open_db, transaction
+
+    db = open_db(path, create=True)
+    try:
+        with transaction(db):
+            source = bundle.read_bundle(streamed_from) if streamed_from else data
+            return bundle.import_bundle(db, source)
+    finally:
+        db.close()
+
+
+def _shuffled_bundle_text(data: dict) -> str:
+    """The bundle with its top-level keys in another order (incidents before the people,
+    impacts first), an unknown key, odd white space and an incident split across lines."""
+    order = ["impacts", "version", "incidents", "x-note", "format", "case", "people"]
+    full = {**data, "x-note": {"from": "another tool", "n": [1, 2.5, -3e2]}}
+    parts = [f"\r\n  {json.dumps(k)} :\t{json.dumps(full[k], indent=1, ensure_ascii=False)}" for k in order]
+    return "{" + " ,".join(parts) + "\n}\n\n"
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64, 1 << 20])
+def test_streamed_import_writes_the_same_database_as_the_whole_file_reading(tmp_path, monkeypatch, chunk):
+    """Byte for byte the same rows and the same ledger (hash chain) as importing the
+    bundle parsed whole, whatever the order of its top-level keys and wherever the chunks
+    of the file fall (a chunk of one character splits every number and string)."""
+    from stalklog.interchange import json_stream
+
+    monkeypatch.setattr(json_stream, "CHUNK", chunk)
+    data = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))
+    for n, text in enumerate((BUNDLE_FULL.read_text(encoding="utf-8"), _shuffled_bundle_text(data))):
+        src = tmp_path / f"b{n}.json"
+        src.write_text(text, encoding="utf-8")
+        whole = _import_into(tmp_path / f"whole{n}.db", json.loads(text))
+        streamed = _import_into(tmp_path / f"streamed{n}.db", None, streamed_from=src)
+        assert streamed == whole
+        dump = _dump(tmp_path / f"streamed{n}.db")
+        assert dump == _dump(tmp_path / f"whole{n}.db")
+        assert 'INSERT INTO "ledger"' in dump and dump.count('INSERT INTO "incidents"') == len(data["incidents"])
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 1 << 20])
+def test_streamed_reading_gives_json_loads_values(tmp_path, monkeypatch, chunk):
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.interchange import json_stream
+
+    monkeypatch.setattr(json_stream, "CHUNK", chunk)
+    doc = {
+        "format": "stalklog.case",
+        "n": 123456789012345678901234567890,
+        "f": [1.5e-7, -0.0, 10, 1e300],
+        "incidents": [
+            {"key": "I1", "summary": 'quote " and \\ back\\slash \u00e9\u2603 \U0001f600 \\u0041', "n": 12345},
+            {"key": "I2", "nested": {"a": [[], {}, [{"b": None}]], "t": True, "f": False}},
+            {"key": "I3"},
+            7,
+            {"no key": 1},
+        ],
+        "after": ["x"] * 3,
+    }
+    for text in (json.dumps(doc), json.dumps(doc, indent=3, ensure_ascii=False), json.dumps(doc)[:-1] + "\n}  \n"):
+        path = tmp_path / "d.json"
+        path.write_text(text, encoding="utf-8")
+        read = bundle.read_bundle(path)
+        stream = read["incidents"]
+        assert isinstance(stream, json_stream.IncidentStream) and len(stream) == 5
+        assert list(stream) == doc["incidents"] and list(stream) == doc["incidents"]  # read again, the same
+        assert {k: v for k, v in read.items() if k != "incidents"} == {k: v for k, v in doc.items() if k != "incidents"}
+        assert list(stream.stubs()) == [{"key": "I1"}, {"key": "I2"}, {"key": "I3"}, 7, {"key": None}]
+
+
+BAD_JSON = [
+    '{"format": "stalklog.case", "incidents": [{"key": "I1"} {"key": "I2"}]}',
+    '{"format": "stalklog.case", "incidents": [{"key": "I1"},]}',
+    '{"format": "stalklog.case", "incidents": [{"key": "I1", "key": "I2"}]}',
+    '{"format": "stalklog.case", "format": "x", "incidents": []}',
+    '{"incidents": [], "incidents": []}',
+    '{"format": "stalklog.case", "incidents": []} trailing',
+    '{"format": "stalklog.case", "incidents": [{"key": "I1"}',
+    '{"format" "stalklog.case"}',
+    '{"format": "stalklog.case",}',
+    "{format: 1}",
+    "\ufeff{}",
+    "[1, 2]",
+    '"text"',
+    "",
+    "{" * 50000,
+    '{"incidents": [' + "[" * 50000 + "]}",
+    '{"n": ' + "9" * 5000 + "}",
+    '{"s": "tab\there"}',
+]
+
+
+@pytest.mark.parametrize("text", BAD_JSON, ids=range(len(BAD_JSON)))
+def test_streamed_reading_refuses_what_the_whole_file_reading_refuses_in_its_words(tmp_path, text):
+    from stalklog.errors import BundleError
+    from stalklog.interchange import json_bundle as bundle
+
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    try:
+        expected = bundle.load_json(text, str(path))
+    except BundleError as e:
+        expected = e.message
+    try:
+        found = bundle.read_bundle(path)
+    except BundleError as e:
+        found = e.message
+    if isinstance(expected, str):
+        assert found == expected
+    else:  # valid JSON, not an object: read whole, as before
+        assert found == expected
+
+
+def test_streamed_reading_of_text_that_is_not_utf8(tmp_path):
+    from stalklog.errors import BundleError
+    from stalklog.interchange import json_bundle as bundle
+
+    path = tmp_path / "latin1.json"
+    path.write_bytes(b'{"format": "stalklog.case", "incidents": [{"summary": "caf\xe9"}]}')
+    with pytest.raises(BundleError, match="not a text \\(UTF-8\\) JSON file"):
+        bundle.read_bundle(path)
+
+
+def test_streamed_import_holds_one_incident_at_a_time(tmp_path, monkeypatch):
+    """Reading a bundle a piece at a time needs a fraction of the memory of reading it
+    whole (measured with tracemalloc, not timed): a chunk of the file, the head and the
+    incidents' keys, not the incidents (here chunks of 8,000 characters, not the usual million)."""
+    import sys
+    import tracemalloc
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent.parent / "bench"))
+    try:
+        from generate import make_bundle, write_bundle
+    finally:
+        sys.path.pop(0)
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.interchange import json_stream
+
+    monkeypatch.setattr(json_stream, "CHUNK", 8000)
+    data, _ = make_bundle(3000)
+    path = tmp_path / "big.json"
+    write_bundle(path, data)
+    del data
+
+    def peak(read) -> int:
+        tracemalloc.start()
+        try:
+            read()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    def streamed():
+        n = sum(1 for _ in bundle.read_bundle(path)["incidents"])
+        assert n == 3000
+
+    def whole():
+        assert len(bundle.load_json(path.read_text(encoding="utf-8"), str(path))["incidents"]) == 3000
+
+    streamed()  # once first: what is imported or cached on the first call is not the reading's
+    assert peak(streamed) * 4 < peak(whole)
+
+
+def test_import_dry_run_of_a_streamed_bundle_checks_every_incident(run, tmp_path):
+    run("init")
+    data = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))
+    data["incidents"][-1]["precision"] = "sometime"
+    (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(tmp_path / "bad.json"), "--dry-run", code=1)
+    assert "precision" in result.stderr and data["incidents"][-1]["key"] in result.stderr
+    ok = run.json("import", str(BUNDLE_FULL), "--dry-run")
+    assert ok["incidents"] == len(data["incidents"]) and ok["dry_run"] is True

@@ -61,7 +61,6 @@ def import_(
 def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
     import gc
 
-    from stalklog.errors import BundleError
     from stalklog.interchange import json_bundle as bundle
     from stalklog.store.database import transaction
 
@@ -72,14 +71,10 @@ def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise BundleError(f"{file} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
-        data = bundle.load_json(text, str(file))
-        del text  # the parsed bundle is all that is needed from here
+        # Read a piece at a time: the head now, each incident as it is checked and written
+        data = bundle.read_bundle(file)
         if dry_run:
-            _, warnings = bundle.validate(data)
+            warnings = bundle.check(data)
             result = {
                 "case": as_ref or data["case"]["ref"],
                 "incidents": len(data["incidents"]),

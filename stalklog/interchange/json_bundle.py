@@ -16,6 +16,7 @@ import re
 from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
 from stalklog.errors import BundleError, InvalidDate, InvalidValue, StalklogError
+from stalklog.interchange.json_stream import IncidentStream
 from stalklog.store.database import Database
 from stalklog.store.ledger import Appender, _columns
 
@@ -206,6 +207,18 @@ def validate(bundle) -> tuple[dict, list[str]]:
     return {**head, "incidents": incidents, "impacts": impacts}, warnings
 
 
+def check(bundle) -> list[str]:
+    """The same checks as ``validate``, keeping nothing (for a dry run of a bundle read
+    with ``read_bundle``, one incident at a time): returns the warnings."""
+    head, warnings, all_keys = _validate_head(bundle)
+    people_keys = {p["key"] for p in head["people"]}
+    limit = _future_limit()
+    for i, inc in enumerate(bundle["incidents"]):
+        _checked_incident(i, inc, people_keys, all_keys, limit)
+    _validate_impacts(bundle.get("impacts", []))
+    return warnings
+
+
 def _validate_head(bundle) -> tuple[dict, list[str], set[str]]:
     """Everything before the incidents themselves: the format, the case, the people, and
     the incidents' keys (each present and used once). Returns the normalised head (format,
@@ -301,7 +314,10 @@ def _validate_people(people) -> list[dict]:
 def _incident_keys(incidents) -> set[str]:
     if incidents is None:
         raise _fail("incidents", "is required (it may be an empty list)")
-    _type_check(incidents, list, "incidents", "a list")
+    if isinstance(incidents, IncidentStream):  # read from the file: each incident's key, read ahead
+        incidents = incidents.stubs()
+    else:
+        _type_check(incidents, list, "incidents", "a list")
     all_keys = set()
     for i, inc in enumerate(incidents):
         _type_check(inc, dict, f"incidents[{i}]", "an object")
@@ -495,7 +511,7 @@ def import_bundle(
     head, warnings, all_keys = _validate_head(bundle)
     ref = as_ref or head["case"]["ref"]
     if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
-        validate(bundle)  # a bundle that is also invalid says so first, as it always has
+        check(bundle)  # a bundle that is also invalid says so first, as it always has
         raise BundleError(
             f'case.ref: a case "{ref}" is already in this case file.',
             hint="Import it under another reference with --as NEWREF. Nothing was written.",
@@ -595,8 +611,11 @@ def _insert_incidents(
     later: list[tuple[int, list, list]] = []  # (id, history, exhibits) of the few that have any
     incident_row = records._incident_row  # noqa: SLF001
     record = appender.record
+    consume = consume and isinstance(incidents, list)  # a stream holds one incident at a time anyway
+    n = 0
     with _fts_in_bulk(db, "incidents", case_id):
         for i, raw in enumerate(incidents):
+            n += 1
             inc = _checked_incident(i, raw, people_keys, all_keys, limit)
             if consume:
                 incidents[i] = None
@@ -635,7 +654,7 @@ def _insert_incidents(
             appender.record("import", "amendments", aid, case_id)
         for e in exhibits:
             _insert_exhibit(db, case_id, iid, e, exhibit_files, appender)
-    return len(incidents)
+    return n
 
 
 class _fts_in_bulk:  # noqa: N801 - a context manager used like a function
@@ -741,6 +760,30 @@ def _no_duplicate_keys(pairs: list) -> dict:
     return seen
 
 
+def read_bundle(path, source: str | None = None) -> dict:
+    """A bundle file, read a piece at a time (``json_stream``): the top-level values as a
+    dict, ``incidents`` an ``IncidentStream`` read from the file each time it is iterated.
+    The same dicts and the same errors as ``load_json`` of the whole text: any JSON error
+    is left to ``load_json`` to name. Raises ``BundleError``."""
+    from pathlib import Path
+
+    from stalklog.interchange.json_stream import NotStreamable, open_bundle
+
+    path = Path(path)
+    source = source or str(path)
+    try:
+        return open_bundle(lambda: open(path, encoding="utf-8"), _no_duplicate_keys)  # noqa: SIM115
+    except UnicodeDecodeError:
+        raise BundleError(f"{source} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
+    except (NotStreamable, RecursionError, ValueError):
+        pass  # not valid JSON, or not an object: the whole-file reading says why, in its words
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BundleError(f"{source} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
+    return load_json(text, source)
+
+
 def load_json(text: str, source: str) -> dict:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys)
@@ -754,7 +797,7 @@ def load_json(text: str, source: str) -> dict:
         raise BundleError(f"{source} is not a usable JSON file ({e}).", hint="Nothing was written.") from None
 
 
-__all__ = ["export_bundle", "import_bundle", "validate", "load_json", "StalklogError"]
+__all__ = ["export_bundle", "import_bundle", "validate", "check", "load_json", "read_bundle", "StalklogError"]
 
 
 def _exhibit_ref(ref: str) -> bool:
