@@ -5,17 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import typer.main
 
-from stalklog.cli.app import app
+from stalklog.cli.app import all_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _commands():
-    root = typer.main.get_command(app)
-    for name, cmd in sorted(root.commands.items()):
+    for name, cmd in sorted(all_commands().items()):
         subs = getattr(cmd, "commands", None)
         if subs:
             for sub_name, sub in sorted(subs.items()):

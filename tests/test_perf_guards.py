@@ -17,7 +17,7 @@ import textwrap
 import pytest
 from typer.testing import CliRunner
 
-from stalklog.cli.app import app, only_needed
+from stalklog.cli.app import app
 
 HEAVY = (
     "sqlite_utils",
@@ -85,47 +85,63 @@ def test_add_imports_neither_sqlite_utils_nor_rich_nor_reporting(tmp_path, run, 
     assert [i["summary"] for i in listed] == ["Fictional: he waited by the gate"]
 
 
-def test_root_help_is_the_full_apps_help():
-    """The root help is built from names and help only: it must read exactly as the full app's."""
-    runner = CliRunner()
-    for args in (["--help"], ["-h"], [], ["--db", "x.db", "--help"]):
-        full = runner.invoke(app, args, prog_name="stalklog")
-        lite = runner.invoke(only_needed(args), args, prog_name="stalklog")
-        assert (lite.exit_code, lite.output) == (full.exit_code, full.output)
-        if args:
-            assert "add" in lite.output and "verify" in lite.output
+def _cli_modules(args: list[str]) -> set[str]:
+    """The stalklog.cli modules a fresh ``stalklog ARGS`` process imported."""
+    code = textwrap.dedent(f"""
+        import atexit, json, sys
+        def dump():
+            sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted(m for m in sys.modules if m.startswith("stalklog.cli."))) + "\\n")
+        atexit.register(dump)
+        sys.argv = ["stalklog", *{args!r}]
+        from stalklog.cli.app import main
+        main()
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    line = [x for x in result.stderr.splitlines() if x.startswith("MODULES=")]
+    assert line, result.stderr[-2000:]
+    return {m.removeprefix("stalklog.cli.") for m in json.loads(line[-1][len("MODULES=") :])}
+
+
+PLUMBING = {"app", "console", "options"}
 
 
 @pytest.mark.parametrize(
-    "args, names",
+    "args, modules",
     [
-        (["add", "x"], {"add"}),
-        (["--db", "f.db", "case", "list"], {"case"}),
-        (["--us-dates", "list", "--json"], {"list"}),
+        (["add", "--help"], {"incidents"}),
+        (["--db", "f.db", "case", "list", "--help"], {"cases"}),
+        (["--us-dates", "check", "--help"], {"check"}),
         (["--version"], set()),
     ],
 )
-def test_only_the_command_that_runs_is_built(args, names):
-    pruned = only_needed(args)
-    built = {c.name or c.callback.__name__ for c in pruned.registered_commands}
-    built |= {g.name if isinstance(g.name, str) else g.typer_instance.info.name for g in pruned.registered_groups}
-    assert built == names
+def test_only_the_module_of_the_command_that_runs_is_loaded(args, modules):
+    """Click's lazy group: the root knows names and modules; a module loads when its command runs."""
+    assert _cli_modules(args) - PLUMBING == modules
 
 
-@pytest.mark.parametrize("args", [["nope"], ["-h", "add"], ["--version", "--help"]])
-def test_anything_unclear_keeps_the_whole_app(args):
-    pruned = only_needed(args)
-    assert len(pruned.registered_commands) + len(pruned.registered_groups) == len(app.registered_commands) + len(
-        app.registered_groups
-    )
+def test_every_listed_command_is_the_one_its_module_registers():
+    from stalklog.cli.app import COMMANDS, module_commands
+
+    for name, module in COMMANDS.items():
+        assert name in module_commands(module), f"stalklog {name} is not registered by stalklog.cli.{module}"
+    registered = {name for module in set(COMMANDS.values()) for name in module_commands(module)}
+    assert registered == set(COMMANDS), "a module registers a command the root does not list"
 
 
-def test_pruned_app_behaves_as_the_full_one(run, case):
+def test_root_help_lists_every_command_with_its_help():
     runner = CliRunner()
-    for args in (["add", "--help"], ["case", "--help"], ["nope"], ["list", "--case", "C-404"]):
-        full = runner.invoke(app, args, prog_name="stalklog")
-        lite = runner.invoke(only_needed(args), args, prog_name="stalklog")
-        assert (lite.exit_code, lite.output) == (full.exit_code, full.output), args
+    from stalklog.cli.app import all_commands
+
+    for args in (["--help"], ["-h"], [], ["--db", "x.db", "--help"]):
+        result = runner.invoke(app, args, prog_name="stalklog")
+        assert result.exit_code in (0, 2) and "Commands:" in result.output
+        for name in all_commands():
+            assert f"  {name} " in result.output, name
+
+
+def test_an_unknown_command_is_a_usage_error():
+    result = CliRunner().invoke(app, ["nope"], prog_name="stalklog")
+    assert result.exit_code == 2 and "nope" in result.output
 
 
 def test_opening_an_up_to_date_file_does_not_load_the_migrations(tmp_path):
@@ -175,9 +191,9 @@ def test_thin_table_writes_as_sqlite_utils_does(tmp_path):
     assert rows == [("C-9", '["a", "b"]', None), ("C-10", '["a", "b"]', None)]
     db["cases"].update(1, {"title": "u", "context": {"k": 1}})
     assert db.execute("SELECT title, context FROM cases WHERE id = 1").fetchone() == ("u", '{"k": 1}')
-    from sqlite_utils.db import NotFoundError
+    from stalklog.errors import NotFound
 
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFound):
         db["cases"].update(99, {"title": "v"})
     db.close()
 

@@ -3,6 +3,8 @@ errors become messages and exit codes."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -10,20 +12,75 @@ from typing import Annotated
 
 import typer
 import typer.core
+import typer.main
 
 from stalklog import __version__
-from stalklog.cli import cases, incidents, interchange, start
 from stalklog.cli.console import state
+
+# Every command and group of the root, in the order the help lists them, with the module
+# under stalklog/cli/ whose ``register(app)`` adds it. A module is imported, and its
+# commands turned into Click commands, only when one of its commands runs or the help
+# lists them (Click's documented lazy-loading pattern: ``list_commands`` and
+# ``get_command`` on a custom group), so ``stalklog add`` builds one module's commands,
+# not forty (docs/performance.md).
+COMMANDS: dict[str, str] = {
+    "init": "start",
+    "demo": "start",
+    "add": "incidents",
+    "list": "incidents",
+    "show": "incidents",
+    "search": "incidents",
+    "timeline": "incidents",
+    "amend": "incidents",
+    "withdraw": "incidents",
+    "import": "interchange",
+    "export": "interchange",
+    "check": "check",
+    "law": "check",
+    "verify": "evidence",
+    "report": "reports",
+    "cases": "desk",
+    "pattern": "desk",
+    "config": "start",
+    "case": "cases",
+    "person": "cases",
+    "impact": "cases",
+    "exhibit": "evidence",
+    "db": "privacy",
+    "screening": "desk",
+}
+
+
+@functools.cache
+def module_commands(module: str) -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
+    """The Click commands and groups that ``stalklog.cli.<module>`` registers, by name."""
+    holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+    holder.callback()(_no_op)  # a callback makes a group even for one command, so each is found by name
+    importlib.import_module(f"stalklog.cli.{module}").register(holder)
+    group = typer.main.get_command(holder)
+    return dict(group.commands)  # type: ignore[attr-defined]
+
+
+def _no_op() -> None:
+    """Never shown: the holder group's callback."""
 
 
 class StalklogGroup(typer.core.TyperGroup):
-    """Runs every command inside the one place where errors become messages."""
+    """The root group: commands loaded when needed, and the one place where errors
+    become messages and exit codes."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> typer.core.TyperCommand | typer.core.TyperGroup | None:
+        module = COMMANDS.get(cmd_name)
+        return module_commands(module).get(cmd_name) if module else None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except Exception as e:  # noqa: BLE001 - translated below, never shown as a traceback
-            if type(e).__module__.startswith("typer"):
+            if type(e).__module__.startswith(("typer", "click")):
                 raise  # usage errors (exit 2), typer.Exit and typer.Abort keep their meaning
             raise typer.Exit(handle_exception(e)) from None
         except KeyboardInterrupt:
@@ -42,7 +99,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
 )
 
@@ -69,146 +126,14 @@ def root(
     state.us_dates = us_dates
 
 
-start.register(app)
-cases.register(app)
-incidents.register(app)
-interchange.register(app)
-
-
-def _register_optional() -> None:
-    """Feature modules add their commands here (each module has ``register(app)``)."""
-    import importlib
-
-    for name in ("check", "evidence", "privacy", "reports", "desk"):
-        try:
-            module = importlib.import_module(f"stalklog.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name != f"stalklog.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_optional()
+def all_commands() -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
+    """Every top-level command and group by name (loads them all: for docs and tests)."""
+    return {name: module_commands(module)[name] for name, module in COMMANDS.items()}
 
 
 def main() -> None:
     """The console script: ``stalklog …``."""
-    only_needed(sys.argv[1:])(prog_name="stalklog")
-
-
-_ROOT_OPTIONS_WITH_VALUE = ("--db",)
-
-
-def _listing_only() -> typer.Typer:
-    """The app for the root's help: every command and group by name and help only, so
-    that listing them does not build each one's options (and every group's commands)."""
-    import copy
-
-    from typer.main import solve_typer_info_defaults
-    from typer.models import CommandInfo
-
-    def stub() -> None:  # pragma: no cover - never run: the root help only lists it
-        pass
-
-    listed = []
-    for c in app.registered_commands:
-        listed.append(
-            CommandInfo(
-                name=_name(c),
-                callback=stub,
-                help=c.help or _doc(c.callback),
-                short_help=c.short_help,
-                hidden=c.hidden,
-                deprecated=c.deprecated,
-            )
-        )
-    for g in app.registered_groups:
-        info = solve_typer_info_defaults(g)
-        listed.append(
-            CommandInfo(
-                name=info.name,
-                callback=stub,
-                help=info.help,
-                short_help=info.short_help,
-                hidden=info.hidden,
-                deprecated=info.deprecated,
-            )
-        )
-    if any(c.name is None for c in listed):
-        return app
-    pruned = copy.copy(app)
-    pruned.registered_commands = listed
-    pruned.registered_groups = []
-    return pruned
-
-
-def _doc(callback) -> str | None:
-    import inspect
-
-    return inspect.getdoc(callback)
-
-
-def _command_word(args: list[str]) -> str | None:
-    """The command named on the command line (after the root options), if any; None
-    too when the root's help is asked for first."""
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "--" or a in ("-h", "--help"):
-            return None
-        if a in _ROOT_OPTIONS_WITH_VALUE:
-            i += 2
-        elif a.startswith("-"):
-            i += 1
-        else:
-            return a
-    return None
-
-
-def _name(info) -> str | None:
-    """A registered command's or group's name, or None when it cannot be told."""
-    name = getattr(info, "name", None)
-    if isinstance(name, str):
-        return name
-    instance = getattr(info, "typer_instance", None)
-    if instance is not None:
-        name = getattr(instance.info, "name", None)
-        return name if isinstance(name, str) else None
-    callback = getattr(info, "callback", None)
-    return callback.__name__.lower().replace("_", "-") if callback is not None else None
-
-
-def only_needed(args: list[str]) -> typer.Typer:
-    """The app with only the command that will run.
-
-    Typer turns every command's signature into options each time the program starts:
-    with some forty commands that cost more than all of ``stalklog add``'s own work
-    (docs/performance.md). So ``stalklog add …`` builds ``add`` alone, and ``--version``
-    builds none; ``--help`` at the root, an unknown word or anything unclear keeps them
-    all, so help and error messages are exactly the full app's.
-    """
-    import copy
-
-    word = _command_word(args)
-    if word is None:
-        if {"-h", "--help"} & set(args) or not args:
-            return _listing_only()
-        if "--version" not in args:
-            return app
-        commands, groups = [], []
-    else:
-        names = [_name(i) for i in (*app.registered_commands, *app.registered_groups)]
-        if None in names:
-            return app
-        commands = [c for c in app.registered_commands if _name(c) == word]
-        groups = [g for g in app.registered_groups if _name(g) == word]
-        if not commands and not groups:
-            return app
-    pruned = copy.copy(app)
-    pruned.registered_commands = commands
-    pruned.registered_groups = groups
-    return pruned
+    app(prog_name="stalklog")
 
 
 def handle_exception(e: Exception) -> int:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import CaseOption, JsonOption, open_case_file, out, print_json, say, split_words
+from stalklog.cli.console import open_case_file, out, print_json, say, split_words
+from stalklog.cli.options import JsonOption, Jurisdiction, RequiredCaseOption
 
 case_app = typer.Typer(no_args_is_help=True, help="Create, list, show and close cases.")
 person_app = typer.Typer(no_args_is_help=True, help="Add the people of a case (victim, subject, witnesses).")
@@ -24,8 +25,8 @@ def case_new(
     ref: Annotated[str, typer.Argument(help="A reference for the case, unique in this file (e.g. C-2025-001).")],
     title: Annotated[str | None, typer.Option("--title", "-t", help="A short title.")] = None,
     jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", "-j", help="england-wales, scotland or northern-ireland.")
-    ] = "england-wales",
+        Jurisdiction, typer.Option("--jurisdiction", "-j", help="england-wales, scotland or northern-ireland.")
+    ] = Jurisdiction("england-wales"),
     context: Annotated[
         list[str] | None,
         typer.Option(
@@ -46,14 +47,15 @@ def case_new(
     from stalklog.cli.console import parse_date_arg
     from stalklog.store.database import transaction
 
+    opened = parse_date_arg(opened, "--opened")  # arguments first: a mistyped date never costs a passphrase
     db = open_case_file()
     with transaction(db):
         case = records.create_case(
             db,
             ref,
             title=title,
-            jurisdiction=jurisdiction,
-            opened=parse_date_arg(opened, "--opened"),
+            jurisdiction=jurisdiction.value,
+            opened=opened,
             context=split_words(context),
             notes=notes,
         )
@@ -142,10 +144,8 @@ def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], j
 
 def _case_show_extras(db, case, incidents: list[dict]) -> dict:
     """Sections other features add to ``case show`` (patterns, screening)."""
-    try:
-        from stalklog.cli import desk
-    except ModuleNotFoundError:
-        return {}
+    from stalklog.cli import desk
+
     return desk.case_show_extras(db, case, incidents)
 
 
@@ -185,7 +185,7 @@ def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")],
 
 @person_app.command("add")
 def person_add(
-    case: CaseOption,
+    case: RequiredCaseOption,
     role: Annotated[str, typer.Option("--role", help="victim, subject, witness or other.")],
     name: Annotated[str | None, typer.Option("--name", help="The person's name (or a description).")] = None,
     relationship: Annotated[
@@ -214,6 +214,7 @@ def person_add(
     from stalklog.cli.console import parse_date_arg
     from stalklog.store.database import transaction
 
+    lived_together_until = parse_date_arg(lived_together_until, "--lived-together-until")
     db = open_case_file()
     with transaction(db):
         person = records.add_person(
@@ -223,7 +224,7 @@ def person_add(
             name=name,
             relationship=relationship,
             key=key,
-            lived_together_until=parse_date_arg(lived_together_until, "--lived-together-until"),
+            lived_together_until=lived_together_until,
             identifiers=identifier or [],
         )
     if json_:
@@ -237,7 +238,7 @@ def person_add(
 
 
 @person_app.command("list")
-def person_list(case: CaseOption, json_: JsonOption = False) -> None:
+def person_list(case: RequiredCaseOption, json_: JsonOption = False) -> None:
     """List the people of a case.
 
     Example: stalklog person list --case C-2025-001
@@ -267,7 +268,7 @@ def person_list(case: CaseOption, json_: JsonOption = False) -> None:
 
 @impact_app.command("add")
 def impact_add(
-    case: CaseOption,
+    case: RequiredCaseOption,
     kind: Annotated[str, typer.Argument(help="changed_routine, moved_home, time_off_work, extra_security, …")],
     date: Annotated[str | None, typer.Option("--date", help="When it happened (a date, or a month: 2025-03).")] = None,
     detail: Annotated[str | None, typer.Option("--detail", help="What changed, in your words.")] = None,

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import JsonOption, as_of_date, check_jurisdiction, open_case_file, out, print_json, say
-
-JURISDICTION_HELP = "england-wales, scotland or northern-ireland (default: the case's)."
+from stalklog.cli.console import as_of_date, open_case_file, out, print_json, say
+from stalklog.cli.options import AsOfOption, CaseOption, JsonOption, JurisdictionArgument, JurisdictionOption, chosen
 
 
 def register(app: typer.Typer) -> None:
@@ -26,16 +25,12 @@ def check_one(db, case_ref: str, as_of, jurisdiction: str | None = None) -> tupl
 
 
 def check(
-    case: Annotated[
-        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
-    ] = None,
+    case: CaseOption = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Check every open case; one line per course, most urgent first.")
     ] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date the time limits are counted to (default today).")
-    ] = None,
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help=JURISDICTION_HELP)] = None,
+    as_of: AsOfOption = None,
+    jurisdiction: JurisdictionOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Check whether a case's incidents could make a course of conduct, which offences the
@@ -45,7 +40,6 @@ def check(
 
     Example: stalklog check --case C-2025-014 --as-of 15/08/2025
     """
-    jurisdiction = check_jurisdiction(jurisdiction)
     if all_ and case:
         raise typer.BadParameter("give --case REF, or --all for every open case.", param_hint="--case")
     # The check reads whole cases into many small objects that live until the command ends:
@@ -57,19 +51,19 @@ def check(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _check(case, all_, as_of, jurisdiction, json_)
+        _check(case, all_, as_of, chosen(jurisdiction), json_)
     finally:
         if collecting:
             gc.enable()
 
 
 def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | None, json_: bool) -> None:
+    day = as_of_date(as_of)  # arguments first: a mistyped date never costs a passphrase
     db = open_case_file()
     if not all_ and not case:  # like add and report: the only open case
         from stalklog.cli.walkthrough import resolve_case
 
         case = resolve_case(db, None, "check")
-    day = as_of_date(as_of)
     if all_:
         _check_all(db, day, jurisdiction, json_)
         return
@@ -104,9 +98,7 @@ def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
 
 
 def law(
-    jurisdiction: Annotated[
-        str | None, typer.Argument(help=JURISDICTION_HELP.replace(" (default: the case's)", ""))
-    ] = None,
+    jurisdiction: JurisdictionArgument = None,
     json_: JsonOption = False,
 ) -> None:
     """List the offences the check knows: requirements, time limits, maximum penalties and citations.
@@ -115,7 +107,7 @@ def law(
     """
     from stalklog.law import catalogue
 
-    entries = catalogue(check_jurisdiction(jurisdiction, "JURISDICTION"))
+    entries = catalogue(chosen(jurisdiction))
     if json_:
         print_json(entries)
         return

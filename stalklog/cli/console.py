@@ -6,12 +6,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
-
-import typer
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
-CaseOption = Annotated[str, typer.Option("--case", "-c", help="The case reference, e.g. C-2025-001.")]
 
 
 class State:
@@ -177,15 +171,6 @@ def as_of_date(text: str | None):
     from stalklog.clock import local_now
 
     return dt.date.fromisoformat(parse_date_arg(text, "--as-of")) if text else local_now().date()
-
-
-def check_jurisdiction(jurisdiction: str | None, hint: str = "--jurisdiction") -> str | None:
-    """A ``--jurisdiction`` value, or a usage error (exit 2) naming the choices."""
-    from stalklog.vocab import JURISDICTIONS
-
-    if jurisdiction is not None and jurisdiction not in JURISDICTIONS:
-        raise typer.BadParameter(f"choose one of {', '.join(JURISDICTIONS)}.", param_hint=hint)
-    return jurisdiction
 
 
 def split_words(values: list[str] | None) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import CaseOption, JsonOption, open_case_file, out, print_json, say
+from stalklog.cli.console import open_case_file, out, print_json, say
+from stalklog.cli.options import AsOfOption, JsonOption, JurisdictionOption, RequiredCaseOption, chosen
 
 screening_app = typer.Typer(no_args_is_help=True, help="The stalking screening questions (S-DASH), kept with a case.")
 
@@ -85,12 +86,8 @@ def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
 
 def cases(
     status: Annotated[str, typer.Option("--status", help="open, closed or all.")] = "open",
-    jurisdiction: Annotated[
-        str | None, typer.Option("--jurisdiction", "-j", help="Only cases in this jurisdiction.")
-    ] = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date deadlines are counted to (default today).")
-    ] = None,
+    jurisdiction: JurisdictionOption = None,
+    as_of: AsOfOption = None,
     json_: JsonOption = False,
 ) -> None:
     """The caseload: every case with its subjects, incidents, course, strongest offence the
@@ -99,14 +96,13 @@ def cases(
 
     Example: stalklog cases --status open --as-of 15/08/2025
     """
-    from stalklog.cli.console import as_of_date, check_jurisdiction
+    from stalklog.cli.console import as_of_date
 
     if status not in ("open", "closed", "all"):
         raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
-    check_jurisdiction(jurisdiction)
-    db = open_case_file()
     day = as_of_date(as_of)
-    rows = caseload(db, status=status, jurisdiction=jurisdiction, as_of=day)
+    db = open_case_file()
+    rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day)
     if json_:
         print_json(rows)
         return
@@ -187,7 +183,7 @@ def render_caseload(console, rows: list[dict]) -> None:
 
 
 def pattern(
-    case: CaseOption,
+    case: RequiredCaseOption,
     by: Annotated[
         str, typer.Option("--by", help="Count per week, month, or auto (weeks for up to 16 weeks).")
     ] = "auto",
@@ -251,7 +247,7 @@ def render_pattern(console, result: dict, case: str | None = None, *, chart: boo
 
 @screening_app.command("record")
 def screening_record(
-    case: CaseOption,
+    case: RequiredCaseOption,
     answers: Annotated[
         str | None,
         typer.Option("--answers", help="All 11 answers in order, comma-separated: yes, no or not known (unknown)."),
@@ -280,10 +276,10 @@ def screening_record(
     from stalklog.desk import screening
     from stalklog.store.database import transaction
 
+    taken = parse_date_arg(date, "--date")  # arguments first: a mistyped date never costs a passphrase
+    notes = _notes(note)
     db = open_case_file()
     records.get_case(db, case)
-    taken = parse_date_arg(date, "--date")
-    notes = _notes(note)
     if answers is not None:
         words = [a.strip() for a in answers.split(",")]
         if len(words) != len(screening.QUESTIONS):
@@ -357,7 +353,7 @@ def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
 
 @screening_app.command("show")
 def screening_show(
-    case: CaseOption,
+    case: RequiredCaseOption,
     all_: Annotated[
         bool, typer.Option("--all", help="Every screening of the case, oldest first (default: the latest).")
     ] = False,

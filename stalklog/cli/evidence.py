@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import JsonOption, open_case_file, out, parse_when_arg, print_json, say
+from stalklog.cli.console import open_case_file, out, parse_when_arg, print_json, say
+from stalklog.cli.options import CaseOption, JsonOption
 
 exhibit_app = typer.Typer(
     name="exhibit",
@@ -18,7 +19,6 @@ exhibit_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-CaseOpt = Annotated[str | None, typer.Option("--case", "-c", help="The case reference, e.g. C-2025-001.")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who is doing this, for the continuity record (a name).")]
 
 
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
 def add(
     incident: Annotated[str, typer.Argument(help="The incident's id (from stalklog list), or its key with --case.")],
     file: Annotated[Path, typer.Argument(help="The file: a screenshot, photo, recording, exported chat…")],
-    case: CaseOpt = None,
+    case: CaseOption = None,
     producer: Annotated[
         str | None,
         typer.Option("--producer", "-p", help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2….'),
@@ -110,7 +110,7 @@ def _public(exhibit: dict) -> dict:
 
 @exhibit_app.command("list")
 def list_(
-    case: CaseOpt = None,
+    case: CaseOption = None,
     incident: Annotated[
         str | None, typer.Option("--incident", "-i", help="Only this incident's exhibits (id, or key with --case).")
     ] = None,
@@ -161,7 +161,7 @@ def _size(n: int | None) -> str:
 @exhibit_app.command("show")
 def show(
     ref: Annotated[str, typer.Argument(help="The exhibit reference, e.g. AD/1.")],
-    case: CaseOpt = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Show one exhibit and its continuity: obtained, added, imported, exported — by whom, when.
@@ -212,7 +212,7 @@ def export(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The file to write (or a folder: the original name is kept).")
     ],
-    case: CaseOpt = None,
+    case: CaseOption = None,
     by: ByOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
     json_: JsonOption = False,
@@ -242,7 +242,7 @@ def export(
 
 
 def verify(
-    case: CaseOpt = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Check that nothing in the case file was changed outside stalklog.

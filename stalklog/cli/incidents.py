@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.console import (
-    JsonOption,
     open_case_file,
     out,
     parse_date_arg,
@@ -17,6 +16,7 @@ from stalklog.cli.console import (
     split_words,
     stdin_is_tty,
 )
+from stalklog.cli.options import CaseOption, JsonOption
 
 ListOption = Annotated[list[str] | None, typer.Option()]
 
@@ -35,9 +35,7 @@ def add(
     summary: Annotated[
         list[str] | None, typer.Argument(help="What happened, in a sentence. Leave out to be asked.")
     ] = None,
-    case: Annotated[
-        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
-    ] = None,
+    case: CaseOption = None,
     when: Annotated[
         str | None,
         typer.Option("--when", "-w", help='When it happened: "today 5:10pm", "06/11/2024 21:15", "last Tuesday".'),
@@ -121,6 +119,8 @@ def add(
     from stalklog.store.database import transaction
 
     summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
+    if when and not interactive:  # arguments first: a mistyped date never costs a passphrase
+        parse_when_arg(when if not until else f"{when} to {until}")
     db = open_case_file()
     case_ref = resolve_case(db, case)
     walked = interactive or (summary is None and stdin_is_tty())
@@ -258,7 +258,7 @@ def _fields_from_options(
 
 
 def list_(
-    case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
+    case: CaseOption = None,
     date_from: Annotated[str | None, typer.Option("--from", help="On or after this date.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="On or before this date.")] = None,
     behaviour: Annotated[
@@ -274,12 +274,13 @@ def list_(
     """
     from stalklog import records
 
+    date_from, date_to = parse_date_arg(date_from, "--from"), parse_date_arg(date_to, "--to")
     db = open_case_file()
     found = records.list_incidents(
         db,
         case_ref=case,
-        date_from=parse_date_arg(date_from, "--from"),
-        date_to=parse_date_arg(date_to, "--to"),
+        date_from=date_from,
+        date_to=date_to,
         behaviour=behaviour.replace("-", "_") if behaviour else None,
         by=by,
         include_withdrawn=withdrawn,
@@ -306,7 +307,7 @@ def _public(incident: dict) -> dict:
 
 def show(
     incident: Annotated[str, typer.Argument(help="The incident's id (from stalklog list), or its key with --case.")],
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Show one incident in full, with its exhibits and the history of its corrections.
@@ -328,7 +329,7 @@ def show(
 
 def search(
     text: Annotated[str, typer.Argument(help="Words to look for in summaries, words used and places.")],
-    case: Annotated[str | None, typer.Option("--case", "-c", help="Only this case.")] = None,
+    case: CaseOption = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Search every case in the file (the default without --case).")
     ] = False,
@@ -346,9 +347,7 @@ def search(
 
 
 def timeline(
-    case: Annotated[
-        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
-    ] = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Show a case's incidents over time, with the gaps between them in days.
@@ -377,7 +376,7 @@ def amend(
         list[str], typer.Option("--set", help='field=value, e.g. --set location="Mill Road" (repeatable).')
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry is being corrected.")],
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Correct an incident. The old value, the new one, the reason and the time are all kept.
@@ -405,7 +404,7 @@ def amend(
 def withdraw(
     incident: Annotated[str, typer.Argument(help="The incident's id.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry is withdrawn.")],
-    case: Annotated[str | None, typer.Option("--case", "-c", help="The case, when giving a key such as I3.")] = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Withdraw an incident: it stays in the file and its history, but no longer counts.

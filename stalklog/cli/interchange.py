@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import CaseOption, open_case_file, print_json, say
+from stalklog.cli.console import open_case_file, print_json, say
+from stalklog.cli.options import CaseOption, JsonOption, RequiredCaseOption
 
 
 def register(app: typer.Typer) -> None:
@@ -20,9 +21,7 @@ def import_(
         Path, typer.Argument(help="A case bundle (.json), a zip bundle, or a spreadsheet diary (.csv).", exists=False)
     ],
     as_ref: Annotated[str | None, typer.Option("--as", help="Import under this case reference instead.")] = None,
-    case: Annotated[
-        str | None, typer.Option("--case", "-c", help="For a CSV diary: the case to add the rows to.")
-    ] = None,
+    case: CaseOption = None,
     map_: Annotated[
         str | None, typer.Option("--map", help="For a CSV diary: field=Column,… (e.g. summary=What happened).")
     ] = None,
@@ -30,7 +29,7 @@ def import_(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="For a CSV diary: import the good rows, report the bad.")
     ] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_: JsonOption = False,
 ) -> None:
     """Import a case bundle (JSON or zip) as a new case, or a CSV diary into a case.
 
@@ -107,7 +106,7 @@ def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
 
 
 def export(
-    case: CaseOption,
+    case: RequiredCaseOption,
     format_: Annotated[
         str,
         typer.Option("--format", "-f", help="json (the case bundle) or zip (bundle, exhibit files and a manifest)."),

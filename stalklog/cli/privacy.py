@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import JsonOption, db_path, passphrase_source, print_json, say
+from stalklog.cli.console import db_path, passphrase_source, print_json, say
+from stalklog.cli.options import JsonOption
 
 db_app = typer.Typer(
     no_args_is_help=True,

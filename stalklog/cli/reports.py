@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.console import say
+from stalklog.cli.options import AsOfOption, CaseOption, JsonOption
 
 SUFFIXES = {
     ".pdf": "pdf",
@@ -34,9 +35,7 @@ def report(
             metavar="evidence|diary",
         ),
     ],
-    case: Annotated[
-        str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")
-    ] = None,
+    case: CaseOption = None,
     fmt: Annotated[
         str | None,
         typer.Option(
@@ -78,10 +77,8 @@ def report(
             "--include-private", help="Include private notes (the document says so). Left out unless you ask."
         ),
     ] = False,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="The date the check counts time limits to (default today).")
-    ] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    as_of: AsOfOption = None,
+    json_: JsonOption = False,
 ) -> None:
     """Make an evidence summary or a diary: PDF, HTML, Markdown, CSV or JSON.
 

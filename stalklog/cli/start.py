@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.console import db_path, open_case_file, print_json, say, state
+from stalklog.cli.options import JsonOption
 
 config_app = typer.Typer(no_args_is_help=True, help="Show or change your settings, such as US-style dates.")
 
@@ -22,7 +23,7 @@ def init(
     encrypt: Annotated[
         bool, typer.Option("--encrypt", help="Encrypt the case file with a passphrase (SQLCipher).")
     ] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    json_: JsonOption = False,
 ) -> None:
     """Create a case file (default: in your user data folder; choose with --db or STALKLOG_DB).
 
@@ -58,7 +59,7 @@ def demo_path() -> Path:
 
 
 def demo(
-    json_: Annotated[bool, typer.Option("--json", help="Print the demo case and its check as JSON.")] = False,
+    json_: JsonOption = False,
 ) -> None:
     """Build a fictional case in a demo case file and show it: the timeline and the check.
 
@@ -105,17 +106,14 @@ def demo(
 
 
 def _check(db, ref: str, today):
-    try:
-        from stalklog.law import check_case
-    except ImportError:
-        return None
     from stalklog.interchange.json_bundle import export_bundle
+    from stalklog.law import check_case
 
     return check_case(export_bundle(db, ref), today)
 
 
 @config_app.command("show")
-def config_show(json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+def config_show(json_: JsonOption = False) -> None:
     """Show your settings and where they are kept.
 
     Example: stalklog config show

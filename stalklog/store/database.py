@@ -21,26 +21,24 @@ BUSY_TIMEOUT_SECONDS = 30.0
 
 PassphraseSource = Callable[[], str]
 
-# Tables whose rows have an integer ``id`` primary key (the rowid): the ones the thin
-# ``Table`` below writes itself. Any other table goes to sqlite-utils.
-_ID_TABLES = frozenset(
-    ("cases", "people", "incidents", "case_impacts", "amendments", "exhibits", "exhibit_events", "screenings", "ledger")
-)
-
 
 class Database:
-    """A case file's connection, with the few ``sqlite_utils.Database`` methods that every
-    command uses (``execute``, ``atomic``, ``table_names``, ``db[table].insert/update``).
+    """A case file's connection and the whole API the core uses on it: ``execute``,
+    ``executemany``, ``atomic``, ``table_names``, ``close`` and ``db[table]`` (a thin
+    table with ``insert(row)`` and ``update(id, changes)``).
 
-    Anything else (the migrations' ``create``, ``create_index``, ``enable_fts``,
-    ``journal_mode`` …) is handed to a real ``sqlite_utils.Database`` on the same
-    connection, imported only then: importing sqlite-utils costs about 0.1 s, and more
-    when numpy is installed (it imports numpy), which is too much for ``stalklog add``
-    (docs/performance.md).
+    What sqlite-utils does best (the migrations' ``create``, ``create_index`` and
+    ``enable_fts``, introspection, bulk work) is asked for explicitly through
+    ``utils()``, a real ``sqlite_utils.Database`` on the same connection, imported only
+    then: importing sqlite-utils costs about 0.1 s, and more when numpy is installed
+    (it imports numpy), which is too much for ``stalklog add`` (docs/performance.md).
+    Nothing falls through to sqlite-utils unasked, so one call always runs one code path.
     """
 
-    def __init__(self, conn):
+    def __init__(self, conn, path: Path | None = None, *, encrypted: bool = False):
         self.conn = conn
+        self.path = path
+        self.encrypted = encrypted
         self._utils = None
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils does
 
@@ -52,20 +50,23 @@ class Database:
             self._utils = UtilsDatabase(self.conn, execute_plugins=False)
         return self._utils
 
-    def __getattr__(self, name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.utils(), name)
-
-    def __getitem__(self, table: str):
-        if table in _ID_TABLES:
-            return Table(self, table)
-        return self.utils()[table]
+    def __getitem__(self, table: str) -> Table:
+        return Table(self, table)
 
     def execute(self, sql: str, parameters=None):
         if parameters is not None:
             return self.conn.execute(sql, parameters)
         return self.conn.execute(sql)
+
+    @property
+    def journal_mode(self) -> str:
+        return self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+
+    def enable_wal(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = wal")
+
+    def executemany(self, sql: str, rows):
+        return self.conn.executemany(sql, rows)
 
     def close(self) -> None:
         self.conn.close()
@@ -125,8 +126,8 @@ def _value(v):
 
 
 class Table:
-    """``db[table].insert(row)`` and ``.update(id, changes)`` for a table keyed by ``id``;
-    anything else is sqlite-utils' own ``Table``."""
+    """``db[table].insert(row)`` and ``.update(id, changes)`` for a table keyed by ``id``,
+    storing values as sqlite-utils would (lists and dicts as JSON)."""
 
     def __init__(self, db: Database, name: str):
         self.db = db
@@ -134,14 +135,7 @@ class Table:
         self.last_pk = None
         self.last_rowid = None
 
-    def __getattr__(self, name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.db.utils()[self.name], name)
-
-    def insert(self, record: dict, **kwargs) -> Table:
-        if kwargs:
-            return self.db.utils()[self.name].insert(record, **kwargs)
+    def insert(self, record: dict) -> Table:
         cols = list(record)
         cur = self.db.conn.execute(
             f"INSERT INTO [{self.name}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
@@ -151,13 +145,11 @@ class Table:
         self.last_pk = record.get("id", cur.lastrowid)
         return self
 
-    def update(self, pk_values, updates: dict | None = None, **kwargs) -> Table:
-        if kwargs or isinstance(pk_values, (list, tuple)):
-            return self.db.utils()[self.name].update(pk_values, updates, **kwargs)
+    def update(self, pk_values: int, updates: dict | None = None) -> Table:
         if not self.db.conn.execute(f"SELECT 1 FROM [{self.name}] WHERE id = ?", [pk_values]).fetchone():
-            from sqlite_utils.db import NotFoundError
+            from stalklog.errors import NotFound
 
-            raise NotFoundError
+            raise NotFound(f"{self.name}: no row {pk_values}.")
         if updates:
             cols = list(updates)
             self.db.conn.execute(
@@ -266,14 +258,12 @@ def open_db(
     try:
         conn = connect(path, passphrase)
         _check_readable(conn, path, passphrase is not None)
-        db = Database(conn)
+        db = Database(conn, path, encrypted=passphrase is not None)
         if migrate:
             _migrate(db, path)
         db.execute("PRAGMA foreign_keys = ON")
     except driver_errors() as e:
         raise _translate(e, path) from None
-    db.encrypted = passphrase is not None  # type: ignore[attr-defined]
-    db.path = path  # type: ignore[attr-defined]
     return db
 
 
@@ -352,10 +342,10 @@ def _migrate(db: Database, path: Path) -> None:
                 f"{path} was written by a newer version of stalklog.",
                 hint="Upgrade stalklog (pip install -U stalklog) to open it; nothing was changed.",
             )
-        if not migrations.pending(db):
+        if not migrations.pending(db.utils()):
             return
     with write_lock(db):
-        migrations.apply(db)
+        migrations.apply(db.utils())
     if db.journal_mode != "wal":
         db.enable_wal()
 

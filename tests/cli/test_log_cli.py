@@ -158,7 +158,7 @@ def test_case_errors(run):
     run("init")
     run("case", "new", "C-1")
     assert "already exists" in run("case", "new", "C-1", code=1).stderr
-    assert "jurisdiction" in run("case", "new", "C-2", "--jurisdiction", "wales", code=1).stderr
+    assert "jurisdiction" in run("case", "new", "C-2", "--jurisdiction", "wales", code=2).stderr
     assert "context" in run("case", "new", "C-3", "--context", "angry", code=1).stderr
     assert 'No case "NOPE"' in run("case", "show", "NOPE", code=1).stderr
     run("case", "list", "--status", "pending", code=2)

@@ -188,8 +188,8 @@ def test_applying_twice_changes_nothing(run):
     run("init")
     before = schema(db_file())
     db = open_db(db_file())
-    assert not migrations.pending(db)
-    migrations.apply(db)  # again, by hand
+    assert not migrations.pending(db.utils())
+    migrations.apply(db.utils())  # again, by hand
     count = db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     db.close()
     db = open_db(db_file())
