@@ -77,6 +77,9 @@ def _case_dict(row: dict) -> dict:
         "status": row["status"],
         "closed_utc": row["closed_utc"],
         "closed_reason": row["closed_reason"],
+        "urn": row.get("urn"),
+        "crime_ref": row.get("crime_ref"),
+        "oic": row.get("oic"),
     }
 
 
@@ -98,6 +101,7 @@ def create_case(
     context: Iterable[str] = (),
     notes: str | None = None,
     appender: Appender | None = None,
+    police: dict | None = None,
 ) -> dict:
     ref = (ref or "").strip()
     if not ref:
@@ -117,6 +121,7 @@ def create_case(
         "status": "open",
         "created_utc": now,
     }
+    row.update({k: v for k, v in (police or {}).items() if k in POLICE_FIELDS and v})
     case_id = db["cases"].insert(row).last_pk
     (appender or _single(db)).record("create", "cases", case_id, case_id)
     return get_case(db, ref)
@@ -177,6 +182,33 @@ def close_case(db: Database, ref: str, reason: str | None = None) -> dict:
         [utc_now_iso(), reason, case["id"]],
     )
     _single(db).record("close", "cases", case["id"], case["id"])
+    return get_case(db, ref)
+
+
+POLICE_FIELDS = {"urn": "--urn", "crime_ref": "--crime-ref", "oic": "--oic"}
+
+
+def set_case_details(db: Database, ref: str, **values: str | None) -> dict:
+    """Set a case's police details (``urn``, ``crime_ref``, ``oic``); an empty string clears
+    one, ``None`` leaves it as it is. One ledger entry for the change."""
+    case = get_case(db, ref)
+    changes: dict[str, str | None] = {}
+    for key, value in values.items():
+        if key not in POLICE_FIELDS:
+            raise InvalidValue(f'case details: "{key}" is not a police detail of a case.')
+        if value is None:
+            continue
+        value = " ".join(value.split())
+        if len(value) > 200:
+            raise InvalidValue(f"{POLICE_FIELDS[key]}: at most 200 characters.")
+        changes[key] = value or None
+    if not changes:
+        raise InvalidValue(
+            "case set: nothing to set.", hint="Give --urn, --crime-ref or --oic (an empty value clears one)."
+        )
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    db.execute(f"UPDATE cases SET {sets} WHERE id = ?", [*changes.values(), case["id"]])  # noqa: S608 - fixed names
+    _single(db).record("update", "cases", case["id"], case["id"])
     return get_case(db, ref)
 
 

@@ -168,6 +168,44 @@ def case_close(
     print_json(case) if json_ else say(f"Case {ref} closed. Its records are kept.")
 
 
+@case_app.command("set")
+def case_set(
+    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    urn: Annotated[
+        str | None, typer.Option("--urn", help="The police Unique Reference Number (on every page of the summary).")
+    ] = None,
+    crime_ref: Annotated[str | None, typer.Option("--crime-ref", help="The police crime reference.")] = None,
+    oic: Annotated[
+        str | None,
+        typer.Option(
+            "--oic", help='The officer in the case: rank, collar number and name, e.g. "PC 4521 Jane Walters".'
+        ),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Set a case's police details, shown in the evidence summary's running head.
+
+    An empty value ("") clears a detail. The change is recorded in the ledger.
+
+    Example: stalklog case set C-2025-001 --urn 01YE0123425 --crime-ref CR/0456/25 --oic "PC 4521 Jane Walters"
+    """
+    from stalklog import records
+    from stalklog.store.database import transaction
+
+    db = open_case_file()
+    with transaction(db):
+        case = records.set_case_details(db, ref, urn=urn, crime_ref=crime_ref, oic=oic)
+    if json_:
+        print_json(case)
+        return
+    shown = [
+        f"{label} {case[key]}"
+        for key, label in (("urn", "URN"), ("crime_ref", "crime reference"), ("oic", "officer in the case"))
+        if case[key]
+    ]
+    say(f"Case {ref}: " + ("; ".join(shown) if shown else "no police details set") + ".")
+
+
 @case_app.command("reopen")
 def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
     """Reopen a closed case.

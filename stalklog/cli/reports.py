@@ -31,8 +31,9 @@ def report(
         typer.Option(
             "--kind",
             "-k",
-            help="evidence (a summary for the police) or diary (for the victim and advocate).",
-            metavar="evidence|diary",
+            help="evidence (a summary for the police), diary (for the victim and advocate) "
+            "or labels (one printable label per exhibit).",
+            metavar="evidence|diary|labels",
         ),
     ],
     case: CaseOption = None,
@@ -62,6 +63,25 @@ def report(
             "indicates).",
         ),
     ] = None,
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", help="Only the courses of conduct of this subject (person key or name)."),
+    ] = None,
+    course: Annotated[
+        int | None,
+        typer.Option("--course", help="Only this course of conduct (its number in stalklog check, from 1).", min=1),
+    ] = None,
+    marking: Annotated[
+        str | None,
+        typer.Option("--marking", help="The protective marking on every page (default OFFICIAL-SENSITIVE)."),
+    ] = None,
+    prepared_by: Annotated[
+        str | None,
+        typer.Option(
+            "--prepared-by",
+            help='Who prepared the summary, e.g. "PC 4521 Jane Walters" (default: left blank to fill in).',
+        ),
+    ] = None,
     redact: Annotated[
         list[str] | None,
         typer.Option(
@@ -80,27 +100,39 @@ def report(
     as_of: AsOfOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Make an evidence summary or a diary: PDF, HTML, Markdown, CSV or JSON.
+    """Make an evidence summary, a diary or exhibit labels: PDF, HTML, Markdown, CSV or JSON.
 
-    The evidence summary has the case reference and "Page x of y" on every page, a headline,
-    the occasions in date order, the points to prove mapped to occasions and exhibits, the
-    matters that point the other way, an exhibit schedule, the logged items not relied on and
-    the integrity record. Not legal advice: "could support" means for review.
+    The evidence summary carries the protective marking, case reference, URN and "Page x of y"
+    on every page; it covers every course of conduct the check finds (or those chosen with
+    --subject / --course), each with a headline, the occasions in date order, the points to
+    prove mapped to occasions and exhibits, time limits and matters for review; then an
+    exhibit schedule (MG12 order), a schedule of unused material (MG6C shape) and the
+    integrity record. Not legal advice: "could support" means for review.
 
     Example: stalklog report --case C-2025-014 --kind evidence -o summary.pdf
     """
-    from stalklog.reports import FORMATS, KINDS, render
+    from stalklog.reports import FORMATS, KINDS
     from stalklog.reports import redact as redaction
 
     if kind not in KINDS:
-        raise typer.BadParameter(f"choose {' or '.join(KINDS)}.", param_hint="--kind")
+        raise typer.BadParameter(f"choose {', '.join(KINDS[:-1])} or {KINDS[-1]}.", param_hint="--kind")
     fmt = _format(fmt, output, json_, FORMATS)
     if fmt == "pdf" and output is None:
         raise typer.BadParameter("a PDF needs a file to go to: add -o FILE.pdf.", param_hint="--format")
     kinds = redaction.parse(redact)
-    model = _build(case, kind, offence, include_private, as_of)
+    model = _build(
+        case,
+        kind,
+        offence,
+        include_private,
+        as_of,
+        subject=subject,
+        course=course,
+        marking=marking,
+        prepared_by=prepared_by,
+    )
     model = redaction.redact(model, kinds)
-    document = render(model, fmt)
+    document = _render(model, fmt)
     integrity = model.get("integrity") or {}
     if integrity and not integrity.get("verified", True):  # the document says so too; the person making it must see it
         say(
@@ -116,7 +148,7 @@ def report(
     from stalklog.store.private_files import write_private
 
     write_private(output, document)
-    what = "evidence summary" if kind == "evidence" else "diary"
+    what = {"evidence": "evidence summary", "diary": "diary", "labels": "exhibit labels"}[kind]
     extras = [
         w
         for w, on in (("private notes included", include_private), (f"redacted: {', '.join(kinds)}", bool(kinds)))
@@ -147,7 +179,36 @@ def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[st
     return fmt
 
 
-def _build(case: str | None, kind: str, offence: str | None, include_private: bool, as_of: str | None) -> dict:
+def _render(model: dict, fmt: str) -> str | bytes:
+    """The document; a PDF with a progress bar on stderr while WeasyPrint works (at a terminal)."""
+    from stalklog.reports import render
+
+    if fmt != "pdf":
+        return render(model, fmt)
+    from stalklog.reports.documents import render_pdf
+
+    return render_pdf(model, progress=_progress())
+
+
+def _progress():
+    """A rich progress bar on stderr, or None when stderr is not a terminal."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+    from stalklog.reports.documents import Progress
+
+    return Progress()
+
+
+def _build(
+    case: str | None,
+    kind: str,
+    offence: str | None,
+    include_private: bool,
+    as_of: str | None,
+    **options,
+) -> dict:
     from stalklog.cli.console import as_of_date, open_case_file
     from stalklog.cli.walkthrough import resolve_case
     from stalklog.reports.contents import build_report
@@ -155,4 +216,4 @@ def _build(case: str | None, kind: str, offence: str | None, include_private: bo
     db = open_case_file()
     ref = resolve_case(db, case, "report on")
     day = as_of_date(as_of)
-    return build_report(db, ref, kind=kind, as_of=day, offence=offence, include_private=include_private)
+    return build_report(db, ref, kind=kind, as_of=day, offence=offence, include_private=include_private, **options)

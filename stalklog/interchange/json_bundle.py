@@ -24,6 +24,7 @@ FORMAT = "stalklog.case"
 VERSION = 1
 TOP_KEYS = ("format", "version", "case", "people", "incidents", "impacts")
 CASE_KEYS = ("ref", "title", "jurisdiction", "opened", "context", "notes")
+CASE_OPTIONAL = ("urn", "crime_ref", "oic")  # police details: written only when recorded
 EXHIBIT_KEYS = ("ref", "description", "file", "sha256", "obtained", "producer", "how_obtained")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -44,7 +45,7 @@ def _bundle_head(db: Database, case: dict) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "case": {k: case[k] for k in CASE_KEYS},
+        "case": {k: case[k] for k in CASE_KEYS} | {k: case[k] for k in CASE_OPTIONAL if case.get(k)},
         "people": records.people(db, case["id"]),
     }
 
@@ -256,10 +257,11 @@ def _validate_case(case) -> dict:
     for i, c in enumerate(context):
         if c not in vocab.CONTEXTS:
             raise _fail(f"case.context[{i}]", f"{json.dumps(c)[:40]} is not one of {', '.join(vocab.CONTEXTS)}")
-    for k in ("title", "notes"):
+    for k in ("title", "notes", *CASE_OPTIONAL):
         if case.get(k) is not None:
             _type_check(case[k], str, f"case.{k}", "text")
     return {
+        **{k: case[k] for k in CASE_OPTIONAL if case.get(k)},
         "ref": ref,
         "title": case.get("title"),
         "jurisdiction": juris,
@@ -528,6 +530,7 @@ def import_bundle(
             context=c["context"],
             notes=c["notes"],
             appender=appender,
+            police={k: c[k] for k in CASE_OPTIONAL if c.get(k)},
         )
         for p in head["people"]:
             records.add_person(

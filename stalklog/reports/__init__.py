@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-KINDS = ("evidence", "diary")
+KINDS = ("evidence", "diary", "labels")
 FORMATS = ("pdf", "html", "md", "csv", "json")
 BINARY = {"pdf"}
 _MODULES = ("stalklog.reports.documents", "stalklog.reports.markdown", "stalklog.reports.tables")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from types import SimpleNamespace
 
 from stalklog import __version__, records
@@ -21,7 +22,7 @@ from stalklog.reports import phrases as W
 from stalklog.store import ledger
 from stalklog.store.database import Database
 
-KINDS = ("evidence", "diary")
+KINDS = ("evidence", "diary", "labels")
 LATE_DAYS = 7  # an entry written more than this many days after the event is flagged for review
 WIDE_GAP_DAYS = 90
 
@@ -46,6 +47,10 @@ STATUS_RANK = {"indicated": 0, "borderline": 1, "not_indicated": 2, "not_availab
 SUPPORTING_REASONS = {"two_or_more_occasions", "gaps_within_limits", "separate_acts_same_day"}
 
 
+MARKINGS = ("OFFICIAL-SENSITIVE", "OFFICIAL", "NOT PROTECTIVELY MARKED")
+DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
+
+
 def build_report(
     db: Database,
     case_ref: str,
@@ -53,28 +58,38 @@ def build_report(
     kind: str,
     as_of: dt.date,
     offence: str | None = None,
+    subject: str | None = None,
+    course: int | None = None,
     include_private: bool = False,
     now_utc: str | None = None,
+    marking: str | None = None,
+    prepared_by: str | None = None,
 ) -> dict:
-    """The report model for one case (see the module docstring)."""
+    """The report model for one case (see the module docstring).
+
+    An evidence summary covers every course of conduct the check finds, each with its own
+    headline, points to prove and time limits; ``subject`` (a person key or name) or
+    ``course`` (its number, from 1, in the check's order) narrows it to some of them."""
     from stalklog.clock import utc_now_iso
     from stalklog.law import check_case
 
     if kind not in KINDS:
-        raise InvalidValue(f'"{kind}" is not a kind of report: use {" or ".join(KINDS)}.')
+        raise InvalidValue(f'"{kind}" is not a kind of report: use {", ".join(KINDS)}.')
     bundle = export_bundle(db, case_ref, include_private=include_private)
     check = check_case(bundle, as_of)
     case = records.get_case(db, case_ref)
-    course, chosen = choose_offence(check, offence, bundle["case"]["jurisdiction"])
     report = {
         "kind": kind,
-        "title": "Evidence summary" if kind == "evidence" else "Incident diary",
+        "title": TITLES[kind],
         "generated": now_utc or utc_now_iso(),
         "as_of": as_of.isoformat(),
+        "as_of_text": _date_text(as_of.isoformat()),
         "version": __version__,
         "include_private": include_private,
         "redacted": [],
-        "case": _case_view(bundle["case"]),
+        "marking": _marking(marking),
+        "prepared_by": " ".join((prepared_by or "").split()),
+        "case": _case_view(case, bundle["case"]),
         "people": [_person_view(p) for p in bundle["people"]],
         "check": check,
         "records": bundle,
@@ -82,22 +97,118 @@ def build_report(
     }
     names = {p["key"]: p["display"] for p in report["people"]}
     held = _exhibit_files(db, case["id"])
+    continuity = _continuity(db, case["id"])
     incidents = [
-        _incident_view(i, names, held, db_encrypted=getattr(db, "encrypted", False)) for i in bundle["incidents"]
+        _incident_view(i, names, held, continuity, db_encrypted=getattr(db, "encrypted", False))
+        for i in bundle["incidents"]
     ]
-    incidents.sort(key=lambda i: (i["occurred"], i["key"]))
+    incidents.sort(key=lambda i: (i["occurred"], natural_key(i["key"])))
     report["incidents"] = incidents
     report["impacts"] = [_impact_view(i) for i in bundle["impacts"]]
     report["screening"] = latest_screening(db, case["id"])
     report["integrity"] = _integrity(db, case["id"], report["generated"])
-    report["course"] = course
-    report["offence"] = chosen
+    chosen = choose_courses(check, subject=subject, number=course, names=names)
+    report["courses_total"] = len(check["courses"])
+    report["course_choice"] = _choice_text(chosen, len(check["courses"]), subject, course)
     report["offences_available"] = offence_ids(check)
-    _arrange(report, names)
+    _arrange(report, names, chosen, offence)
     return report
 
 
-# ---------------------------------------------------------------- choosing the offence
+TITLES = {"evidence": "Evidence summary", "diary": "Incident diary", "labels": "Exhibit labels"}
+
+
+def _marking(marking: str | None) -> str:
+    text = " ".join((marking or DEFAULT_MARKING).split()).upper()
+    if not text or len(text) > 60:
+        raise InvalidValue(
+            "--marking: give a protective marking of at most 60 characters, e.g. OFFICIAL-SENSITIVE or OFFICIAL."
+        )
+    return text
+
+
+def natural_key(text: str) -> tuple:
+    """A sort key that puts I107 before I1008 and AD/2 before AD/10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in _DIGITS.split(text) if part)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def number_ranges(numbers) -> str:
+    """``[1, 2, 3, 5, 7, 8]`` → ``1–3, 5, 7–8``."""
+    nums = sorted(set(numbers))
+    out: list[str] = []
+    start = prev = None
+    for n in nums + [None]:
+        if start is not None and (n is None or n != prev + 1):
+            out.append(str(start) if start == prev else f"{start}\u2013{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(out)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# ---------------------------------------------------------------- choosing courses and offences
+
+
+def choose_courses(check: dict, *, subject: str | None, number: int | None, names: dict) -> list[tuple[int, dict]]:
+    """(number, course) of the courses the summary covers: all, or those chosen."""
+    courses = list(enumerate(check["courses"], 1))
+    if number is not None:
+        if not 1 <= number <= len(courses):
+            raise InvalidValue(
+                f"--course: the check finds {plural(len(courses), 'course')} of conduct in case {check['case']}"
+                + (f"; choose a number from 1 to {len(courses)}." if courses else "."),
+                hint=_course_hint(courses, names),
+            )
+        courses = [courses[number - 1]]
+    if subject is not None:
+        wanted = subject.strip().lower()
+        found = [
+            (n, c)
+            for n, c in courses
+            if c["subject"].lower() == wanted or names.get(c["subject"], "").lower() == wanted
+        ]
+        if not found:
+            raise InvalidValue(
+                f'--subject: no course of conduct in the check has the subject "{subject}".',
+                hint=_course_hint(courses, names),
+            )
+        courses = found
+    return courses
+
+
+def _course_hint(courses: list[tuple[int, dict]], names: dict) -> str:
+    if not courses:
+        return "The check finds no course of conduct yet (no incident has a subject and a victim)."
+    return "Courses: " + "; ".join(
+        f"{n}: {names.get(c['subject'], c['subject'])} ({c['subject']}) towards "
+        + W.join([names.get(v, v) for v in c["victims"]])
+        for n, c in courses
+    )
+
+
+def _choice_text(chosen: list, total: int, subject: str | None, number: int | None) -> str:
+    if not total:
+        return ""
+    if subject is None and number is None:
+        return (
+            "This summary covers the one course of conduct the check finds."
+            if total == 1
+            else f"This summary covers all {total} courses of conduct the check finds."
+        )
+    listed = W.join([str(n) for n, _ in chosen])
+    return (
+        f"This summary covers course{'s' if len(chosen) != 1 else ''} {listed} of the {plural(total, 'course')} "
+        "of conduct the check finds (chosen when it was made); entries the other courses rely on are listed "
+        "as not relied on here, with the course that relies on them."
+    )
 
 
 def offence_ids(check: dict) -> list[str]:
@@ -111,14 +222,22 @@ def choose_offence(check: dict, wanted: str | None, jurisdiction: str) -> tuple[
     if wanted is not None:
         found = [p for p in pairs if p[1]["id"] == wanted]
         if not found:
-            listed = offence_ids(check)
-            raise InvalidValue(
-                f'--offence: the check lists no offence "{wanted}" for case {check["case"]}.',
-                hint=f"Choose one of: {', '.join(listed)}."
-                if listed
-                else "The check lists no offence for this case yet (no incident has a subject and a victim).",
-            )
+            raise _no_offence(check, wanted)
         return min(found, key=_pair_rank)
+    return _strongest(pairs, jurisdiction)
+
+
+def _no_offence(check: dict, wanted: str) -> InvalidValue:
+    listed = offence_ids(check)
+    return InvalidValue(
+        f'--offence: the check lists no offence "{wanted}" for case {check["case"]}.',
+        hint=f"Choose one of: {', '.join(listed)}."
+        if listed
+        else "The check lists no offence for this case yet (no incident has a subject and a victim).",
+    )
+
+
+def _strongest(pairs: list[tuple[dict, dict]], jurisdiction: str) -> tuple[dict | None, dict | None]:
     if not pairs:
         return None, None
     strength = {oid: n for n, oid in enumerate(STRENGTH)}
@@ -138,9 +257,14 @@ def _pair_rank(pair: tuple[dict, dict]):
 # ---------------------------------------------------------------- views of the records
 
 
-def _case_view(case: dict) -> dict:
+def _case_view(stored: dict, case: dict) -> dict:
     return {
         **case,
+        "urn": stored.get("urn") or "",
+        "crime_ref": stored.get("crime_ref") or "",
+        "oic": stored.get("oic") or "",
+        "status": stored.get("status") or "open",
+        "opened_text": _date_text(case.get("opened")),
         "jurisdiction_text": W.JURISDICTIONS.get(case["jurisdiction"], case["jurisdiction"]),
         "context_text": W.words(W.CONTEXTS, case.get("context")),
     }
@@ -201,6 +325,37 @@ def _recorded_after(inc: dict) -> int | None:
     return max((recorded.date() - event).days, 0)
 
 
+EVENT_WORDS = {
+    "obtained": "obtained",
+    "added": "added to the case file",
+    "imported": "imported into the case file",
+    "exported": "copied out of the case file",
+}
+
+
+def _continuity(db: Database, case_id: int) -> dict[str, list[dict]]:
+    """Each exhibit's continuity events, oldest first, by exhibit reference (one query)."""
+    from stalklog.evidence import CARRIED
+
+    rows = db.execute(
+        "SELECT x.ref, e.event, e.by, e.at_utc, e.detail FROM exhibit_events e JOIN exhibits x ON x.id = e.exhibit_id "
+        "WHERE x.case_id = ? ORDER BY x.id, e.at_utc, coalesce(e.detail, '') LIKE ? DESC, e.id",
+        [case_id, "%" + CARRIED],
+    )
+    out: dict[str, list[dict]] = {}
+    for ref, event, by, at, detail in rows:
+        out.setdefault(ref, []).append(
+            {
+                "event": event,
+                "text": EVENT_WORDS.get(event, event),
+                "by": by or "",
+                "at_text": _utc_text(at),
+                "detail": (detail or "").replace(CARRIED, "(carried in a bundle)").strip(),
+            }
+        )
+    return out
+
+
 def _exhibit_files(db: Database, case_id: int) -> dict[str, dict]:
     rows = db.execute("SELECT ref, size, content IS NOT NULL FROM exhibits WHERE case_id = ?", [case_id])
     return {ref: {"size": size, "held": bool(held)} for ref, size, held in rows}
@@ -216,7 +371,7 @@ def _size_text(size: int | None) -> str:
     return f"{value:.1f} {unit} ({size:,} bytes)"
 
 
-def _exhibit_view(e: dict, held: dict, db_encrypted: bool) -> dict:
+def _exhibit_view(e: dict, held: dict, continuity: dict, db_encrypted: bool) -> dict:
     info = held.get(e["ref"], {})
     if info.get("held"):
         where = "held in the case file" + (" (encrypted)" if db_encrypted else "")
@@ -233,10 +388,11 @@ def _exhibit_view(e: dict, held: dict, db_encrypted: bool) -> dict:
         "how_obtained": e.get("how_obtained") or "",
         "size_text": _size_text(info.get("size")),
         "where_held": where,
+        "continuity": continuity.get(e["ref"], []),
     }
 
 
-def _incident_view(inc: dict, names: dict, held: dict, *, db_encrypted: bool) -> dict:
+def _incident_view(inc: dict, names: dict, held: dict, continuity: dict, *, db_encrypted: bool) -> dict:
     late = _recorded_after(inc)
     withdrawn = inc.get("withdrawn")
     return {
@@ -279,7 +435,7 @@ def _incident_view(inc: dict, names: dict, held: dict, *, db_encrypted: bool) ->
         "below_threshold": bool(inc.get("below_threshold")),
         "same_occasion_as": inc.get("same_occasion_as"),
         "links": list(inc.get("links") or []),
-        "exhibits": [_exhibit_view(e, held, db_encrypted) for e in inc.get("exhibits") or []],
+        "exhibits": [_exhibit_view(e, held, continuity, db_encrypted) for e in inc.get("exhibits") or []],
         "private_notes": inc.get("private_notes") or "",
         "withdrawn": bool(withdrawn),
         "withdrawn_text": (
@@ -290,6 +446,8 @@ def _incident_view(inc: dict, names: dict, held: dict, *, db_encrypted: bool) ->
         "history": [_amendment_view(h) for h in inc.get("history") or []],
         "relied_on": False,
         "occasion": None,
+        "relied": [],  # (course number, occasion number) for each course that relies on it
+        "relied_text": "",
     }
 
 
@@ -367,25 +525,58 @@ def _integrity(db: Database, case_id: int, generated: str) -> dict:
 # ---------------------------------------------------------------- arranging for the reader
 
 
-def _arrange(report: dict, names: dict) -> None:
+def _arrange(report: dict, names: dict, chosen: list[tuple[int, dict]], wanted: str | None) -> None:
     incidents = report["incidents"]
     by_key = {i["key"]: i for i in incidents}
-    course = report["course"]
-    occasions = _occasions(course, incidents, by_key) if course else []
-    report["occasions"] = occasions
-    report["subject"] = names.get(course["subject"], course["subject"]) if course else ""
-    report["victims"] = W.join([names.get(v, v) for v in course["victims"]]) if course else ""
-    report["not_relied_on"] = _not_relied_on(course, incidents)
-    report["exhibit_schedule"] = [
-        dict(e, occasion=i["occasion"], incident=i["key"]) for i in incidents if i["relied_on"] for e in i["exhibits"]
-    ]
-    report["points"] = _points(report["offence"], by_key) if report["offence"] else []
-    report["for_review"] = list(report["offence"].get("for_review") or []) if report["offence"] else []
-    report["review"] = _review(report, by_key)
+    jurisdiction = report["case"]["jurisdiction"]
+    if wanted is not None and not any(o["id"] == wanted for _, c in chosen for o in c["offences"]):
+        raise _no_offence(report["check"], wanted)
+    sections = []
+    for number, course in chosen:
+        pairs = [(course, o) for o in course["offences"]]
+        if wanted is not None and any(o["id"] == wanted for o in course["offences"]):
+            offence = next(o for o in course["offences"] if o["id"] == wanted)
+        else:
+            offence = _strongest(pairs, jurisdiction)[1]
+        sections.append(_course_section(report, number, course, offence, names, by_key))
+    single = len(sections) == 1
+    for inc in incidents:
+        inc["relied_on"] = bool(inc["relied"])
+        inc["occasion"] = inc["relied"][0][1] if inc["relied"] else None
+        inc["relied_text"] = "; ".join(
+            f"occasion {o}" if single else f"course {c}, occasion {o}" for c, o in inc["relied"]
+        )
+    report["courses"] = sections
+    report["single_course"] = single
+    # The first course's offence and occasions, for readers that look at one course only.
+    first = sections[0] if sections else None
+    report["offence"] = first["offence"] if first else None
+    report["occasions"] = first["occasions"] if first else []
+    report["points"] = first["points"] if first else []
+    report["not_relied_on"] = _not_relied_on(report, chosen, names)
+    report["exhibit_schedule"] = sorted(
+        (
+            dict(e, incident=i["key"], relates=i["relied_text"])
+            for i in incidents
+            if i["relied_on"]
+            for e in i["exhibits"]
+        ),
+        key=lambda e: natural_key(e["ref"]),
+    )
+    report["labels"] = sorted(
+        (
+            dict(e, incident=i["key"], relates=i["relied_text"] or "not relied on")
+            for i in incidents
+            for e in i["exhibits"]
+        ),
+        key=lambda e: natural_key(e["ref"]),
+    )
+    report["review"] = _case_review(report)
     report["headline"] = _headline(report)
     report["live"] = [i for i in incidents if not i["withdrawn"]]
     report["withdrawn"] = [i for i in incidents if i["withdrawn"]]
     report["summary_line"] = _check_line(report)
+    report["long"] = len(report["live"]) > LONG_CASE
     report["chart_points"] = [
         {
             "date": i["occurred"][:10],
@@ -398,7 +589,36 @@ def _arrange(report: dict, names: dict) -> None:
     ]
 
 
-def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
+LONG_CASE = 150  # more live incidents than this: the compact table layout (a PDF of 1,000 in seconds)
+
+
+def _course_section(report: dict, number: int, course: dict, offence: dict | None, names: dict, by_key: dict) -> dict:
+    occasions = _occasions(number, course, report["incidents"])
+    occasion_of = {p["key"]: o["n"] for o in occasions for p in o["parts"]}
+    section = {
+        "n": number,
+        "subject_key": course["subject"],
+        "subject": names.get(course["subject"], course["subject"]),
+        "victims": W.join([names.get(v, v) for v in course["victims"]]),
+        "kind": course.get("kind") or "",
+        "course": course,
+        "offence": offence,
+        "occasions": occasions,
+        "occasion_range": number_ranges([o["n"] for o in occasions]),
+        "points": _points(offence, occasion_of, occasions) if offence else [],
+        "for_review": list(offence.get("for_review") or []) if offence else [],
+        "deadlines": _deadlines(course, report["as_of"]),
+        "exhibits": list(dict.fromkeys(e for o in occasions for e in o["exhibits"])),
+    }
+    rel = next((p["relationship_text"] for p in report["people"] if p["key"] == course["subject"]), "")
+    section["subject_text"] = section["subject"] + (f" ({rel})" if rel else "")
+    section["review"] = _course_review(section, course, offence)
+    section["headline"] = _course_headline(section, report)
+    return section
+
+
+def _course_parts(course: dict, incidents: list[dict]) -> list[list[dict]]:
+    """The live entries a course relies on, grouped by occasion, in date order."""
     from stalklog.law.occasions import occasion_roots
 
     live = [i for i in incidents if not i["withdrawn"]]
@@ -411,12 +631,16 @@ def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
         counts = subject in inc["by"] or subject == inc["procured_by"]
         if roots.get(inc["key"]) in wanted and inc["key"] not in excluded and counts and victims & set(inc["towards"]):
             groups.setdefault(roots[inc["key"]], []).append(inc)
-    ordered = sorted(groups.values(), key=lambda parts: (parts[0]["occurred"], parts[0]["key"]))
+    return sorted(groups.values(), key=lambda parts: (parts[0]["occurred"], natural_key(parts[0]["key"])))
+
+
+def _occasions(number: int, course: dict, incidents: list[dict]) -> list[dict]:
+    ordered = _course_parts(course, incidents)
     gaps = list(course.get("gaps_days") or [])
     out = []
     for n, parts in enumerate(ordered, 1):
         for p in parts:
-            p["relied_on"], p["occasion"] = True, n
+            p["relied"].append((number, n))
         gap = gaps[n - 2] if n > 1 and n - 2 < len(gaps) else None
         out.append(
             {
@@ -425,6 +649,7 @@ def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
                 "when": parts[0]["when"],
                 "date_text": parts[0]["date_text"],
                 "gap_days": gap,
+                "gap_text": f"{plural(gap, 'day')} after occasion {n - 1}" if gap is not None else "",
                 "wide_gap": gap is not None and gap > WIDE_GAP_DAYS,
                 "exhibits": [e["ref"] for p in parts for e in p["exhibits"]],
             }
@@ -432,21 +657,56 @@ def _occasions(course: dict, incidents: list[dict], by_key: dict) -> list[dict]:
     return out
 
 
-def _not_relied_on(course: dict | None, incidents: list[dict]) -> list[dict]:
-    reasons = {e["incident"]: e["reason"] for e in (course or {}).get("excluded") or []}
+def _deadlines(course: dict, as_of: str) -> list[dict]:
+    """Each offence's own time limit, beside that offence only."""
     out = []
-    for inc in incidents:
+    for o in course["offences"]:
+        limit = o.get("time_limit") or {}
+        if not limit.get("applies"):
+            continue
+        out.append(
+            {
+                "offence": o["title"],
+                "id": o["id"],
+                "kind": o.get("kind") or "",
+                "text": deadline_text(limit, as_of),
+                "rule": limit.get("rule") or "",
+            }
+        )
+    return out
+
+
+def deadline_text(limit: dict, as_of: str) -> str:
+    """The time limit in words, by its status (a date only when the date is certain)."""
+    deadline, status = limit.get("deadline"), limit.get("status")
+    latest = limit.get("deadline_latest")
+    days = limit.get("days_left")
+    if not deadline:
+        return "no time limit could be worked out from the record"
+    if status == "in_time":
+        left = f" ({plural(days, 'day')} after {_date_text(as_of)})" if isinstance(days, int) else ""
+        return f"runs to {_date_text(deadline)}{left}"
+    if status == "expired":
+        return f"passed on {_date_text(deadline)}"
+    if latest and latest != deadline:
+        return f"may already have passed on {_date_text(deadline)}; at the latest {_date_text(latest)}"
+    if status == "unverified":
+        return f"if the six-month limit applies, runs to {_date_text(deadline)}"
+    return f"{_date_text(deadline)} ({str(status or 'status not known').replace('_', ' ')}; needs checking)"
+
+
+def _not_relied_on(report: dict, chosen: list[tuple[int, dict]], names: dict) -> list[dict]:
+    """Every entry no course of this summary relies on, numbered, each with why."""
+    in_summary = {n for n, _ in chosen}
+    all_courses = [
+        (n, c, set() if n in in_summary else {p["key"] for g in _course_parts(c, report["incidents"]) for p in g})
+        for n, c in enumerate(report["check"]["courses"], 1)
+    ]
+    out = []
+    for inc in report["incidents"]:
         if inc["relied_on"]:
             continue
-        if inc["withdrawn"]:
-            code = "withdrawn"
-        elif inc["below_threshold"]:
-            code = "below_threshold"
-        else:
-            code = reasons.get(inc["key"], "not_in_course")
-        reason = W.EXCLUSIONS.get(code, code.replace("_", " "))
-        if code == "withdrawn":
-            reason = inc["withdrawn_text"]
+        code, reason = _why_not(inc, all_courses, in_summary, names)
         out.append(
             {
                 "n": len(out) + 1,
@@ -459,58 +719,93 @@ def _not_relied_on(course: dict | None, incidents: list[dict]) -> list[dict]:
     return out
 
 
-def _occasion_numbers(keys: list[str], by_key: dict) -> list[int]:
-    return sorted({by_key[k]["occasion"] for k in keys if k in by_key and by_key[k]["occasion"]})
+def _why_not(inc: dict, courses: list[tuple[int, dict, set]], in_summary: set[int], names: dict) -> tuple[str, str]:
+    if inc["withdrawn"]:
+        return "withdrawn", inc["withdrawn_text"][:1].upper() + inc["withdrawn_text"][1:] + "."
+    if inc["below_threshold"]:
+        return "below_threshold", W.EXCLUSIONS["below_threshold"][:1].upper() + W.EXCLUSIONS["below_threshold"][
+            1:
+        ] + "."
+    elsewhere = [n for n, _, keys in courses if inc["key"] in keys]
+    if elsewhere:
+        return "other_course", (
+            f"Relied on by course {W.join([str(n) for n in elsewhere])} of the check, which this summary does not cover."
+        )
+    for n, c, _ in courses:
+        for e in c.get("excluded") or []:
+            if e["incident"] == inc["key"]:
+                why = W.EXCLUSIONS.get(e["reason"], e["reason"].replace("_", " "))
+                who = names.get(c["subject"], c["subject"])
+                return e["reason"], f"Left out of course {n} ({who}): {why}."
+    if not inc["by"] and not inc["procured_by"]:
+        return "no_subject", "No subject is named as having done it, so it belongs to no course of conduct."
+    if not inc["towards"]:
+        return "no_victim", "It is not recorded as directed at a named person, so it belongs to no course of conduct."
+    by = W.join([names.get(k, k) for k in inc["by"]]) or names.get(inc["procured_by"], "")
+    return "not_in_course", (
+        f"The check finds no course of conduct by {by} towards {inc['towards_text']} that includes it "
+        "(for example the only occasion of that person's conduct towards that person)."
+    )
 
 
-def _points(offence: dict, by_key: dict) -> list[dict]:
+def _points(offence: dict, occasion_of: dict, occasions: list[dict]) -> list[dict]:
     out = []
     for req in offence.get("requirements") or []:
         keys = list(req.get("incidents") or [])
-        nums = _occasion_numbers(keys, by_key)
-        # every part of an occasion named supports the point
-        parts = [i for i in by_key.values() if i["occasion"] in nums]
+        nums = sorted({occasion_of[k] for k in keys if k in occasion_of})
+        whole = bool(req.get("met")) and not nums and bool(occasions)
+        if whole:  # a point about the course as a whole (e.g. conduct towards one person)
+            nums = [o["n"] for o in occasions]
         title = W.REQUIREMENTS.get(req["code"], req["code"].replace("_", " ").capitalize())
         text = req.get("text") or ""
         if text.lower().startswith(title.lower()):
             text = text[len(title) :].lstrip(" :;,")
+        met = bool(req.get("met")) and bool(nums)
+        exhibits = [e for o in occasions if o["n"] in set(nums) and not whole for e in o["exhibits"]]
         out.append(
             {
                 "code": req["code"],
                 "title": title,
                 "text": text,
-                "met": bool(req.get("met")),
+                "met": met,
+                "status_text": "Could be supported" if met else "Not shown",
                 "occasions": nums,
+                "occasions_text": ("the course as a whole: " if whole else "")
+                + (occasion_words(nums) if nums else "none"),
                 "incidents": keys,
-                "exhibits": list(dict.fromkeys(e["ref"] for i in parts for e in i["exhibits"])),
+                "exhibits": list(dict.fromkeys(exhibits)),
                 "cite": list(req.get("cite") or []),
             }
         )
     return out
 
 
-def _review(report: dict, by_key: dict) -> list[dict]:
-    """Matters that point the other way or need review, each with the incidents it concerns."""
+def occasion_words(numbers) -> str:
+    numbers = sorted(set(numbers or []))
+    if not numbers:
+        return "none"
+    return ("occasion " if len(numbers) == 1 else "occasions ") + number_ranges(numbers)
+
+
+def _course_review(section: dict, course: dict, offence: dict | None) -> list[dict]:
     items: list[dict] = []
 
     def add(title: str, text: str, keys=()):
         text = text[:1].upper() + text[1:]
-        items.append({"title": title, "text": text, "incidents": list(keys)})
+        items.append({"title": title, "text": text, "incidents": sorted(keys, key=natural_key)})
 
-    course, offence = report["course"], report["offence"]
-    if course:
-        for r in course.get("reasons") or []:
-            if r["code"] not in SUPPORTING_REASONS:
-                add(r["code"].replace("_", " ").capitalize(), r["text"], r.get("incidents") or [])
-        for occ in report["occasions"]:
-            if occ["wide_gap"] and not any(i["title"] == "Wide gap" and str(occ["n"]) in i["text"] for i in items):
-                add(
-                    "Gap between occasions",
-                    f"{occ['gap_days']} days passed between occasion {occ['n'] - 1} and occasion {occ['n']} "
-                    f"({occ['date_text']}). The fewer and further apart the incidents, the less likely they "
-                    "form one course of conduct (Lau v DPP).",
-                    [p["key"] for p in occ["parts"]],
-                )
+    for r in course.get("reasons") or []:
+        if r["code"] not in SUPPORTING_REASONS:
+            add(r["code"].replace("_", " ").capitalize(), r["text"], r.get("incidents") or [])
+    for occ in section["occasions"]:
+        if occ["wide_gap"]:
+            add(
+                "Gap between occasions",
+                f"{plural(occ['gap_days'], 'day')} passed between occasion {occ['n'] - 1} and occasion {occ['n']} "
+                f"({occ['date_text']}). The fewer and further apart the incidents, the less likely they "
+                "form one course of conduct (Lau v DPP).",
+                [p["key"] for p in occ["parts"]],
+            )
     if offence:
         for req in offence.get("requirements") or []:
             if not req.get("met"):
@@ -520,15 +815,28 @@ def _review(report: dict, by_key: dict) -> list[dict]:
                 add(r["code"].replace("_", " ").capitalize(), r["text"], r.get("incidents") or [])
         for c in offence.get("caveats") or []:
             add("Caveat", c)
+    return items
+
+
+def _case_review(report: dict) -> list[dict]:
+    """Matters about single entries or the whole record, for review whatever the course."""
+    items: list[dict] = []
+
+    def add(title: str, text: str, keys=()):
+        text = text[:1].upper() + text[1:]
+        items.append({"title": title, "text": text, "incidents": sorted(keys, key=natural_key)})
+
     for inc in report["incidents"]:
-        if inc["below_threshold"] and not inc["withdrawn"]:
+        if inc["withdrawn"]:
+            continue
+        if inc["below_threshold"]:
             add(
                 "Below threshold",
                 f"{inc['key']} ({inc['date_text']}) was recorded for context and judged "
                 "not harassing on its own; it is not relied on.",
                 [inc["key"]],
             )
-        if inc["stated_purpose"] and not inc["withdrawn"]:
+        if inc["stated_purpose"]:
             add(
                 "Stated purpose",
                 f"{inc['key']} ({inc['date_text']}): the subject's stated purpose was "
@@ -536,13 +844,14 @@ def _review(report: dict, by_key: dict) -> list[dict]:
                 "(Protection from Harassment Act 1997 s.1(3)).",
                 [inc["key"]],
             )
-        if inc["late"] and not inc["withdrawn"]:
+        if inc["late"]:
             add(
                 "Recorded late",
-                f"{inc['key']} ({inc['date_text']}) was recorded {inc['recorded_after_days']} days after the event.",
+                f"{inc['key']} ({inc['date_text']}) was recorded {plural(inc['recorded_after_days'], 'day')} "
+                "after the event.",
                 [inc["key"]],
             )
-        if inc["history"] and not inc["withdrawn"]:
+        if inc["history"]:
             changes = "; ".join(
                 f"{h['field']} changed on {h['at_text']} ({h['reason'] or 'no reason given'})" for h in inc["history"]
             )
@@ -558,34 +867,56 @@ def _review(report: dict, by_key: dict) -> list[dict]:
     return items
 
 
-def _headline(report: dict) -> str:
-    occasions, offence = report["occasions"], report["offence"]
+def _course_headline(section: dict, report: dict) -> str:
+    occasions, offence = section["occasions"], section["offence"]
     if not occasions or not offence:
-        n = len([i for i in report["incidents"] if not i["withdrawn"]])
         return (
-            f"The record of case {report['case']['ref']} holds {n} incident{'s' if n != 1 else ''}; "
-            "no course of conduct by a named subject towards a named person is set out by the check. "
-            "The incidents are listed below for review."
+            f"The check sets out no occasions of conduct by {section['subject']} towards {section['victims']} "
+            "that it could rely on."
         )
     first, last = occasions[0], occasions[-1]
     behaviours = list(dict.fromkeys(b for o in occasions for p in o["parts"] for b in p["behaviours_text"]))
-    rel = next((p["relationship_text"] for p in report["people"] if p["key"] == report["course"]["subject"]), "")
-    subject = report["subject"] + (f" ({rel})" if rel else "")
-    n_ex = len(report["exhibit_schedule"])
-    text = (
-        f"Between {first['date_text']} and {last['date_text']}, {len(occasions)} occasion"
-        f"{'s' if len(occasions) != 1 else ''} of conduct attributed to {subject} towards {report['victims']} "
-        f"{'were' if len(occasions) != 1 else 'was'} recorded, including {W.join(behaviours[:5])}. "
-        f"The stalklog check (as of {_date_text(report['as_of'])}) finds that for {offence['title']} "
-        f"{W.STATUS.get(offence['status'], offence['status'])}. "
-        + (f"{n_ex} exhibit{'s are' if n_ex != 1 else ' is'} listed." if n_ex else "No exhibits are listed.")
+    n_ex = len(section["exhibits"])
+    span = (
+        f"On {first['date_text']}"
+        if first["date_text"] == last["date_text"]
+        else f"Between {first['date_text']} and {last['date_text']}"
     )
-    limit = offence.get("time_limit") or {}
-    if limit.get("status") == "in_time" and limit.get("deadline"):
-        text += f" The time limit for this summary offence runs to {_date_text(limit['deadline'])}."
-    elif limit.get("status") == "expired":
-        text += f" The time limit for this summary offence passed on {_date_text(limit['deadline'])}."
-    return text
+    return (
+        f"{span}, {plural(len(occasions), 'occasion')} of conduct attributed to {section['subject_text']} towards "
+        f"{section['victims']} {'were' if len(occasions) != 1 else 'was'} recorded"
+        + (f", including {W.join(behaviours[:5])}" if behaviours else "")
+        + f". The stalklog check (as of {report['as_of_text']}) finds that for {offence['title']} "
+        f"{W.STATUS.get(offence['status'], offence['status'])}. "
+        + (
+            f"{plural(n_ex, 'exhibit')} {'is' if n_ex == 1 else 'are'} listed for this course."
+            if n_ex
+            else "No exhibits are listed for this course."
+        )
+    )
+
+
+def _headline(report: dict) -> str:
+    sections = report["courses"]
+    live = [i for i in report["incidents"] if not i["withdrawn"]]
+    if not sections or not any(s["occasions"] for s in sections):
+        return (
+            f"The record of case {report['case']['ref']} holds {plural(len(live), 'incident')}; "
+            "no course of conduct by a named subject towards a named person is set out by the check. "
+            "The incidents are listed below for review."
+        )
+    if len(sections) == 1:
+        return sections[0]["headline"]
+    relied = sum(1 for i in live if i["relied_on"])
+    parts = [
+        f"course {s['n']}: {s['subject']} towards {s['victims']}, {plural(len(s['occasions']), 'occasion')}"
+        for s in sections
+    ]
+    return (
+        f"The record of case {report['case']['ref']} holds {plural(len(live), 'incident')}, of which {relied} "
+        f"{'is' if relied == 1 else 'are'} relied on in {plural(len(sections), 'course')} of conduct set out "
+        f"below ({'; '.join(parts)}). Each course has its own headline, points to prove and time limits."
+    )
 
 
 def _check_line(report: dict) -> str:
@@ -599,10 +930,10 @@ def _check_line(report: dict) -> str:
     indicated = list(dict.fromkeys(indicated))
     if indicated:
         return (
-            f"On {_date_text(report['as_of'])} the stalklog check found the recorded incidents could support: "
+            f"On {report['as_of_text']} the stalklog check found the recorded incidents could support: "
             f"{W.join(indicated)}. This is for review by the police or a lawyer, not a finding."
         )
     return (
-        f"On {_date_text(report['as_of'])} the stalklog check did not find every point for an offence in the "
+        f"On {report['as_of_text']} the stalklog check did not find every point for an offence in the "
         "recorded incidents. That does not mean nothing wrong happened; keep recording."
     )

@@ -6,9 +6,16 @@ the case reference and "Page x of y" on every page from the stylesheet's ``@page
 
 from __future__ import annotations
 
+import logging
+
+from stalklog.errors import StalklogError
 from stalklog.reports import renderer
 
-TEMPLATES = {"evidence": "evidence.html.j2", "diary": "diary.html.j2"}
+TEMPLATES = {"evidence": "evidence.html.j2", "diary": "diary.html.j2", "labels": "labels.html.j2"}
+
+
+class PdfUnavailable(StalklogError):
+    """WeasyPrint could not load its text-layout libraries (Pango), e.g. on Windows without GTK."""
 
 
 def _environment():
@@ -23,7 +30,21 @@ def _environment():
     )
     env.filters["join_words"] = _join_words
     env.filters["occasion_list"] = _occasion_list
+    env.filters["plural"] = _plural
+    env.filters["ranges"] = _ranges
     return env
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    from stalklog.reports.contents import plural
+
+    return plural(n, word, many)
+
+
+def _ranges(numbers) -> str:
+    from stalklog.reports.contents import number_ranges
+
+    return number_ranges(numbers)
 
 
 def _join_words(items, last: str = "and") -> str:
@@ -33,10 +54,9 @@ def _join_words(items, last: str = "and") -> str:
 
 
 def _occasion_list(numbers) -> str:
-    numbers = list(numbers or [])
-    if not numbers:
-        return "none"
-    return ("occasion " if len(numbers) == 1 else "occasions ") + _join_words([str(n) for n in numbers])
+    from stalklog.reports.contents import occasion_words
+
+    return occasion_words(numbers)
 
 
 def html_document(model: dict, *, for_pdf: bool = False) -> str:
@@ -62,16 +82,98 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"stalklog reports do not load external resources ({url[:40]})")
 
 
-@renderer("pdf")
-def render_pdf(model: dict) -> bytes:
-    import logging
+PANGO_HELP = (
+    "A PDF needs the Pango text-layout library, which is not installed here ({why}). "
+    "The HTML report works without it: make it with --format html (or -o FILE.html), open it in a "
+    "web browser and print it to PDF (the page headers, marking and page numbers are kept)."
+)
+
+
+def _weasyprint_html():
+    """WeasyPrint's HTML class, or PdfUnavailable when its libraries cannot be loaded."""
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. an optional HarfBuzz-Subset library not installed
-        from weasyprint import HTML
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. an optional HarfBuzz-Subset library not installed
+            from weasyprint import HTML
+    except OSError as e:  # "cannot load library 'libgobject-2.0-0'" and the like
+        why = " ".join(str(e).split())[:80]
+        raise PdfUnavailable(PANGO_HELP.format(why=why)) from None
+    return HTML
 
+
+class Progress:
+    """A progress bar on stderr while WeasyPrint works: its steps and the page it is laying out."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bar
+
+        self.bar = Bar(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = None
+
+    def __enter__(self):
+        self.bar.start()
+        self.task = self.bar.add_task("Making the PDF", total=None)
+        self.handler = _StepHandler(self)
+        logger = logging.getLogger("weasyprint.progress")
+        logger.addHandler(self.handler)
+        self._level = logger.level
+        logger.setLevel(logging.INFO)
+        return self
+
+    def step(self, text: str) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, description=text)
+
+    def __exit__(self, *exc):
+        logger = logging.getLogger("weasyprint.progress")
+        logger.removeHandler(self.handler)
+        logger.setLevel(self._level)
+        self.bar.stop()
+        return False
+
+
+class _StepHandler(logging.Handler):
+    WORDS = {
+        "Step 3": "Applying the styles",
+        "Step 4": "Building the document",
+        "Step 5": "Laying out pages",
+        "Step 6": "Writing the PDF",
+        "Step 7": "Writing the PDF",
+    }
+
+    def __init__(self, progress: Progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        text = self.WORDS.get(message[:6])
+        if text is None:
+            return
+        if "Page" in message:
+            text += ": page " + message.rsplit(" ", 1)[-1]
+        elif "Repagination" in message:
+            text += " again (page numbers)"
+        self.progress.step(text)
+
+
+@renderer("pdf")
+def render_pdf(model: dict, progress: Progress | None = None) -> bytes:
+    import contextlib
+
+    HTML = _weasyprint_html()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_no_fetch, base_url=None)
-    return document.write_pdf()
+    with progress or contextlib.nullcontext():
+        document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_no_fetch, base_url=None)
+        return document.write_pdf()

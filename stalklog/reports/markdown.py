@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from stalklog.reports import renderer
+from stalklog.reports.contents import plural
 from stalklog.reports.phrases import join
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; every line starts with our own text
@@ -30,15 +31,30 @@ def _field(lines: list[str], label: str, value) -> None:
 
 
 def _header(m: dict) -> list[str]:
-    lines = [f"# {m['title']} — case {esc(m['case']['ref'])}", ""]
-    lines.append(
-        f"Case reference: **{esc(m['case']['ref'])}**"
-        + (f" — {esc(m['case']['title'])}" if m["case"].get("title") else "")
-    )
-    lines.append(
-        f"Jurisdiction: {m['case']['jurisdiction_text']} · check as of {m['as_of']} · "
-        f"generated {m['integrity']['generated_text']} by stalklog {m['version']}"
-    )
+    police = m["kind"] != "diary"
+    lines = []
+    if police:
+        lines += [f"**{esc(m['marking'])}**", ""]
+    lines += [f"# {m['title']} — case {esc(m['case']['ref'])}", ""]
+    c = m["case"]
+    rows = [("Case reference", f"**{esc(c['ref'])}**" + (f" — {esc(c['title'])}" if c.get("title") else ""))]
+    if police:
+        rows += [
+            ("Unique Reference Number", esc(c["urn"]) or "not recorded"),
+            ("Crime reference", esc(c["crime_ref"]) or "not recorded"),
+            ("Officer in the case", esc(c["oic"]) or "not recorded"),
+        ]
+    rows += [
+        ("Jurisdiction", c["jurisdiction_text"]),
+        (
+            "Dates",
+            (f"case opened {c['opened_text']}; " if c.get("opened_text") else "")
+            + f"check as of {m['as_of_text']}; made {m['integrity']['generated_text']} by stalklog {m['version']}",
+        ),
+    ]
+    if police:
+        rows.append(("Protective marking", esc(m["marking"])))
+    lines += [f"- **{k}:** {v}" for k, v in rows]
     lines.append("")
     if m.get("redacted"):
         lines += [f"> **Redacted.** {esc(m['redaction_statement'])}", ""]
@@ -48,13 +64,32 @@ def _header(m: dict) -> list[str]:
 
 
 def _footer(m: dict) -> list[str]:
-    return ["", "---", "", esc(m["disclaimer"]), ""]
+    lines = ["", "---", ""]
+    if m["kind"] == "evidence":
+        lines += [
+            "## Prepared by",
+            "",
+            f"- **Name, rank and number:** {esc(m['prepared_by'])}",
+            "- **Role:**",
+            "- **Signature:**",
+            "- **Date:**",
+            "",
+            f"Prepared from the case file by stalklog {m['version']} on {m['integrity']['generated_text']}. "
+            "This is a summary of the record, not a witness statement; it carries no witness declaration.",
+            "",
+            "---",
+            "",
+        ]
+    lines += [esc(m["disclaimer"]), ""]
+    if m["kind"] != "diary":
+        lines += [f"**{esc(m['marking'])}**", ""]
+    return lines
 
 
 def _incident_fields(lines: list[str], p: dict, m: dict) -> None:
     recorded = p["recorded_text"] or "(time not recorded)"
     if p["recorded_after_days"]:
-        recorded += f", {p['recorded_after_days']} days after the event"
+        recorded += f", {plural(p['recorded_after_days'], 'day')} after the event"
     _field(lines, "Date and time", f"{esc(p['when'])} — precision: {p['precision_text']}; local time")
     _field(lines, "Record", f"{esc(p['key'])}; first recorded {recorded}")
     _field(lines, "Place", esc(p["location"]) or "Not recorded")
@@ -73,23 +108,71 @@ def _incident_fields(lines: list[str], p: dict, m: dict) -> None:
     _field(lines, "Exhibits", ", ".join(esc(e["ref"]) for e in p["exhibits"]) or "None")
     _field(lines, "Stated purpose", f"“{esc(p['stated_purpose'])}” (for review)" if p["stated_purpose"] else "")
     if m["include_private"] and p["private_notes"]:
-        _field(lines, "Private note", esc(p["private_notes"]))
+        _field(lines, f"Private note on record {esc(p['key'])}", esc(p["private_notes"]))
 
 
-def _exhibit(lines: list[str], e: dict) -> None:
-    lines.append(f"### Exhibit {esc(e['ref'])}")
+def _cell(text) -> str:
+    return str(text).replace("\n", " ")
+
+
+def _review_list(lines: list[str], items: list[dict], none: str) -> None:
+    for n, r in enumerate(items, 1):
+        refs = f" (records {', '.join(esc(k) for k in r['incidents'])})" if r["incidents"] else ""
+        lines.append(f"{n}. **{esc(r['title'])}.** {esc(r['text'])}{refs}")
+    if not items:
+        lines.append(none)
     lines.append("")
-    _field(lines, "Description", esc(e["description"]) or "No description recorded")
-    if e.get("occasion"):
-        _field(lines, "Relates to", f"occasion {e['occasion']} (record {esc(e['incident'])})")
-    _field(lines, "Produced by", esc(e["producer"]) or "Not recorded")
-    _field(lines, "When obtained", e["obtained_text"] or "Not recorded")
-    _field(lines, "How obtained", esc(e["how_obtained"]) or "Not recorded")
-    _field(lines, "Original file name", esc(e["file"]))
-    _field(lines, "Size", e["size_text"])
-    _field(lines, "Where held", e["where_held"])
-    _field(lines, "SHA-256", f"`{e['sha256']}`" if e["sha256"] else "not recorded")
-    lines.append("")
+
+
+def _course(lines: list[str], m: dict, c: dict, number: int) -> None:
+    title = f"Course {c['n']}: " if m["courses_total"] > 1 else ""
+    lines += [f"## {number}. {title}{esc(c['subject'])} towards {esc(c['victims'])}", "", esc(c["headline"]), ""]
+    if c["offence"]:
+        o = c["offence"]
+        lines += [
+            f"Offence considered: **{esc(o['title'])}** ({o['id']}) — status in the check: "
+            f"{o['status'].replace('_', ' ')}."
+            + (f" Maximum penalty: {esc(o['max_penalty'])}." if o.get("max_penalty") else ""),
+            "",
+        ]
+    if c["deadlines"]:
+        lines += ["### Time limits", "", "| Offence | Time limit | Rule |", "|---|---|---|"]
+        for d in c["deadlines"]:
+            civil = " (civil claim)" if d["kind"] == "civil" else ""
+            lines.append(f"| {esc(d['offence'])}{civil} | {esc(d['text'])} | {esc(d['rule'])} |")
+        lines.append("")
+    rng = f" (occasions {c['occasion_range']})" if c["occasions"] else ""
+    lines += [f"### The occasions, in date order{rng}", ""]
+    if not c["occasions"]:
+        lines += ["No occasions are set out for this course.", ""]
+    for o in c["occasions"]:
+        gap = f" ({o['gap_text']})" if o["gap_text"] else ""
+        lines += [f"#### Occasion {o['n']} — {esc(o['when'])}{gap}", ""]
+        for p in o["parts"]:
+            if len(o["parts"]) > 1:
+                lines += [f"*Part: record {esc(p['key'])}*", ""]
+            _incident_fields(lines, p, m)
+            lines.append("")
+    lines += [f"### Points to prove{': ' + esc(c['offence']['title']) if c['offence'] else ''}", ""]
+    if c["points"]:
+        lines += [
+            '"Could be supported" means the recorded facts could support the point, for review; it is not a finding.',
+            "",
+            "| Point | In the record | Occasions | Exhibits |",
+            "|---|---|---|---|",
+        ]
+        for pt in c["points"]:
+            cite = f" ({esc('; '.join(pt['cite']))})" if pt["cite"] else ""
+            lines.append(
+                f"| **{esc(pt['title'])}**: {esc(pt['text'])}{cite} | {pt['status_text']} "
+                f"| {pt['occasions_text']} | {', '.join(esc(x) for x in pt['exhibits']) or 'none'} |"
+            )
+        for item in c["for_review"]:
+            lines.append(f"| {esc(item)} | For review | Not something a log can show: for the investigation. | |")
+    else:
+        lines.append("The check lists no offence for this course.")
+    lines += ["", "### Matters that point the other way or need review", ""]
+    _review_list(lines, c["review"], "None identified by the check for this course.")
 
 
 @renderer("md", kinds=("evidence",))
@@ -104,70 +187,106 @@ def render_evidence(m: dict) -> str:
         esc(m["headline"]),
         "",
     ]
-    if m["offence"]:
-        o = m["offence"]
+    if m["course_choice"]:
+        lines += [esc(m["course_choice"]), ""]
+    people = "; ".join(
+        f"{esc(p['display'])} ({p['role_text']}{', ' + p['relationship_text'] if p['relationship_text'] else ''})"
+        for p in m["people"]
+    )
+    lines += [f"People: {people or 'none recorded'}.", ""]
+    number = 1
+    if not m["courses"]:
+        number += 1
         lines += [
-            f"Offence considered: **{esc(o['title'])}** ({o['id']}) — status in the check: "
-            f"{o['status'].replace('_', ' ')}.",
+            f"## {number}. The occasions, in date order",
+            "",
+            "No occasions are set out: the check found no course of conduct by a named subject towards a named person.",
             "",
         ]
-    lines += ["## 2. The occasions, in date order", ""]
-    if not m["occasions"]:
-        lines += ["No occasions are set out: the check found no course of conduct.", ""]
-    for o in m["occasions"]:
-        gap = f" ({o['gap_days']} days after occasion {o['n'] - 1})" if o["gap_days"] is not None else ""
-        lines += [f"### Occasion {o['n']} — {esc(o['when'])}{gap}", ""]
-        for p in o["parts"]:
-            if len(o["parts"]) > 1:
-                lines += [f"*Part: record {esc(p['key'])}*", ""]
-            _incident_fields(lines, p, m)
-            lines.append("")
-    lines += [f"## 3. Points to prove{': ' + esc(m['offence']['title']) if m['offence'] else ''}", ""]
-    if m["points"]:
-        lines += ["| Point | In the record | Occasions | Exhibits |", "|---|---|---|---|"]
-        for pt in m["points"]:
-            occ = ", ".join(str(n) for n in pt["occasions"]) or "none"
-            lines.append(
-                f"| {esc(pt['title'])}: {esc(pt['text'])} | {'Could be supported' if pt['met'] else 'Not shown'} "
-                f"| {occ} | {', '.join(esc(x) for x in pt['exhibits']) or 'none'} |"
+    for c in m["courses"]:
+        number += 1
+        _course(lines, m, c, number)
+    number += 1
+    lines += [f"## {number}. Other matters for review", ""]
+    _review_list(lines, m["review"], "None identified about single entries or the record as a whole.")
+    number += 1
+    lines += [f"## {number}. Exhibit schedule (MG12 order)", ""]
+    if m["exhibit_schedule"]:
+        lines += [
+            "| Exhibit reference | Description | Produced by | When and how obtained | SHA-256 | Continuity |",
+            "|---|---|---|---|---|---|",
+        ]
+        for e in m["exhibit_schedule"]:
+            desc = (
+                esc(e["description"]) or "No description recorded"
+            ) + f" (relates to {esc(e['relates'])}, record {esc(e['incident'])}"
+            if e["file"]:
+                desc += f"; original file name: {esc(e['file'])}"
+            if e["size_text"]:
+                desc += f"; size: {e['size_text']}"
+            desc += f"; {e['where_held']})"
+            continuity = (
+                "; ".join(
+                    f"{ev['at_text']}: {ev['text']}"
+                    + (f" by {esc(ev['by'])}" if ev["by"] else "")
+                    + (f" ({esc(ev['detail'])})" if ev["detail"] else "")
+                    for ev in e["continuity"]
+                )
+                or "no continuity events recorded"
             )
-        for item in m["for_review"]:
-            lines.append(f"| {esc(item)} | For review | — | — |")
-    else:
-        lines.append("The check lists no offence for this case.")
-    lines += ["", "## 4. Matters that point the other way or need review", ""]
-    for n, r in enumerate(m["review"], 1):
-        lines.append(f"{n}. **{esc(r['title'])}.** {esc(r['text'])}")
-    if not m["review"]:
-        lines.append("None identified by the check.")
-    lines += ["", "## 5. Exhibit schedule", ""]
-    for e in m["exhibit_schedule"]:
-        _exhibit(lines, e)
-    if not m["exhibit_schedule"]:
-        lines += ["No exhibits are attached to the occasions relied on.", ""]
-    lines += ["## 6. Logged items not relied on", ""]
-    for item in m["not_relied_on"]:
-        i = item["incident"]
-        lines += [f"### Item {item['n']} — record {esc(i['key'])}, {esc(i['when'])}", ""]
-        _field(lines, "Why not relied on", esc(item["reason"]))
-        _field(lines, "Description", esc(i["summary"]) or "No description recorded")
-        _field(lines, "Place", esc(i["location"]))
-        _field(lines, "Words used", f"“{esc(i['words'])}”" if i["words"] else "")
-        for e in i["exhibits"]:
-            _field(lines, f"Exhibit {esc(e['ref'])}", f"{esc(e['description'])}; SHA-256 `{e['sha256']}`")
-        if m["include_private"] and i["private_notes"]:
-            _field(lines, "Private note", esc(i["private_notes"]))
+            obtained = f"{e['obtained_text'] or 'not recorded'}; {esc(e['how_obtained']) or 'how not recorded'}"
+            sha = f"`{e['sha256']}`" if e["sha256"] else "not recorded"
+            lines.append(
+                f"| **{esc(e['ref'])}** | {desc} | {esc(e['producer']) or 'Not recorded'} | {obtained} | {sha} | {continuity} |"
+            )
         lines.append("")
-    if not m["not_relied_on"]:
+    else:
+        lines += ["No exhibits are attached to the occasions relied on.", ""]
+    number += 1
+    lines += [f"## {number}. Logged items not relied on (schedule of unused material, MG6C shape)", ""]
+    if m["not_relied_on"]:
+        lines += [
+            "Every logged entry no course in this summary relies on, numbered, described and with the reason.",
+            "",
+            "| Item | Description and relative location | Why not relied on | Sensitive? |",
+            "|---|---|---|---|",
+        ]
+        for item in m["not_relied_on"]:
+            i = item["incident"]
+            desc = f"{esc(i['when'])}: {esc(i['summary']) or 'No description recorded'}"
+            if i["channel_text"]:
+                desc += f" ({i['channel_text']})"
+            desc += "."
+            if i["location"]:
+                desc += f" Place: {esc(i['location'])}."
+            if i["words"]:
+                desc += f" Words: “{esc(i['words'])}”."
+            desc += f" By {esc(i['by_text']) or 'not recorded'}, towards {esc(i['towards_text']) or 'not recorded'}."
+            if i["witnesses"]:
+                desc += f" Witnesses: {join([esc(w) for w in i['witnesses']])}."
+            for e in i["exhibits"]:
+                desc += (
+                    f" Exhibit {esc(e['ref'])}: {esc(e['description']) or 'no description'}, produced by "
+                    f"{esc(e['producer']) or 'not recorded'}, SHA-256 `{e['sha256'] or 'not recorded'}`."
+                )
+            desc += f" Case file record {esc(i['key'])}."
+            if m["include_private"] and i["private_notes"]:
+                desc += f" **Private note on record {esc(i['key'])}:** {esc(i['private_notes'])}"
+            sensitive = "Possibly: private notes" if item["sensitive"] else "No"
+            lines.append(f"| {item['n']} | {desc} | {esc(item['reason'])} | {sensitive} |")
+        lines.append("")
+    else:
         lines += ["Every logged item is relied on above.", ""]
     ig = m["integrity"]
+    number += 1
     lines += [
-        "## 7. Integrity record",
+        f"## {number}. Integrity record",
         "",
         f"- **Ledger head:** `{ig['head_hash']}` (entry {ig['head_seq']})",
         "- **Check at generation:** "
         + (
-            "the hash chain and every record and exhibit of this case matched"
+            f"the hash chain and every record and exhibit of this case matched ({plural(ig['entries'], 'ledger entry', 'ledger entries')}, "
+            f"{plural(ig['records'], 'record')}, {plural(ig['exhibits_checked'], 'exhibit file')} checked)"
             if ig["verified"]
             else f"problems found ({ig['problem_count']}): " + esc("; ".join(ig["problems"]))
         ),
@@ -175,6 +294,29 @@ def render_evidence(m: dict) -> str:
         f"- **How to check:** run `stalklog verify --case {esc(m['case']['ref'])}`; it recomputes every hash "
         f"and prints the ledger head (this hash, or a later one if more was recorded since entry {ig['head_seq']})",
     ]
+    return "\n".join(lines + _footer(m))
+
+
+@renderer("md", kinds=("labels",))
+def render_labels(m: dict) -> str:
+    lines = _header(m)
+    lines += ["One label per exhibit, in exhibit-reference order.", ""]
+    if not m["labels"]:
+        lines += ["No exhibits are recorded for this case.", ""]
+    for e in m["labels"]:
+        urn = f"; URN {esc(m['case']['urn'])}" if m["case"]["urn"] else ""
+        lines += [
+            f"## Exhibit {esc(e['ref'])}",
+            "",
+            f"- **Description:** {esc(e['description']) or 'No description recorded'}",
+            f"- **Produced by:** {esc(e['producer']) or 'Not recorded'}",
+            f"- **Obtained:** {e['obtained_text'] or 'Not recorded'}",
+            f"- **Case reference:** {esc(m['case']['ref'])}{urn}",
+            f"- **Record:** {esc(e['incident'])} ({esc(e['relates'])})",
+            f"- **SHA-256:** `{e['sha256'] or 'not recorded'}`",
+            "- **Signature:**",
+            "",
+        ]
     return "\n".join(lines + _footer(m))
 
 

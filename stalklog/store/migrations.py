@@ -215,3 +215,12 @@ def m001_case_file(db: Database) -> None:
         },
     )
     db["ledger"].create_index(["entity", "entity_id"])
+
+
+@migrations()
+def m002_case_police_details(db: Database) -> None:
+    """A case's police details for the evidence summary: the Unique Reference Number, the
+    crime reference and the officer in the case (rank, collar number and name). Nullable,
+    so every earlier ledger hash stays valid (``ledger.row_hash`` skips NULL columns)."""
+    for column in ("urn", "crime_ref", "oic"):
+        db.execute(f"ALTER TABLE cases ADD COLUMN {column} TEXT")

@@ -19,6 +19,9 @@ def env_for(db: Path, **extra: str) -> dict:
     env = dict(os.environ)
     env["STALKLOG_DB"] = str(db)
     env.pop("STALKLOG_DEBUG", None)
+    # this checkout's stalklog, not an installed copy (a worker script's own folder is first on its path)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(extra)
     return env
 

@@ -314,6 +314,7 @@ def test_evidence_html_is_self_contained_and_inert(run, report_case):
         assert digest in text
     assert PRIVATE not in html
     assert 'Page " counter(page) " of " counter(pages)' in html  # page x of y when printed
+    assert "Mon 10 Mar 2025 09:00 UTC: obtained by Alex Doe (screenshot on the phone)" in text  # MG12 continuity
 
 
 def test_private_notes_only_when_asked_and_the_document_says_so(run, report_case):
@@ -342,7 +343,7 @@ def test_markdown_to_stdout_with_everything_escaped(run, report_case):
     result = run("report", "--case", REF, "--kind", "evidence")
     md = result.stdout
     assert result.stderr == ""
-    assert md.startswith("# Evidence summary")
+    assert md.startswith("**OFFICIAL-SENSITIVE**\n\n# Evidence summary")
     assert "<script>" not in md and "&lt;script&gt;" in md
     for day in OCCASION_DATES:
         assert day in md
@@ -356,14 +357,14 @@ def test_csv_one_row_per_incident_formula_safe(run, report_case):
     from stalklog.reports.tables import CSV_COLUMNS
 
     text = run("report", "--case", REF, "--kind", "evidence", "--format", "csv").stdout
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert text.startswith("\ufeffCase,Record,")  # a BOM and readable headings, for Excel
+    rows = [dict(zip(CSV_COLUMNS, r, strict=True)) for r in list(csv.reader(io.StringIO(text[1:])))[1:]]
     assert len(rows) == 6  # every incident, withdrawn included
     assert [r["occurred"][:10] for r in rows] == sorted(r["occurred"][:10] for r in rows)
     first = rows[0]
     assert first["words"] == "'" + HOSTILE_WORDS
     assert first["private_notes"] == ""
-    assert first["relied_on"] == "yes" and first["occasion"] == "1"
+    assert first["relied_on"] == "yes" and first["occasion"] == "occasion 1"
     assert rows[1]["relied_on"] == "no" and "below threshold" in rows[1]["not_relied_on_reason"]
     assert report_case["hashes"][0] in first["exhibit_sha256"]
 
@@ -375,7 +376,7 @@ def test_json_is_the_check_plus_records_and_matches_stalklog_check(run, report_c
     assert doc["check"] == check
     assert len(doc["records"]["incidents"]) == 6
     assert all("private_notes" not in i for i in doc["records"]["incidents"])
-    relied = [k for o in doc["occasions"] for k in o["records"]]
+    relied = [k for c in doc["courses"] for o in c["occasions"] for k in o["records"]]
     course = next(c for c in check["courses"] if doc["offence"] in [o["id"] for o in c["offences"]])
     assert set(course["occasions"]) <= set(relied)
     assert doc["integrity"]["verified"] is True and re.fullmatch(r"[0-9a-f]{64}", doc["integrity"]["head_hash"])
@@ -396,7 +397,7 @@ def test_offence_choice_and_default(run, report_case):
     ("args", "code", "message"),
     [
         (("--kind", "evidence", "--format", "pdf"), 2, "-o"),
-        (("--kind", "letter"), 2, "evidence or diary"),
+        (("--kind", "letter"), 2, "evidence, diary or labels"),
         (("--kind", "evidence", "--format", "docx"), 2, "pdf, html, md, csv, json"),
         (("--kind", "evidence", "--redact", "shoe-size"), 1, "names-of-witnesses"),
     ],
@@ -410,7 +411,7 @@ def test_clear_errors(run, args, code, message):
 def test_format_from_the_output_file_name(run, report_case):
     out = report_case["tmp"] / "rows.csv"
     run("report", "--case", REF, "--kind", "diary", "-o", out)
-    assert out.read_text().startswith("case,record,occurred")
+    assert out.read_text(encoding="utf-8-sig").startswith("Date,When (local time),Where,What happened")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".part")]
 

@@ -29,6 +29,9 @@ TABLES = {
         "status",
         "closed_utc",
         "closed_reason",
+        "urn",
+        "crime_ref",
+        "oic",
         "created_utc",
     },
     "people": {
