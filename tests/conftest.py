@@ -21,25 +21,6 @@ if HERE not in sys.path:  # so every folder can import the shared helpers (case_
 NOW = "2025-03-12T12:00:00"  # a Wednesday
 
 
-def _cache_typer_commands() -> None:
-    """typer's CliRunner rebuilds the click command from the app on every invoke (a tenth of
-    a second or more each): build it once per app for the whole test run."""
-    import typer.testing
-
-    build = typer.testing._get_command
-    built: dict[int, tuple] = {}
-
-    def cached(app):
-        if id(app) not in built:
-            built[id(app)] = (app, build(app))  # keep app alive so its id is not reused
-        return built[id(app)][1]
-
-    typer.testing._get_command = cached
-
-
-_cache_typer_commands()
-
-
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("STALKLOG_DB", str(tmp_path / "stalklog.db"))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.console import open_case_file, out, print_json, say, split_words
-from stalklog.cli.options import JsonOption, Jurisdiction, RequiredCaseOption
+from stalklog.cli.options import CaseArgument, JsonOption, Jurisdiction, JurisdictionOption, RequiredCaseOption, chosen
 
 case_app = typer.Typer(no_args_is_help=True, help="Create, list, show and close cases.")
 person_app = typer.Typer(no_args_is_help=True, help="Add the people of a case (victim, subject, witnesses).")
@@ -24,9 +24,7 @@ def register(app: typer.Typer) -> None:
 def case_new(
     ref: Annotated[str, typer.Argument(help="A reference for the case, unique in this file (e.g. C-2025-001).")],
     title: Annotated[str | None, typer.Option("--title", "-t", help="A short title.")] = None,
-    jurisdiction: Annotated[
-        Jurisdiction, typer.Option("--jurisdiction", "-j", help="england-wales, scotland or northern-ireland.")
-    ] = Jurisdiction("england-wales"),
+    jurisdiction: JurisdictionOption = Jurisdiction("england-wales"),
     context: Annotated[
         list[str] | None,
         typer.Option(
@@ -54,7 +52,7 @@ def case_new(
             db,
             ref,
             title=title,
-            jurisdiction=jurisdiction.value,
+            jurisdiction=chosen(jurisdiction),
             opened=opened,
             context=split_words(context),
             notes=notes,
@@ -107,7 +105,7 @@ def case_list(
 
 
 @case_app.command("show")
-def case_show(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
+def case_show(ref: CaseArgument, json_: JsonOption = False) -> None:
     """Show a case: its people, its incidents in brief, and its status.
 
     Example: stalklog case show C-2025-001
@@ -151,7 +149,7 @@ def _case_show_extras(db, case, incidents: list[dict]) -> dict:
 
 @case_app.command("close")
 def case_close(
-    ref: Annotated[str, typer.Argument(help="The case reference.")],
+    ref: CaseArgument,
     reason: Annotated[str | None, typer.Option("--reason", help="Why the case is closed.")] = None,
     json_: JsonOption = False,
 ) -> None:
@@ -207,7 +205,7 @@ def case_set(
 
 
 @case_app.command("reopen")
-def case_reopen(ref: Annotated[str, typer.Argument(help="The case reference.")], json_: JsonOption = False) -> None:
+def case_reopen(ref: CaseArgument, json_: JsonOption = False) -> None:
     """Reopen a closed case.
 
     Example: stalklog case reopen C-2025-001

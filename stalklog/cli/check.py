@@ -34,7 +34,8 @@ def check(
     json_: JsonOption = False,
 ) -> None:
     """Check whether a case's incidents could make a course of conduct, which offences the
-    recorded facts could support, and how long is left to charge.
+    recorded facts could support, and how long is left to charge. Without --case, the only
+    open case; without --jurisdiction, the case's own.
 
     Not legal advice: the results are for review by the police, a prosecutor or a lawyer.
 

@@ -16,7 +16,7 @@ from stalklog.cli.console import (
     split_words,
     stdin_is_tty,
 )
-from stalklog.cli.options import CaseOption, JsonOption
+from stalklog.cli.options import CaseOption, JsonOption, complete_person
 
 ListOption = Annotated[list[str] | None, typer.Option()]
 
@@ -42,11 +42,20 @@ def add(
     ] = None,
     until: Annotated[str | None, typer.Option("--until", help="When it ended, if it went on for a while.")] = None,
     by: Annotated[
-        list[str] | None, typer.Option("--by", help="Key of the person who did it (default: the case's only subject).")
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Key of the person who did it (default: the case's only subject).",
+            autocompletion=complete_person,
+        ),
     ] = None,
     towards: Annotated[
         list[str] | None,
-        typer.Option("--towards", help="Key of the person it was aimed at (default: the only victim)."),
+        typer.Option(
+            "--towards",
+            help="Key of the person it was aimed at (default: the only victim).",
+            autocompletion=complete_person,
+        ),
     ] = None,
     affected: Annotated[
         list[str] | None, typer.Option("--affected", help="Key of someone else it alarmed or distressed.")

@@ -70,7 +70,9 @@ def complete_person(ctx: typer.Context, incomplete: str) -> list[str]:
     return [k for k in keys if k.startswith(incomplete)]
 
 
-CASE_HELP = "The case reference, e.g. C-2025-001."
+CASE_HELP = (
+    "The case reference, e.g. C-2025-001 (where it may be left out: the only open case; list and search: every case)."
+)
 
 CaseOption = Annotated[
     str | None, typer.Option("--case", "-c", help=CASE_HELP, autocompletion=complete_case, show_default=False)
@@ -101,7 +103,7 @@ JurisdictionOption = Annotated[
     typer.Option(
         "--jurisdiction",
         "-j",
-        help="england-wales, scotland or northern-ireland (default: the case's).",
+        help="england-wales, scotland or northern-ireland.",
         show_default=False,
     ),
 ]

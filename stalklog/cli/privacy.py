@@ -52,16 +52,36 @@ def new_passphrase(env: str = "STALKLOG_PASSPHRASE", what: str = "the case file"
                 f"A new passphrase for {what} is needed, and there is no terminal to ask for it.",
                 hint=f"Run the command in a terminal to be asked, or set {env}.",
             )
-        import getpass
-
-        value = getpass.getpass(f"New passphrase for {what}: ")
-        check_new_passphrase(value)
-        if getpass.getpass("The same passphrase again: ") != value:
-            raise PassphraseError("The two passphrases are not the same. Nothing was changed.")
+        value = _ask_new_passphrase(what)
     check_new_passphrase(value)
     if len(value) < SHORT_PASSPHRASE:
         say("Warning: a short passphrase is easier to guess; several unrelated words are stronger.")
     return value
+
+
+def _ask_new_passphrase(what: str) -> str:
+    """A new passphrase typed twice at a hidden prompt; a mistyped pair or an empty one is
+    asked again (three tries, as opening a file allows)."""
+    import getpass
+
+    from stalklog.cli.console import PROMPT_TRIES
+    from stalklog.errors import PassphraseError
+    from stalklog.store.maintenance import check_new_passphrase
+
+    for attempt in range(1, PROMPT_TRIES + 1):
+        value = getpass.getpass(f"New passphrase for {what}: ")
+        try:
+            check_new_passphrase(value)
+        except PassphraseError as e:
+            if attempt == PROMPT_TRIES:
+                raise
+            say(f"{e.message} Try again.")
+            continue
+        if getpass.getpass("The same passphrase again: ") == value:
+            return value
+        if attempt < PROMPT_TRIES:
+            say("The two passphrases are not the same; type them again.")
+    raise PassphraseError(f"The two passphrases were not the same {PROMPT_TRIES} times. Nothing was changed.")
 
 
 def current_passphrase(path: Path) -> str | None:

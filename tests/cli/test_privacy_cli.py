@@ -142,13 +142,32 @@ def test_init_encrypt_asks_twice_at_a_hidden_prompt(run, isolated, monkeypatch):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
-def test_init_encrypt_refuses_two_different_answers(run, isolated, monkeypatch):
-    answers = iter(["maple anchor violet", "maple anchor violent"])
+def test_init_encrypt_asks_again_when_the_two_answers_differ(run, isolated, monkeypatch):
+    answers = iter(["maple anchor violet", "maple anchor violent", "maple anchor violet", "maple anchor violet"])
+    monkeypatch.setattr("stalklog.cli.privacy._tty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    r = run("init", "--encrypt")
+    assert "not the same; type them again" in r.stderr
+    assert is_encrypted(isolated / "stalklog.db")
+    assert next(answers, None) is None  # all four answers were asked for
+
+
+def test_init_encrypt_gives_up_after_three_mismatched_pairs(run, isolated, monkeypatch):
+    answers = iter(["one two three", "one two four"] * 3)
     monkeypatch.setattr("stalklog.cli.privacy._tty", lambda: True)
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     r = run("init", "--encrypt", code=1)
-    assert "not the same" in r.stderr
+    assert "not the same 3 times" in r.stderr
     assert not (isolated / "stalklog.db").exists()
+
+
+def test_init_encrypt_asks_again_after_an_empty_passphrase(run, isolated, monkeypatch):
+    answers = iter(["", "maple anchor violet", "maple anchor violet"])
+    monkeypatch.setattr("stalklog.cli.privacy._tty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    r = run("init", "--encrypt")
+    assert "empty passphrase is not allowed" in r.stderr
+    assert is_encrypted(isolated / "stalklog.db")
 
 
 # ---------------------------------------------------------------- wrong passphrase, stderr, tracebacks
