@@ -8,6 +8,7 @@ shared by all of them, and helpers shared across folders (case_files.py) live be
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from typer.testing import CliRunner
 HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:  # so every folder can import the shared helpers (case_files)
     sys.path.insert(0, HERE)
+# Programs the tests start (python -m stalklog, workers) run this checkout's stalklog, not
+# whichever copy happens to be installed.
+CHECKOUT = str(Path(__file__).resolve().parent.parent)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (CHECKOUT, os.environ.get("PYTHONPATH")) if p)
 
 NOW = "2025-03-12T12:00:00"  # a Wednesday
 
