@@ -159,13 +159,13 @@ def from_stored(occurred: str, precision: str, occurred_end: str | None = None) 
     """Rebuild a ``When`` from its stored strings (ISO 8601; an offset is dropped)."""
     fast = _fast_stored(occurred, precision)  # the shapes stalklog itself writes
     if fast is not None:
-        end = None if occurred_end is None else _fast_stored(occurred_end, precision)
-        if occurred_end is None or (end is not None and end[1] == fast[1] and end[0] >= fast[0]):
-            start, end = fast[0], end and end[0]
+        fast_end = None if occurred_end is None else _fast_stored(occurred_end, precision)
+        if occurred_end is None or (fast_end is not None and fast_end[1] == fast[1] and fast_end[0] >= fast[0]):
+            first, last = fast[0], fast_end[0] if fast_end else None
             if precision == "month":
-                start = start.replace(day=1)
-                end = end and end.replace(day=1)
-            return When(start, precision, end, fast[1])
+                first = first.replace(day=1)
+                last = last and last.replace(day=1)
+            return When(first, precision, last, fast[1])
     if precision not in PRECISIONS:
         raise InvalidDate(f'"{precision}" is not a precision: expected {", ".join(PRECISIONS)}')
     start, has_time = _stored_moment(occurred, precision)
@@ -430,7 +430,7 @@ def _named(words: list[str]) -> _DatePart | None:
         month_word, day_word = words[0], words[1]
     else:
         return None
-    day, month = int(re.match("[0-9]+", day_word)[0]), _MONTHS[month_word]
+    day, month = int(re.match("[0-9]+", day_word)[0]), _MONTHS[month_word]  # type: ignore[index]  # the kinds say it starts with digits
     if len(words) == 2:
         return _year_less(day, month)
     year = words[2]

@@ -21,7 +21,8 @@ def build_timeline(incidents: list[dict]) -> dict:
     of this one, as the check counts gaps between occasions.
     """
     ordered = sorted(incidents, key=lambda i: (i["occurred"], i["id"]))
-    entries, previous_end = [], None
+    entries: list[dict] = []
+    previous_end: dt.date | None = None
     for inc in ordered:
         gap = (start_date(inc) - previous_end).days if previous_end else None
         entries.append(

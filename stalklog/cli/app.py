@@ -69,10 +69,10 @@ class StalklogGroup(typer.core.TyperGroup):
     """The root group: commands loaded when needed, and the one place where errors
     become messages and exit codes."""
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> typer.core.TyperCommand | typer.core.TyperGroup | None:
+    def get_command(self, ctx, cmd_name: str):
         module = COMMANDS.get(cmd_name)
         return module_commands(module).get(cmd_name) if module else None
 

@@ -52,7 +52,7 @@ def case_new(
             db,
             ref,
             title=title,
-            jurisdiction=chosen(jurisdiction),
+            jurisdiction=chosen(jurisdiction) or "england-wales",
             opened=opened,
             context=split_words(context),
             notes=notes,

@@ -68,6 +68,7 @@ def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | 
     if all_:
         _check_all(db, day, jurisdiction, json_)
         return
+    assert case is not None  # resolve_case chose one or refused
     doc, bundle = check_one(db, case, day, jurisdiction)
     if json_:
         print_json(doc)

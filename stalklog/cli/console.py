@@ -6,6 +6,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stalklog.store.database import Database
 
 
 class State:
@@ -13,7 +17,7 @@ class State:
 
     db_path: Path | None = None
     us_dates: bool = False
-    _db = None
+    _db: Database | None = None
 
     def reset(self) -> None:
         self.db_path = None
@@ -170,7 +174,8 @@ def as_of_date(text: str | None):
 
     from stalklog.clock import local_now
 
-    return dt.date.fromisoformat(parse_date_arg(text, "--as-of")) if text else local_now().date()
+    chosen = parse_date_arg(text, "--as-of")
+    return dt.date.fromisoformat(chosen) if chosen else local_now().date()
 
 
 def split_words(values: list[str] | None) -> list[str]:

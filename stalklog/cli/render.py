@@ -9,6 +9,7 @@ took most of a minute), and plain lines are easier to search and to paste.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from stalklog import vocab
 from stalklog.safetext import escape, printable
@@ -16,7 +17,11 @@ from stalklog.safetext import escape, printable
 PLAIN_ROWS = 200
 
 
-def Table(*args, **kwargs):  # noqa: N802 - rich's Table, imported only when a table is drawn
+if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
+
+def Table(*args, **kwargs) -> RichTable:  # noqa: N802 - rich's Table, imported only when a table is drawn
     from rich.table import Table as RichTable
 
     return RichTable(*args, **kwargs)
@@ -93,7 +98,7 @@ def _utc(value: str | None) -> str:
     return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M} UTC"
 
 
-def incident_table(incidents: list[dict]) -> Table:
+def incident_table(incidents: list[dict]) -> RichTable:
     table = Table(*INCIDENT_COLUMNS)
     for inc in incidents:
         summary = escape(inc["summary"])
@@ -137,7 +142,7 @@ def render_incident_list(incidents: list[dict], console_factory, stream=None) ->
     stream.flush()
 
 
-def field_table(rows: list[tuple[str, object]]) -> Table:
+def field_table(rows: list[tuple[str, object]]) -> RichTable:
     """A two-column table of a record's fields, leaving out the empty ones."""
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")

@@ -143,6 +143,7 @@ def report(
     if output is None:
         import sys
 
+        assert isinstance(document, str)  # a PDF always goes to a file (checked above)
         sys.stdout.write(document)
         return
     from stalklog.store.private_files import write_private

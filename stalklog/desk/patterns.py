@@ -105,11 +105,11 @@ def _counts(incs: list[dict], by: str) -> list[dict]:
             rows.append({"period": week.isoformat(), "label": f"w/c {day(week)}", "count": found.get(week, 0)})
             week += dt.timedelta(days=7)
         return rows
-    found = Counter(d.strftime("%Y-%m") for d in days)
+    months = Counter(d.strftime("%Y-%m") for d in days)
     rows, (y, m) = [], (days[0].year, days[0].month)
     while (y, m) <= (days[-1].year, days[-1].month):
         key = f"{y:04d}-{m:02d}"
-        rows.append({"period": key, "label": dt.date(y, m, 1).strftime("%b %Y"), "count": found.get(key, 0)})
+        rows.append({"period": key, "label": dt.date(y, m, 1).strftime("%b %Y"), "count": months.get(key, 0)})
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return rows
 

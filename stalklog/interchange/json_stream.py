@@ -66,7 +66,7 @@ class _Text:
     def peek(self) -> str:
         """The next character that is not white space ('' at the end), not taken."""
         while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
+            self.pos = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]  # \s* always matches
             if self.pos < len(self.buf):
                 return self.buf[self.pos]
             if not self._more():
@@ -101,7 +101,7 @@ def _object_pairs(t: _Text, decode: Callable, on_incidents: Callable) -> list[tu
     """Walk the top-level object; ``on_incidents(t)`` reads the incidents' value and
     returns what stands for it."""
     t.take("{")
-    pairs = []
+    pairs: list[tuple] = []
     if t.peek() == "}":
         t.pos += 1
         return pairs

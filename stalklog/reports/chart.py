@@ -51,28 +51,28 @@ def timeline_svg(points: list[dict]) -> str:
                     xs.append(dt.date.fromisoformat(p["date"][:10]))
                     ys.append(row_of[b])
             if xs:
-                ax.scatter(
-                    xs,
+                ax.scatter(  # type: ignore[misc]  # dates go through matplotlib's units, which its stubs do not model
+                    xs,  # type: ignore[arg-type]
                     ys,
                     s=28,
                     linewidths=1,
                     zorder=3,
                     label="relied on" if relied else "logged, not relied on",
-                    **style,
+                    **style,  # type: ignore[arg-type]
                 )
         top = len(rows) - 0.4
         for before, after in zip(days, days[1:], strict=False):
             gap = (after - before).days
             if gap > WIDE_GAP_DAYS:
-                ax.axvspan(before, after, color="#f4d6a0", alpha=0.6, zorder=1)
+                ax.axvspan(before, after, color="#f4d6a0", alpha=0.6, zorder=1)  # type: ignore[arg-type]
             if gap >= GAP_MARK_DAYS:
                 middle = before + (after - before) / 2
-                ax.text(middle, top, f"{gap} days", ha="center", va="bottom", fontsize=7, color="#8a4b00")
+                ax.text(middle, top, f"{gap} days", ha="center", va="bottom", fontsize=7, color="#8a4b00")  # type: ignore[arg-type]
         ax.set_yticks(range(len(rows)), [BEHAVIOUR_SHORT.get(b, b.replace("_", " ")) for b in rows])
         ax.set_ylim(-0.7, len(rows) - 0.1 + 0.4)
         ax.invert_yaxis()
         pad = dt.timedelta(days=max(3, (days[-1] - days[0]).days // 25))
-        ax.set_xlim(days[0] - pad, days[-1] + pad)
+        ax.set_xlim(days[0] - pad, days[-1] + pad)  # type: ignore[arg-type]
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -132,8 +132,8 @@ class Table:
     def __init__(self, db: Database, name: str):
         self.db = db
         self.name = name
-        self.last_pk = None
-        self.last_rowid = None
+        self.last_pk: int = 0
+        self.last_rowid: int = 0
 
     def insert(self, record: dict) -> Table:
         cols = list(record)

@@ -58,12 +58,12 @@ def _not_text(value):
 # separators=(",", ":"), ensure_ascii=False, default=_not_text).
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_not_text).encode
 try:  # the C encoder behind that, made once (``JSONEncoder.encode`` makes one on every call)
-    from json.encoder import c_make_encoder as _c_make_encoder
+    from json.encoder import c_make_encoder as _c_make_encoder  # type: ignore[attr-defined]
     from json.encoder import encode_basestring as _encode_basestring
 
     _c_canonical = _c_make_encoder(None, _not_text, _encode_basestring, None, ":", ",", True, False, True)
 
-    def _canonical(obj, _encoder=_canonical) -> str:  # noqa: F811 - the same text, faster
+    def _canonical(obj, _encoder=_canonical) -> str:  # type: ignore[misc]  # noqa: F811 - the same text, faster
         if isinstance(obj, dict):
             return "".join(_c_canonical(obj, 0))
         return _encoder(obj)

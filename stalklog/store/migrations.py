@@ -22,8 +22,8 @@ APPLICATION_ID = 0x53544C4B
 @migrations()
 def m001_case_file(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["cases"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("cases").create(
         {
             "id": int,
             "ref": str,
@@ -41,8 +41,8 @@ def m001_case_file(db: Database) -> None:
         not_null={"ref", "jurisdiction", "status", "context", "created_utc"},
         defaults={"status": "open", "context": "[]"},
     )
-    db["cases"].create_index(["ref"], unique=True)
-    db["people"].create(
+    db.table("cases").create_index(["ref"], unique=True)
+    db.table("people").create(
         {
             "id": int,
             "case_id": int,
@@ -59,8 +59,8 @@ def m001_case_file(db: Database) -> None:
         not_null={"case_id", "key", "role", "identifiers"},
         defaults={"identifiers": "[]"},
     )
-    db["people"].create_index(["case_id", "key"], unique=True)
-    db["incidents"].create(
+    db.table("people").create_index(["case_id", "key"], unique=True)
+    db.table("incidents").create(
         {
             "id": int,
             "case_id": int,
@@ -110,10 +110,10 @@ def m001_case_file(db: Database) -> None:
             "location": "",
         },
     )
-    db["incidents"].create_index(["case_id", "key"], unique=True)
-    db["incidents"].create_index(["case_id", "occurred"])
-    db["incidents"].enable_fts(["summary", "words", "location"], create_triggers=True, tokenize="porter")
-    db["case_impacts"].create(
+    db.table("incidents").create_index(["case_id", "key"], unique=True)
+    db.table("incidents").create_index(["case_id", "occurred"])
+    db.table("incidents").enable_fts(["summary", "words", "location"], create_triggers=True, tokenize="porter")
+    db.table("case_impacts").create(
         {
             "id": int,
             "case_id": int,
@@ -126,7 +126,7 @@ def m001_case_file(db: Database) -> None:
         foreign_keys=[("case_id", "cases", "id")],
         not_null={"case_id", "kind"},
     )
-    db["amendments"].create(
+    db.table("amendments").create(
         {
             "id": int,
             "incident_id": int,
@@ -141,8 +141,8 @@ def m001_case_file(db: Database) -> None:
         foreign_keys=[("incident_id", "incidents", "id")],
         not_null={"incident_id", "field", "reason", "at_utc"},
     )
-    db["amendments"].create_index(["incident_id"])
-    db["exhibits"].create(
+    db.table("amendments").create_index(["incident_id"])
+    db.table("exhibits").create(
         {
             "id": int,
             "case_id": int,
@@ -162,9 +162,9 @@ def m001_case_file(db: Database) -> None:
         foreign_keys=[("case_id", "cases", "id"), ("incident_id", "incidents", "id")],
         not_null={"case_id", "incident_id", "ref", "created_utc"},
     )
-    db["exhibits"].create_index(["case_id", "ref"], unique=True)
-    db["exhibits"].create_index(["incident_id"])
-    db["exhibit_events"].create(
+    db.table("exhibits").create_index(["case_id", "ref"], unique=True)
+    db.table("exhibits").create_index(["incident_id"])
+    db.table("exhibit_events").create(
         {
             "id": int,
             "exhibit_id": int,
@@ -177,8 +177,8 @@ def m001_case_file(db: Database) -> None:
         foreign_keys=[("exhibit_id", "exhibits", "id")],
         not_null={"exhibit_id", "event", "at_utc"},
     )
-    db["exhibit_events"].create_index(["exhibit_id"])
-    db["screenings"].create(
+    db.table("exhibit_events").create_index(["exhibit_id"])
+    db.table("screenings").create(
         {
             "id": int,
             "case_id": int,
@@ -191,7 +191,7 @@ def m001_case_file(db: Database) -> None:
         foreign_keys=[("case_id", "cases", "id")],
         not_null={"case_id", "taken", "answers", "created_utc"},
     )
-    db["ledger"].create(
+    db.table("ledger").create(
         {
             "seq": int,
             "at_utc": str,
@@ -214,7 +214,7 @@ def m001_case_file(db: Database) -> None:
             "entry_hash",
         },
     )
-    db["ledger"].create_index(["entity", "entity_id"])
+    db.table("ledger").create_index(["entity", "entity_id"])
 
 
 @migrations()
