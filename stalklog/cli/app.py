@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "export": "interchange",
     "check": "check",
     "law": "check",
+    "order": "orders",
     "verify": "evidence",
     "report": "reports",
     "cases": "desk",

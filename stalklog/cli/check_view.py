@@ -389,6 +389,8 @@ def _catalogue_row(e: dict) -> list[str]:
         if e["kind"] == "civil"
         else ("single message, alternative" if e.get("alternative") else "criminal")
     )
+    if e.get("order_breach"):
+        kind = "breach of a protective order" + (" (contempt, not an offence)" if e["kind"] == "contempt" else "")
     points = [f"• {escape(r['text'] if isinstance(r, dict) else r)}" for r in e["requirements"]]
     points += [f"[yellow]Note: {escape(c)}[/yellow]" for c in e.get("caveats", [])]
     return [

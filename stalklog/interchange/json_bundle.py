@@ -22,7 +22,7 @@ from stalklog.store.ledger import Appender, _columns
 
 FORMAT = "stalklog.case"
 VERSION = 1
-TOP_KEYS = ("format", "version", "case", "people", "incidents", "impacts")
+TOP_KEYS = ("format", "version", "case", "people", "incidents", "impacts", "orders")
 CASE_KEYS = ("ref", "title", "jurisdiction", "opened", "context", "notes")
 CASE_OPTIONAL = ("urn", "crime_ref", "oic")  # police details: written only when recorded
 EXHIBIT_KEYS = ("ref", "description", "file", "sha256", "obtained", "producer", "how_obtained")
@@ -38,7 +38,16 @@ def export_bundle(db: Database, case_ref: str, *, include_private: bool = False)
         **_bundle_head(db, case),
         "incidents": list(iter_bundle_incidents(db, case, include_private=include_private)),
         "impacts": records.case_impacts(db, case["id"]),
+        **_orders(db, case),
     }
+
+
+def _orders(db: Database, case: dict) -> dict:
+    """``{"orders": [...]}`` when the case has protective orders (orders-v1), else nothing."""
+    from stalklog.orders import bundle_orders
+
+    found = bundle_orders(db, case["id"])
+    return {"orders": found} if found else {}
 
 
 def _bundle_head(db: Database, case: dict) -> dict:
@@ -75,7 +84,12 @@ def write_bundle(db: Database, case_ref: str, out, *, include_private: bool = Fa
     time; returns the number of incidents. The text is exactly
     ``json.dumps(export_bundle(…), indent=2, ensure_ascii=False) + "\n"``."""
     case = records.get_case(db, case_ref)
-    head = {**_bundle_head(db, case), "incidents": [], "impacts": records.case_impacts(db, case["id"])}
+    head = {
+        **_bundle_head(db, case),
+        "incidents": [],
+        "impacts": records.case_impacts(db, case["id"]),
+        **_orders(db, case),
+    }
     text = json.dumps(head, indent=2, ensure_ascii=False)
     # Strings never hold a raw line break, so this is the one place the empty list stands.
     marker = '\n  "incidents": [],\n'
@@ -205,7 +219,18 @@ def validate(bundle) -> tuple[dict, list[str]]:
     limit = _future_limit()
     incidents = [_checked_incident(i, inc, people_keys, all_keys, limit) for i, inc in enumerate(bundle["incidents"])]
     impacts = _validate_impacts(bundle.get("impacts", []))
-    return {**head, "incidents": incidents, "impacts": impacts}, warnings
+    orders, more = _validate_orders(bundle, head)
+    extra = {"orders": orders} if orders else {}
+    return {**head, "incidents": incidents, "impacts": impacts, **extra}, warnings + more
+
+
+def _validate_orders(bundle: dict, head: dict) -> tuple[list[dict], list[str]]:
+    """The bundle's optional ``orders`` (orders-v1), checked against its people."""
+    if bundle.get("orders") is None:
+        return [], []
+    from stalklog.orders import validate_bundle_orders
+
+    return validate_bundle_orders(bundle["orders"], {p["key"] for p in head["people"]}, head["case"]["jurisdiction"])
 
 
 def check(bundle) -> list[str]:
@@ -511,6 +536,8 @@ def import_bundle(
     from stalklog.store.database import transaction
 
     head, warnings, all_keys = _validate_head(bundle)
+    orders, order_warnings = _validate_orders(bundle, head)
+    warnings += order_warnings
     ref = as_ref or head["case"]["ref"]
     if db.execute("SELECT 1 FROM cases WHERE ref = ?", [ref]).fetchone():
         check(bundle)  # a bundle that is also invalid says so first, as it always has
@@ -565,6 +592,10 @@ def import_bundle(
                 .last_pk
             )
             appender.record("import", "case_impacts", iid, case["id"])
+        if orders:
+            from stalklog.orders import import_orders
+
+            import_orders(db, case["id"], orders, appender)
         appender.flush()
     return {"case": ref, "incidents": n, "people": len(head["people"]), "warnings": warnings}
 

@@ -55,7 +55,9 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
             for a in england_wales.CATALOGUE_ALTERNATIVES
             if a["id"] in _ALTERNATIVES.get(name, ())
         ]
-    return out
+    from stalklog.law.orders import catalogue as order_breaches
+
+    return out + [e for name in names for e in order_breaches(name)]
 
 
 def _alternative(entry: dict, jurisdiction: str) -> dict:

@@ -13,6 +13,7 @@ from stalklog.law.findings import course_missing, course_warnings, imprecise_war
 from stalklog.law.incidents import read_incident, to_date
 from stalklog.law.occasions import occasion_roots
 from stalklog.law.offence import Facts, Jurisdiction, judge
+from stalklog.law.orders import judge_orders
 from stalklog.law.relationships import Relationship
 
 JURISDICTIONS: dict[str, Jurisdiction] = {
@@ -77,6 +78,8 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
                 {**a, "subject": course.subject, "victims": list(course.victims)}
                 for a in case.juris.alternatives(course)
             ]
+    orders = judge_orders(bundle, as_of, case.juris.id, doc_courses)  # orders-v1: always present
+    warnings += orders["warnings"]
     return {
         "format": "stalklog.check",
         "version": 1,
@@ -87,6 +90,9 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
         "alternatives": _merge_alternatives(alternatives, case.rank),
         "warnings": warnings,
         "missing": _dedupe(missing),
+        "orders": orders["orders"],
+        "possible_breaches": orders["possible_breaches"],
+        "protective_options": orders["protective_options"],
         "disclaimer": text.DISCLAIMER,
     }
 

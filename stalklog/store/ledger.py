@@ -36,6 +36,8 @@ ENTITIES = (
     "exhibits",
     "exhibit_events",
     "screenings",
+    "orders",
+    "order_changes",
 )
 ENTITY_PK = dict.fromkeys(ENTITIES, "id")
 BLOB_COLUMNS = {"exhibits": ("content",)}
@@ -241,6 +243,8 @@ def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
             sql += " WHERE incident_id IN (SELECT id FROM incidents WHERE case_id = ?)"
         elif entity == "exhibit_events":
             sql += " WHERE exhibit_id IN (SELECT id FROM exhibits WHERE case_id = ?)"
+        elif entity == "order_changes":
+            sql += " WHERE order_id IN (SELECT id FROM orders WHERE case_id = ?)"
         else:
             sql += " WHERE case_id = ?"
         params.append(case_id)
@@ -344,4 +348,6 @@ def _name(entity: str) -> str:
         "exhibits": "exhibit",
         "exhibit_events": "exhibit event",
         "screenings": "screening",
+        "orders": "order",
+        "order_changes": "order change",
     }[entity]

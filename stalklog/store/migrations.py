@@ -224,3 +224,52 @@ def m002_case_police_details(db: Database) -> None:
     so every earlier ledger hash stays valid (``ledger.row_hash`` skips NULL columns)."""
     for column in ("urn", "crime_ref", "oic"):
         db.execute(f"ALTER TABLE cases ADD COLUMN {column} TEXT")
+
+
+@migrations()
+def m003_orders(db: Database) -> None:
+    """Protective orders (docs/orders.md) and their history: each variation, renewal or
+    discharge is a row of ``order_changes`` (old value, new value, reason, when); the order's
+    row holds its current terms. Both tables are in the ledger. ``incidents`` gains the
+    victim's own answer to "did this happen while the order was in force?"."""
+    db["orders"].create(
+        {
+            "id": int,
+            "case_id": int,
+            "key": str,  # O1, O2 … within the case
+            "kind": str,  # spo | restraining-order | non-molestation-order | … (stalklog/law/orders.py)
+            "against": str,  # person key
+            "protects": str,  # JSON array of person keys
+            "made": str,  # ISO date
+            "expires": str,  # ISO date; NULL = until further order
+            "interim": int,
+            "conditions": str,  # JSON array of text
+            "court": str,
+            "reference": str,
+            "discharged_on": str,  # ISO date, when discharged (also in order_changes)
+            "created_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "key", "kind", "against", "protects", "made", "conditions", "created_utc"},
+        defaults={"protects": "[]", "conditions": "[]", "interim": 0},
+    )
+    db["orders"].create_index(["case_id", "key"], unique=True)
+    db["order_changes"].create(
+        {
+            "id": int,
+            "order_id": int,
+            "change": str,  # varied | renewed | discharged
+            "field": str,  # the field changed (NULL for a discharge)
+            "old_value": str,  # JSON
+            "new_value": str,  # JSON
+            "on_date": str,  # ISO date of a discharge
+            "reason": str,
+            "at_utc": str,  # when it was recorded (ISO with offset)
+        },
+        pk="id",
+        foreign_keys=[("order_id", "orders", "id")],
+        not_null={"order_id", "change", "reason", "at_utc"},
+    )
+    db["order_changes"].create_index(["order_id"])
+    db.execute("ALTER TABLE incidents ADD COLUMN order_in_force_said INTEGER")

@@ -1,0 +1,288 @@
+"""``stalklog order …`` through the CLI: recording orders and their history, what the check
+says about them, the ledger, and the case bundle (orders-v1). All people fictional."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+
+import pytest
+
+
+def count(db, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def ledger_count(db) -> int:
+    return count(db, "ledger")
+
+
+@pytest.fixture
+def db(isolated):
+    return isolated / "stalklog.db"
+
+
+@pytest.fixture
+def spo(run, case):
+    """C-1 with a stalking protection order O1 against P protecting V, 2 Jan – 1 Mar 2025."""
+    run(
+        "order",
+        "add",
+        "--case",
+        case,
+        "--kind",
+        "spo",
+        "--against",
+        "P",
+        "--protects",
+        "V",
+        "--made",
+        "02/01/2025",
+        "--expires",
+        "01/03/2025",
+        "--condition",
+        "must not contact V by any means",
+        "--condition",
+        "must not enter Mill Road",
+        "--court",
+        "Cambridge Magistrates' Court",
+        "--reference",
+        "SPO/2025/114",
+    )
+    return case
+
+
+def test_SPA_2019_s8_done_when_victim_with_spo_three_incidents_exported_zip_verifies(run, spo, tmp_path):
+    """The issue's 'done when': one incident before the order, one while in force, one after it
+    expired; check lists exactly the middle one under SPA 2019 s.8 with no time limit; the zip
+    carries the order and verifies on import."""
+    for when, words in (
+        ("20/12/2024 10:00", "He texted me before the order"),
+        ("10/02/2025 10:00", "He texted me while the order was in force"),
+        ("05/03/2025 10:00", "He texted me after the order ended"),
+    ):
+        run("add", words, "--case", spo, "--when", when, "-b", "contacting", "--channel", "text_message")
+    doc = run.json("check", "--case", spo)
+    assert [(b["order"], b["incident"], b["offence"]) for b in doc["possible_breaches"]] == [("O1", "I2", "spa-s8")]
+    [breach] = doc["possible_breaches"]
+    assert breach["time_limit"]["applies"] is False and breach["time_limit"]["status"] == "none"
+    assert breach["conditions"] == ["must not contact V by any means", "must not enter Mill Road"]
+    assert "Stalking Protection Act 2019 s.8" in breach["cite"]
+    assert doc["orders"][0]["in_force"] is False  # it expired on 1 Mar 2025; today is 12 Mar 2025
+
+    out = tmp_path / "handover.zip"
+    run("export", "--case", spo, "--format", "zip", "-o", out)
+    with zipfile.ZipFile(out) as zf:
+        carried = json.loads(zf.read("bundle.json"))["orders"]
+    assert [o["key"] for o in carried] == ["O1"] and carried[0]["reference"] == "SPO/2025/114"
+    police = ["--db", tmp_path / "police.db"]
+    run(*police, "init")
+    result = run(*police, "import", out)
+    assert "Every file matched" in result.stderr or result.exit_code == 0
+    assert run(*police, "verify").stdout.startswith("Intact")
+    again = run.json(*police, "check", "--case", spo)
+    assert [(b["order"], b["incident"]) for b in again["possible_breaches"]] == [("O1", "I2")]
+
+
+def test_order_add_echoes_dates_and_list_show(run, spo):
+    result = run("order", "add", "--case", spo, "--kind", "restraining-order", "--made", "03/03/2025")
+    assert "made 3 Mar 2025" in result.stderr and "until further order" in result.stderr
+    listed = run.json("order", "list", "--case", spo)
+    assert [(o["key"], o["kind"], o["in_force"]) for o in listed] == [
+        ("O1", "spo", False),
+        ("O2", "restraining-order", True),
+    ]
+    shown = run.json("order", "show", "O1", "--case", spo)
+    assert shown["made"] == "2025-01-02" and shown["expires"] == "2025-03-01" and shown["days_to_expiry"] == -11
+    text = run("order", "show", "O1", "--case", spo).stdout
+    assert "must not enter Mill Road" in text and "expired on 1 Mar 2025" in text
+    # the table: in force first
+    table = run("order", "list", "--case", spo).stdout
+    assert table.index("O2") < table.index("O1")
+
+
+def test_order_defaults_to_only_subject_and_victim(run, case):
+    order = run.json("order", "add", "--kind", "non-molestation-order", "--made", "01/02/2025")
+    assert order["against"] == "P" and order["protects"] == ["V"] and order["key"] == "O1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "spox"], "Kinds for england-wales: spo"),
+        (["--kind", "spo", "--against", "X"], '"X" is not a person of this case'),
+        (["--kind", "spo", "--protects", "Z"], '"Z" is not a person of this case'),
+        (["--kind", "spo", "--expires", "01/01/2025"], "is before the order was made"),
+        (["--kind", "spo", "--made", "13/03/2025"], "is in the future"),
+    ],
+)
+def test_order_add_bad_input_writes_nothing(run, case, db, args, message):
+    before = ledger_count(db)
+    full = ["order", "add", "--case", case, *args]
+    if "--made" not in args:
+        full += ["--made", "02/01/2025"]
+    result = run(*full, code=1)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert count(db, "orders") == 0 and ledger_count(db) == before
+
+
+def test_order_kind_of_another_jurisdiction_is_a_warning(run, case):
+    result = run("order", "add", "--case", case, "--kind", "nho", "--made", "01/02/2025")
+    assert "Warning:" in result.stderr and "scotland" in result.stderr
+
+
+def test_order_vary_and_renew_keep_history(run, spo, db):
+    run(
+        "order",
+        "vary",
+        "O1",
+        "--case",
+        spo,
+        "--add-condition",
+        "must not post about V online",
+        "--reason",
+        "varied (fictional)",
+    )
+    run(
+        "order",
+        "vary",
+        "O1",
+        "--case",
+        spo,
+        "--set",
+        "expires=01/03/2027",
+        "--renew",
+        "--reason",
+        "renewed (fictional)",
+    )
+    order = run.json("order", "show", "O1", "--case", spo)
+    assert order["expires"] == "2027-03-01" and order["in_force"] is True
+    assert order["conditions"][-1] == "must not post about V online"
+    assert [(h["change"], h["field"], h["old"], h["new"]) for h in order["history"]] == [
+        ("varied", "conditions", ["must not contact V by any means", "must not enter Mill Road"], order["conditions"]),
+        ("renewed", "expires", "2025-03-01", "2027-03-01"),
+    ]
+    assert count(db, "order_changes") == 2
+    assert run("verify").stdout.startswith("Intact")
+
+
+def test_order_discharge_then_vary_or_discharge_again_refused(run, spo, db):
+    run("order", "discharge", "O1", "--case", spo, "--on", "01/02/2025", "--reason", "discharged (fictional)")
+    order = run.json("order", "show", "O1", "--case", spo)
+    assert order["discharged"] == "2025-02-01" and order["history"][-1]["on"] == "2025-02-01"
+    before = ledger_count(db)
+    assert (
+        "cannot be discharged again"
+        in run("order", "discharge", "O1", "--case", spo, "--on", "02/02/2025", "--reason", "x", code=1).stderr
+    )
+    assert (
+        "cannot be varied"
+        in run("order", "vary", "O1", "--case", spo, "--set", "court=Elsewhere", "--reason", "x", code=1).stderr
+    )
+    assert ledger_count(db) == before
+
+
+def test_order_vary_or_discharge_unknown_order_refused(run, case, db):
+    before = ledger_count(db)
+    assert (
+        'No order "O9"'
+        in run("order", "vary", "O9", "--case", case, "--set", "court=X", "--reason", "x", code=1).stderr
+    )
+    assert (
+        'No order "O9"'
+        in run("order", "discharge", "O9", "--case", case, "--on", "01/02/2025", "--reason", "x", code=1).stderr
+    )
+    assert ledger_count(db) == before
+
+
+def test_SPA_2019_s8_discharged_order_breach_window_ends_on_discharge_day(run, spo):
+    run("order", "discharge", "O1", "--case", spo, "--on", "01/02/2025", "--reason", "discharged (fictional)")
+    run("add", "Texted on the day of discharge", "--case", spo, "--when", "01/02/2025 18:00", "-b", "contacting")
+    run("add", "Texted the day after", "--case", spo, "--when", "02/02/2025 18:00", "-b", "contacting")
+    doc = run.json("check", "--case", spo)
+    assert [b["incident"] for b in doc["possible_breaches"]] == ["I1"]
+
+
+def test_order_expires_soon_warning_in_check(run, case):
+    run("order", "add", "--case", case, "--kind", "spo", "--made", "01/01/2025", "--expires", "01/04/2025")
+    doc = run.json("check", "--case", case)
+    [w] = [w for w in doc["warnings"] if w["code"] == "order_expires_soon"]
+    assert w["order"] == "O1" and w["days_left"] == 20
+
+
+def test_verify_catches_tampered_order_row_and_history(run, spo, db):
+    run("order", "vary", "O1", "--case", spo, "--set", "expires=01/06/2025", "--reason", "varied (fictional)")
+    assert run("verify").stdout.startswith("Intact")
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE orders SET expires = '2030-01-01' WHERE key = 'O1'")
+    conn.commit()
+    conn.close()
+    result = run("verify", code=3)
+    assert "order 1 does not match its ledger entry" in result.stdout
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE orders SET expires = '2025-06-01' WHERE key = 'O1'")
+    conn.execute("UPDATE order_changes SET reason = 'something else' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    assert "order change 1 does not match" in run("verify", code=3).stdout
+
+
+def test_bundle_round_trip_orders_and_history_byte_for_byte(run, spo, tmp_path):
+    run(
+        "order",
+        "vary",
+        "O1",
+        "--case",
+        spo,
+        "--set",
+        "expires=01/06/2025",
+        "--renew",
+        "--reason",
+        "renewed (fictional)",
+    )
+    run("order", "add", "--case", spo, "--kind", "dvpo", "--made", "01/03/2025", "--expires", "28/03/2025")
+    run("order", "discharge", "O2", "--case", spo, "--on", "05/03/2025", "--reason", "discharged (fictional)")
+    first = tmp_path / "first.json"
+    run("export", "--case", spo, "--format", "json", "-o", first)
+    other = ["--db", tmp_path / "other.db"]
+    run(*other, "init")
+    run(*other, "import", first)
+    second = tmp_path / "second.json"
+    run(*other, "export", "--case", spo, "--format", "json", "-o", second)
+    assert first.read_bytes() == second.read_bytes()
+    orders = json.loads(second.read_text())["orders"]
+    assert [o["key"] for o in orders] == ["O1", "O2"]
+    assert run.json(*other, "order", "show", "O2", "--case", spo)["discharged"] == "2025-03-05"
+    assert run(*other, "verify").stdout.startswith("Intact")
+
+
+def test_bundle_without_orders_imports_and_exports_without_the_key(run, case, tmp_path):
+    out = tmp_path / "plain.json"
+    run("export", "--case", case, "--format", "json", "-o", out)
+    assert "orders" not in json.loads(out.read_text())
+
+
+def test_bundle_with_bad_order_refused_nothing_written(run, case, tmp_path):
+    out = tmp_path / "b.json"
+    run("export", "--case", case, "--format", "json", "-o", out)
+    data = json.loads(out.read_text())
+    data["case"]["ref"] = "C-2"
+    data["orders"] = [
+        {"key": "O1", "kind": "spo", "against": "Q", "protects": ["V"], "made": "2025-01-01", "history": []}
+    ]
+    out.write_text(json.dumps(data))
+    result = run("import", out, code=1)
+    assert "orders[0].against" in result.stderr
+    assert [c["ref"] for c in run.json("case", "list")] == ["C-1"]
+
+
+def test_law_lists_breach_offences_with_sources(run):
+    entries = run.json("law", "england-wales")
+    spo = next(e for e in entries if e["id"] == "spa-s8")
+    assert spo["cite"] == ["Stalking Protection Act 2019 s.8"] and spo["max_penalty"] == "5 years"
+    assert "spa-s8" in run("law", "england-wales").stdout
