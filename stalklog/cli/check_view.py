@@ -91,12 +91,16 @@ def render_check(
         f"[bold]Course-of-conduct check: case {escape(str(doc['case']))}[/bold] — "
         f"law of {juris}, time limits counted to {_date(doc['as_of'])}",
     )
+    from stalklog.cli.orders_view import render_options_section, render_orders_section
+
+    render_orders_section(console, doc, people)  # orders in force and possible breaches first
     if not doc["courses"]:
         _say(console, "No recorded incident is attributed to someone and aimed at someone yet: nothing to check.")
     for course in doc["courses"]:
         _say(console)
         _course(console, course, doc, people, incidents or {})
     _alternatives(console, doc["alternatives"], people)
+    render_options_section(console, doc, people)
     loose = [w for w in doc["warnings"] if "subject" not in w]
     _bullets(console, "Please note", [escape(w["text"]) for w in loose], "yellow")
     _say(console)

@@ -599,7 +599,8 @@ def _civil_option(subject: str, victim: str, courses: list[dict]) -> dict:
         words = "no course of conduct is recorded for this pair"
         return _option(option_id, title, subject, victim, "not_indicated", who, [_r("no_course", words)], cite)
     status = CIVIL_STATUS.get(found.get("status"), "not_indicated")
-    words = f"follows the civil remedy on the course of conduct ({found['id']}: {found.get('status')})"
+    said = {"indicated": "could support", "borderline": "for review"}.get(found.get("status"), "not indicated")
+    words = f"follows the civil remedy the check reports on the course of conduct ({cite[0]}: {said})"
     return _option(option_id, title, subject, victim, status, who, [_r("civil_remedy", words, cite)], cite)
 
 

@@ -39,9 +39,12 @@ change is a new migration function at the end of `stalklog/store/migrations.py`.
 - **Nothing is overwritten silently.** A correction (`stalklog amend`) writes one
   `amendments` row per changed field (old value, new value, reason, when) before updating the
   incident; `stalklog withdraw` sets `withdrawn_utc` and `withdrawn_reason` and deletes
-  nothing.
+  nothing. A protective order's variation, renewal or discharge writes one `order_changes`
+  row (old value, new value, reason, when; the discharge date in `on_date`) before updating
+  the `orders` row, whose `discharged_on` marks a discharged order.
 - **The ledger.** `ledger` is a hash chain over every write to `cases`, `people`,
-  `incidents`, `case_impacts`, `amendments`, `exhibits`, `exhibit_events` and `screenings`:
+  `incidents`, `case_impacts`, `amendments`, `exhibits`, `exhibit_events`, `screenings`,
+  `orders` and `order_changes`:
   one entry per record written, in the same transaction, with the SHA-256 of the row as stored
   (`content_sha256`, an exhibit's `content` bytes standing in through its `sha256` column),
   the previous entry's hash (`prev_hash`) and its own (`entry_hash`). `stalklog verify`

@@ -286,3 +286,14 @@ def test_law_lists_breach_offences_with_sources(run):
     spo = next(e for e in entries if e["id"] == "spa-s8")
     assert spo["cite"] == ["Stalking Protection Act 2019 s.8"] and spo["max_penalty"] == "5 years"
     assert "spa-s8" in run("law", "england-wales").stdout
+
+
+def test_check_view_shows_orders_and_possible_breaches_above_the_courses(run, spo):
+    run("add", "He texted me", "--case", spo, "--when", "10/02/2025 10:00", "-b", "contacting")
+    run("add", "He texted me again", "--case", spo, "--when", "11/02/2025 10:00", "-b", "contacting")
+    text = run("check", "--case", spo).stdout
+    assert "Protective orders" in text and "possible breach" in text and "for review" in text
+    assert "must not enter Mill Road" in text  # the conditions beside it
+    assert text.index("possible breach") < text.index("Sam Roe (P) → Alex Doe (V)")
+    assert "Orders that could be applied for" in text and "could support an application" in text
+    assert "guilty" not in text.lower() and "breached" not in text.lower()
