@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import JsonOption, open_case_file, out, parse_date_arg, print_json, say
+from stalklog.cli.console import open_case_file, out, parse_date_arg, print_json, say
+from stalklog.cli.options import JsonOption, complete_person
 
 order_app = typer.Typer(
     no_args_is_help=True,
@@ -51,11 +52,19 @@ def order_add(
     case: CaseArg = None,
     against: Annotated[
         str | None,
-        typer.Option("--against", help="Key of the person the order is against (default: the only subject)."),
+        typer.Option(
+            "--against",
+            help="Key of the person the order is against (default: the only subject).",
+            autocompletion=complete_person,
+        ),
     ] = None,
     protects: Annotated[
         list[str] | None,
-        typer.Option("--protects", help="Key of a person it protects (repeatable; default: the only victim)."),
+        typer.Option(
+            "--protects",
+            help="Key of a person it protects (repeatable; default: the only victim).",
+            autocompletion=complete_person,
+        ),
     ] = None,
     expires: Annotated[
         str | None, typer.Option("--expires", help="The last day it is in force; leave out for 'until further order'.")
@@ -77,10 +86,10 @@ def order_add(
     from stalklog import orders, records, vocab
     from stalklog.store.database import transaction
 
+    made_iso = parse_date_arg(made, "--made")  # a typo is caught before a passphrase is asked for
+    expires_iso = parse_date_arg(expires, "--expires")
     db = open_case_file()
     ref = _case(db, case, "record into")
-    made_iso = parse_date_arg(made, "--made")
-    expires_iso = parse_date_arg(expires, "--expires")
     subjects, victims = vocab.sole_parties(records.people(db, records.get_case(db, ref)["id"]))
     against = against or (subjects[0] if len(subjects) == 1 else "")
     protects = list(protects or (victims if len(victims) == 1 else []))
@@ -272,8 +281,6 @@ def order_vary(
     from stalklog import orders
     from stalklog.store.database import transaction
 
-    db = open_case_file()
-    ref = _case(db, case, "record into")
     changes: dict = {}
     for item in set_ or []:
         name, sep, value = item.partition("=")
@@ -289,6 +296,8 @@ def order_vary(
             changes[name] = value.lower() in ("yes", "true")
         else:
             changes[name] = value or None
+    db = open_case_file()
+    ref = _case(db, case, "record into")
     with transaction(db):
         order = orders.vary_order(
             db, ref, key, changes=changes, add_conditions=add_condition, reason=reason, renew=renew
@@ -316,9 +325,9 @@ def order_discharge(
     from stalklog import orders
     from stalklog.store.database import transaction
 
+    on_iso = parse_date_arg(on, "--on")
     db = open_case_file()
     ref = _case(db, case, "record into")
-    on_iso = parse_date_arg(on, "--on")
     with transaction(db):
         order = orders.discharge_order(db, ref, key, on=on_iso, reason=reason)
     if json_:
