@@ -7,14 +7,12 @@ from typing import Annotated
 import typer
 
 from stalklog.cli.console import open_case_file, out, parse_date_arg, print_json, say
-from stalklog.cli.options import JsonOption, complete_person
+from stalklog.cli.options import CaseOption, JsonOption, complete_person
 
 order_app = typer.Typer(
     no_args_is_help=True,
     help="Record protective orders (stalking protection, restraining, non-molestation …) and their changes.",
 )
-
-CaseArg = Annotated[str | None, typer.Option("--case", "-c", help="The case reference (default: the only open case).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -49,7 +47,7 @@ def order_add(
         ),
     ],
     made: Annotated[str, typer.Option("--made", help="The day the order was made: 02/03/2025 (day first).")],
-    case: CaseArg = None,
+    case: CaseOption = None,
     against: Annotated[
         str | None,
         typer.Option(
@@ -122,7 +120,7 @@ def order_add(
 
 
 @order_app.command("list")
-def order_list(case: CaseArg = None, json_: JsonOption = False) -> None:
+def order_list(case: CaseOption = None, json_: JsonOption = False) -> None:
     """List a case's orders: in force today first, with the days left.
 
     Example: stalklog order list --case C-2025-014
@@ -199,7 +197,7 @@ def render_orders(console, found: list[dict]) -> None:
 @order_app.command("show")
 def order_show(
     key: Annotated[str, typer.Argument(help="The order's key, e.g. O1.")],
-    case: CaseArg = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Show an order: its terms, its conditions and its history.
@@ -261,7 +259,7 @@ def history_line(h: dict) -> str:
 def order_vary(
     key: Annotated[str, typer.Argument(help="The order's key, e.g. O1.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the court's decision and its date).")],
-    case: CaseArg = None,
+    case: CaseOption = None,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="FIELD=VALUE: expires=02/03/2028 (or none), court=…, reference=…, interim=yes|no."),
@@ -315,7 +313,7 @@ def order_discharge(
     key: Annotated[str, typer.Argument(help="The order's key, e.g. O1.")],
     on: Annotated[str, typer.Option("--on", help="The day it was discharged: 01/09/2025.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the court's decision).")],
-    case: CaseArg = None,
+    case: CaseOption = None,
     json_: JsonOption = False,
 ) -> None:
     """Record that an order was discharged (it stays in the case file, in force through that day).
