@@ -145,6 +145,10 @@ def _today() -> dt.date:
 def _iso(value: str | None, field: str) -> dt.date | None:
     if value is None:
         return None
+    return _day(value, field)
+
+
+def _day(value: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -240,8 +244,7 @@ def add_order(
     people_keys = {p["key"] for p in records.people(db, case["id"])}
     protects = list(dict.fromkeys(protects))
     _check_people(against, protects, people_keys)
-    made_day = _iso(made, "--made")
-    _check_dates(made_day, _iso(expires, "--expires"))
+    _check_dates(_day(made, "--made"), _iso(expires, "--expires"))
     conditions = _texts(conditions, "--condition")
     if key:
         records.check_key(key, "--key")
@@ -318,7 +321,7 @@ def vary_order(
                 "(and --add-condition for conditions)."
             )
     if "expires" in changes:
-        _check_dates(_iso(order["made"], "made"), _iso(changes["expires"], "--set expires"), "--set expires")
+        _check_dates(_day(order["made"], "made"), _iso(changes["expires"], "--set expires"), "--set expires")
     if "interim" in changes:
         changes["interim"] = bool(changes["interim"])
     added = _texts(add_conditions, "--add-condition")
@@ -339,7 +342,7 @@ def vary_order(
             .last_pk
         )
         appender.record("create", "order_changes", cid, case["id"])
-    update = {}
+    update: dict[str, object] = {}
     for name, new in changed.items():
         if name == "conditions":
             update[name] = json.dumps(new, ensure_ascii=False)
@@ -358,11 +361,12 @@ def discharge_order(db: Database, case_ref: str, key: str, *, on: str, reason: s
     if not reason or not reason.strip():
         raise InvalidValue("--reason: say why the order was discharged (e.g. the court's decision).")
     case, order = _current(db, case_ref, key, "discharged again")
-    day = _iso(on, "--on")
+    day = _day(on, "--on")
     if day > _today():
         raise InvalidValue(f"--on: {_shown(day)} is in the future: record a discharge once it has happened.")
-    if day < _iso(order["made"], "made"):
-        raise InvalidValue(f"--on: {_shown(day)} is before the order was made ({_shown(_iso(order['made'], 'made'))}).")
+    made = _day(order["made"], "made")
+    if day < made:
+        raise InvalidValue(f"--on: {_shown(day)} is before the order was made ({_shown(made)}).")
     at = utc_now_iso()
     appender = Appender(db)
     cid = (
@@ -441,7 +445,7 @@ def validate_bundle_orders(orders, people_keys: set[str], jurisdiction: str) -> 
         for j, p in enumerate(protects):
             if p not in people_keys:
                 raise _fail(f"{where}.protects[{j}]", f"{json.dumps(p)[:40]} is not a person of this case")
-        made = _bundle_date(o.get("made"), f"{where}.made", required=True)
+        made = _bundle_date(o.get("made"), f"{where}.made", required=True) or ""
         expires = _bundle_date(o.get("expires"), f"{where}.expires")
         if expires is not None and expires < made:
             raise _fail(f"{where}.expires", f"{expires} is before the order was made ({made})")

@@ -84,7 +84,7 @@ def order_add(
     from stalklog import orders, records, vocab
     from stalklog.store.database import transaction
 
-    made_iso = parse_date_arg(made, "--made")  # a typo is caught before a passphrase is asked for
+    made_iso = parse_date_arg(made, "--made") or ""  # a typo is caught before a passphrase is asked for
     expires_iso = parse_date_arg(expires, "--expires")
     db = open_case_file()
     ref = _case(db, case, "record into")
@@ -323,7 +323,7 @@ def order_discharge(
     from stalklog import orders
     from stalklog.store.database import transaction
 
-    on_iso = parse_date_arg(on, "--on")
+    on_iso = parse_date_arg(on, "--on") or ""
     db = open_case_file()
     ref = _case(db, case, "record into")
     with transaction(db):

@@ -272,7 +272,7 @@ def _order_entry(order: Order, as_of: dt.date, people: dict) -> tuple[dict, dict
         "days_to_expiry": days,
     }
     warning = None
-    if in_force and days is not None and 0 <= days <= SOON_DAYS:
+    if in_force and order.expires is not None and days is not None and 0 <= days <= SOON_DAYS:
         words = (
             f"the {order.kind.title} {order.key} against {_name(people, order.against)} ends on "
             f"{text.day(order.expires)} ({text.plural(days, 'day')} left): the police or the court may "
@@ -598,14 +598,14 @@ def _civil_option(subject: str, victim: str, courses: list[dict]) -> dict:
     if found is None:
         words = "no course of conduct is recorded for this pair"
         return _option(option_id, title, subject, victim, "not_indicated", who, [_r("no_course", words)], cite)
-    status = CIVIL_STATUS.get(found.get("status"), "not_indicated")
-    said = {"indicated": "could support", "borderline": "for review"}.get(found.get("status"), "not indicated")
+    status = CIVIL_STATUS.get(str(found.get("status")), "not_indicated")
+    said = {"indicated": "could support", "borderline": "for review"}.get(str(found.get("status")), "not indicated")
     words = f"follows the civil remedy the check reports on the course of conduct ({cite[0]}: {said})"
     return _option(option_id, title, subject, victim, status, who, [_r("civil_remedy", words, cite)], cite)
 
 
 def _rank(offence: dict) -> int:
-    return {"indicated": 0, "borderline": 1}.get(offence.get("status"), 2)
+    return {"indicated": 0, "borderline": 1}.get(str(offence.get("status")), 2)
 
 
 # ---------------------------------------------------------------- for `stalklog law`
