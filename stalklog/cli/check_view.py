@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from stalklog.law.wording import SHORT_DISCLAIMER, day
+from stalklog.law.wording import SHORT_DISCLAIMER, day, deadline_words, prosecution_sentence, source_of
 from stalklog.safetext import escape
 from stalklog.vocab import label
 
@@ -37,6 +37,7 @@ EXCLUDED_WORDS = {
     "attribution_unknown": "who did it is unknown, not counted",
 }
 REVIEW_CODES = (
+    "wide_gap_review",
     "attribution_review",
     "defence_review",
     "procured_conduct",
@@ -124,6 +125,8 @@ def _course(console: Console, course: dict, doc: dict, people, incidents: dict) 
     console.print(_offences_table(course["offences"]))
     if course.get("other_offences"):
         console.print(_offences_table(course["other_offences"], "Other offences the check also looks at"))
+    _bullets(console, "Time limits", _limit_lines(course))
+    _single_incidents(console, course.get("single_incident_offences") or [])
     _say(
         console,
         "[dim]'could support' means the points the check looks at are recorded; what the subject "
@@ -151,7 +154,10 @@ def _headline(course: dict) -> str:
     if status == "borderline":
         why = [r["text"] for r in course["reasons"] if r["code"] in BORDERLINE_CODES]
         return escape(f"Borderline — for review because {'; and '.join(why) or 'of the reasons below'}.")
-    why = next((r["text"] for r in course["reasons"] if r["code"] == "fewer_than_two_occasions"), "")
+    why = next(
+        (r["text"] for r in course["reasons"] if r["code"] in ("fewer_than_two_occasions", "fewer_than_two_harassed")),
+        "",
+    )
     return escape(f"Not yet a course of conduct: {why}.")
 
 
@@ -159,6 +165,8 @@ BORDERLINE_CODES = (
     "wide_gap",
     "volatile_mutual_relationship",
     "reconciled_between_incidents",
+    "single_act_several_people",
+    "indirect_conduct",
 )
 
 
@@ -232,7 +240,9 @@ def _offences_table(offences: list[dict], title: str = "What the recorded facts 
             escape(off["title"]),
             f"[{STATUS_STYLE[off['status']]}]{STATUS_WORDS[off['status']]}[/]",
             escape(_why(off)),
-            deadline_cell(off["time_limit"], live=off["status"] in ("indicated", "borderline")),
+            deadline_cell(
+                off["time_limit"], live=off["status"] in ("indicated", "borderline"), civil=off.get("kind") == "civil"
+            ),
             escape(off["max_penalty"]),
             escape("\n".join(off["cite"])),
         )
@@ -260,24 +270,77 @@ def _days(n: int) -> str:
     return f"{n:,} day" if n == 1 else f"{n:,} days"
 
 
-def deadline_cell(limit: dict, live: bool = True) -> str:
+def deadline_cell(limit: dict, live: bool = True, civil: bool = False) -> str:
     """The time limit in days, red and bold when 28 days or fewer are left.
 
     ``live``: the offence could be supported or is for review. Otherwise the date is shown
     quietly, as where the limit would fall, so nobody reads urgency (or "too late") into an
-    offence the records do not support yet."""
+    offence the records do not support yet. An imprecise date gives a range that "may
+    already have passed"; NI art.4's unconfirmed limit is "if the six-month limit applies"
+    (check-v2 §7, §8)."""
     if not limit.get("applies") or limit.get("status") == "none":
         return "no time limit"
     days = limit["days_left"]
     when = _date(limit["deadline"])
+    status = limit.get("status")
+    if status == "unverified":
+        return (
+            f"{'[dim]' if not live else ''}until {when}, if the six-month limit applies{'[/dim]' if not live else ''}"
+        )
     if not live:
         return f"[dim]{'ended' if days < 0 else 'would end'} {when}[/dim]"
+    if status == "may_have_expired":
+        return f"[red]may already have passed on {when}[/red]\n(at the latest {_date(limit.get('deadline_latest'))})"
     if days < 0:
         return f"[red]ended on {when}[/red] ({_days(-days)} ago)"
     if days == 0:
         return f"[bold red]last day today ({when})[/bold red]"
-    text = f"{_days(days)} left\n(until {when})"
+    text = f"{_days(days)} left {'to bring a claim' if civil else 'for a prosecution to begin'}\n(until {when})"
+    if limit.get("deadline_latest"):
+        text += f"\n(or until {_date(limit['deadline_latest'])})"
     return f"[bold red]{text}[/bold red]" if days <= SOON else text
+
+
+def _limit_lines(course: dict) -> list[str]:
+    """Which offence each deadline belongs to, in sentences (check-v2 §7)."""
+    lines = []
+    titles = {o["id"]: o["title"] for o in course["offences"]}
+    titles.update({s["id"]: s["title"] for s in course.get("single_incident_offences") or []})
+    best = course.get("strongest")
+    if best:
+        words = STATUS_WORDS[best["status"]]
+        title = titles.get(best["offence"], best["offence"])
+        civil = any(o["id"] == best["offence"] and o.get("kind") == "civil" for o in course["offences"])
+        sentence = prosecution_sentence(best["time_limit"], civil)
+        lines.append(escape(f"Strongest: {title} ({words}; maximum {best['max_penalty']}). {sentence}"))
+    nxt = course.get("next_deadline")
+    if nxt and (not best or nxt["offence"] != best["offence"]):
+        title = titles.get(nxt["offence"], nxt["offence"])
+        which = f" ({', '.join(nxt['incidents'])})" if nxt["incidents"] else ""
+        lines.append(escape(f"Next deadline: {title}{which}. {prosecution_sentence(nxt)}"))
+    for off in course["offences"]:
+        linked = (off.get("time_limit") or {}).get("if_last_not_linked")
+        if linked and off["status"] in ("indicated", "borderline"):
+            last = course["occasions"][-1]
+            lines.append(
+                escape(
+                    f"{source_of(off['title'])}: if {last} is not part of the same course (DPP v Baker), the earlier "
+                    f"incidents had their own limit. {prosecution_sentence(linked)}"
+                )
+            )
+    return lines
+
+
+def _single_incidents(console: Console, items: list[dict]) -> None:
+    """Offences one incident of the course could make (check-v2 §12): options, not results."""
+    lines = [
+        escape(
+            f"{item['title']} — {', '.join(item['incidents'])}: {item['why']}. Maximum {item['max_penalty']}. "
+            f"{prosecution_sentence(item['time_limit'])}"
+        )
+        for item in items
+    ]
+    _bullets(console, "Single incidents within this course: other offences to consider (options, not results)", lines)
 
 
 def _course_notes(console: Console, course: dict, doc: dict) -> None:
@@ -318,9 +381,12 @@ def _alternatives(console: Console, alternatives: list[dict], people) -> None:
             victims = [_who(v, people) for v in alt["victims"]]
             to = ", ".join(victims[:-1]) + " and " + victims[-1] if len(victims) > 1 else "".join(victims)
             who = f", from {_who(alt['subject'], people)} to {to}"
+        limit = (
+            f" Maximum {alt['max_penalty']}. {prosecution_sentence(alt['time_limit'])}" if "time_limit" in alt else ""
+        )
         _say(
             console,
-            f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']) + who)}: {escape(alt['why'])}",
+            f"  • {escape(alt['title'])} — {escape(', '.join(alt['incidents']) + who)}: {escape(alt['why'])}.{escape(limit)}",
         )
 
 
@@ -331,11 +397,14 @@ def render_caseload(rows: list[dict], console: Console) -> None:
     """One line per course, most urgent first (see ``stalklog.law.caseload``)."""
     table = Table(title="Courses across open cases, most urgent first", title_justify="left")
     for column in ("Case", "Subject → victims", "Kind", "Course", "Strongest", "Deadline"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("Case", "Deadline"))
+        table.add_column(column, overflow="fold", no_wrap=column == "Case")
     for row in rows:
         strongest = "—"
         if row["strongest"]:
             strongest = f"{escape(row['strongest_title'])} ({STATUS_WORDS[row['strongest_status']]})"
+            limit = row.get("strongest_time_limit") or {}
+            if limit.get("status") == "none":
+                strongest += "; no time limit"
         _add_row(
             table,
             escape(str(row["case"])),
@@ -343,7 +412,7 @@ def render_caseload(rows: list[dict], console: Console) -> None:
             "several people" if row["kind"] == "multiple" else "one person",
             _course_words(row["status"]),
             strongest,
-            _days_cell(row["days_left"], row.get("deadline")),
+            _deadline_owner_cell(row),
         )
     if not rows:
         _say(console, "No courses to show.")
@@ -360,12 +429,18 @@ def _course_words(status: str) -> str:
     }[status]
 
 
-def _days_cell(days: int | None, deadline: str | None) -> str:
+def _deadline_owner_cell(row: dict) -> str:
+    """The deadline with the offence it belongs to, never beside another offence (check-v2 §7)."""
+    days = row["days_left"]
     if days is None:
-        return "no summary deadline"
-    if days < 0:
-        return f"[red]ended {_days(-days)} ago[/red]"
-    text = f"{_days(days)} left ({_date(deadline)})"
+        return "no deadline running"
+    limit = dict(row.get("next_deadline") or row.get("strongest_time_limit") or {})
+    if not limit:
+        limit = {"applies": True, "deadline": row["deadline"], "days_left": days, "status": row.get("deadline_status")}
+    limit.setdefault("applies", True)
+    text = escape(deadline_words(limit, row.get("deadline_offence_title") or row.get("deadline_offence") or ""))
+    if limit.get("status") in ("expired", "may_have_expired"):
+        return f"[red]{text}[/red]"
     return f"[bold red]{text}[/bold red]" if days <= SOON else text
 
 

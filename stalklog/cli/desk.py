@@ -64,8 +64,12 @@ def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
                 "strongest": lead.get("strongest"),
                 "strongest_title": lead.get("strongest_title"),
                 "strongest_status": lead.get("strongest_status"),
+                "strongest_time_limit": lead.get("strongest_time_limit"),
                 "days_left": lead.get("days_left"),
                 "deadline": lead.get("deadline"),
+                "deadline_offence": lead.get("deadline_offence"),
+                "deadline_offence_title": lead.get("deadline_offence_title"),
+                "deadline_status": lead.get("deadline_status"),
                 "urgency": lead.get("urgency"),
                 "escalation": analysis.escalation_summary(result),
                 "indicators": [
@@ -116,12 +120,17 @@ def cases(
     render_caseload(out(), rows)
 
 
-def _days_cell(days: int | None, deadline: str | None) -> str:
+def _days_cell(days: int | None, deadline: str | None, title: str | None = None) -> str:
+    """Days to the deadline, naming the offence it belongs to (check-v2 §7)."""
+    from stalklog.law.wording import source_of
+    from stalklog.safetext import escape
+
     if days is None:
         return "—"
+    owner = f"{escape(source_of(title))}: " if title else ""
     if days < 0:
-        return f"[dim]passed {-days} days ago[/dim]"
-    text = f"{days} ({_day(deadline)})"
+        return f"[dim]{owner}passed {-days} days ago[/dim]"
+    text = f"{owner}{days} ({_day(deadline)})"
     if days < 8:
         return f"[bold red]{text}[/bold red]"
     return f"[yellow]{text}[/yellow]" if days < SOON else text
@@ -169,7 +178,7 @@ def render_caseload(console, rows: list[dict]) -> None:
             _day(c["last_incident"]) or "—",
             COURSE_WORDS.get(c["course_status"], c["course_status"]),
             strongest,
-            _days_cell(c["days_left"], c["deadline"]),
+            _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title")),
             f"[yellow]{escape(c['escalation'])}[/yellow]" if c["escalation"] else "",
         )
     console.print(table)

@@ -33,15 +33,11 @@ def __getattr__(name: str):
     return value
 
 
-_ALTERNATIVES = {
-    "england-wales": ("osa-s181", "mca-s1"),
-    "northern-ireland": ("osa-s181",),
-}
-
-
-def catalogue(jurisdiction: str | None = None) -> list[dict]:
-    """Every offence (and single-message alternative) of one jurisdiction, or of all."""
-    from stalklog.law import england_wales
+def catalogue(jurisdiction: str | None = None, sources: bool = False) -> list[dict]:
+    """Every offence (and single-incident offence) of one jurisdiction, or of all. Points the
+    research could not confirm are listed only with ``sources`` (``stalklog law --sources``,
+    check-v2 §13), marked "needs checking"."""
+    from stalklog.law import single
     from stalklog.law.check import JURISDICTIONS, jurisdiction_of
     from stalklog.law.offence import catalogue_entry
 
@@ -50,27 +46,28 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
     for name in names:
         out += [catalogue_entry(o) for o in JURISDICTIONS[name].offences]
         out += [{**catalogue_entry(o), "other_offence": True} for o in JURISDICTIONS[name].other_offences]
-        out += [
-            _alternative(a, name)
-            for a in england_wales.CATALOGUE_ALTERNATIVES
-            if a["id"] in _ALTERNATIVES.get(name, ())
-        ]
+        out += [single.catalogue_entry(o, name) for o in single.BY_JURISDICTION.get(name, ())]
     from stalklog.law.orders import catalogue as order_breaches
 
-    return out + [e for name in names for e in order_breaches(name)]
+    out += [e for name in names for e in order_breaches(name)]
+    if not sources:
+        for entry in out:
+            entry["caveats"] = []
+    return out
 
 
-def _alternative(entry: dict, jurisdiction: str) -> dict:
-    return {
-        **entry,
-        "jurisdiction": jurisdiction,
-        "kind": "criminal",
-        "alternative": True,
-        "requirements": [
-            {"code": f"point_{n}", "text": t, "cite": [entry["title"]]} for n, t in enumerate(entry["requirements"], 1)
-        ],
-        "for_review": [],
-        "in_force_cite": entry["title"],
-        "dates": [{"date": entry["in_force"], "what": "in force (needs checking)"}],
-        "cite": [entry["title"].split("(")[-1].rstrip(")")],
-    }
+def uncertain_sources(jurisdiction: str | None = None) -> list[dict]:
+    """What the research marks as needing checking, per offence, for ``stalklog law --sources``."""
+    from stalklog.law.sources import UNCERTAIN
+
+    entries = catalogue(jurisdiction, sources=True)
+    out = [
+        {"id": e["id"], "jurisdiction": e["jurisdiction"], "title": e["title"], "point": c, "status": "needs checking"}
+        for e in entries
+        for c in e["caveats"]
+    ]
+    out += [
+        {"id": "citation", "jurisdiction": None, "title": cite, "point": why, "status": "needs checking"}
+        for cite, why in UNCERTAIN.items()
+    ]
+    return out

@@ -1,13 +1,15 @@
-"""One row per course over many check documents, most urgent first (``check --all``).
+"""One row per course over many check documents, most urgent first (``check --all``,
+``cases``). Each row takes the course's own ``strongest`` and ``next_deadline`` (check-v2
+§7), so a deadline is always shown with the offence it belongs to.
 
 Order (the ``urgency`` field names the group):
 
-1. ``deadline`` — a live (indicated or borderline) summary offence still in time:
-   soonest deadline first;
-2. ``no_deadline`` — met or borderline courses with no summary deadline running
-   (met before borderline);
-3. ``expired`` — met or borderline courses whose summary deadline has passed: the most
-   recently passed first;
+1. ``deadline`` — a live summary deadline still running (or that may have passed, where a
+   date is imprecise): soonest first;
+2. ``no_deadline`` — met or borderline courses whose strongest offence has no time limit
+   running out (met before borderline);
+3. ``expired`` — met or borderline courses whose strongest offence's own limit has passed:
+   the most recently passed first;
 4. ``not_met`` — everything else.
 
 Ties go by case reference, then the order of the courses in their check document.
@@ -15,12 +17,11 @@ Ties go by case reference, then the order of the courses in their check document
 
 from __future__ import annotations
 
-import re
+from stalklog.law.headline import next_deadline, severity, strongest
 
-SUMMARY_IDS = frozenset({"pha-s2", "pha-s2a", "pfho-art4"})
-LIVE = ("indicated", "borderline")
+__all__ = ["GROUPS", "caseload_rows", "severity"]
+
 GROUPS = ("deadline", "no_deadline", "expired", "not_met")
-_PENALTY = re.compile(r"(\d+)\s+(year|month)")
 
 
 def caseload_rows(docs: list[dict]) -> list[dict]:
@@ -31,8 +32,29 @@ def caseload_rows(docs: list[dict]) -> list[dict]:
 
 
 def _row(doc: dict, course: dict) -> dict:
-    strongest = _strongest(course["offences"])
-    days, deadline = _nearest_deadline(course["offences"])
+    best = course["strongest"] if "strongest" in course else strongest(course["offences"])
+    if "next_deadline" in course:
+        nxt = course["next_deadline"]
+    else:
+        nxt = next_deadline(course["offences"], course.get("single_incident_offences", []))
+    days, deadline, deadline_offence, deadline_status = None, None, None, None
+    if nxt is not None:
+        days, deadline, deadline_offence, deadline_status = (
+            nxt["days_left"],
+            nxt["deadline"],
+            nxt["offence"],
+            nxt["status"],
+        )
+    elif best and best["time_limit"]["status"] == "expired":
+        limit = best["time_limit"]
+        days, deadline, deadline_offence, deadline_status = (
+            limit["days_left"],
+            limit["deadline"],
+            best["offence"],
+            "expired",
+        )
+    titles = {o["id"]: o["title"] for o in course["offences"]}
+    titles.update({s["id"]: s["title"] for s in course.get("single_incident_offences", [])})
     row = {
         "case": doc.get("case"),
         "jurisdiction": doc.get("jurisdiction"),
@@ -42,57 +64,29 @@ def _row(doc: dict, course: dict) -> dict:
         "kind": course["kind"],
         "status": course["status"],
         "occasions": len(course["occasions"]),
-        "strongest": strongest["id"] if strongest else None,
-        "strongest_title": strongest["title"] if strongest else None,
-        "strongest_status": strongest["status"] if strongest else None,
+        "strongest": best["offence"] if best else None,
+        "strongest_title": titles.get(best["offence"]) if best else None,
+        "strongest_status": best["status"] if best else None,
+        "strongest_time_limit": best["time_limit"] if best else None,
+        "next_deadline": nxt,
         "days_left": days,
         "deadline": deadline,
+        "deadline_offence": deadline_offence,
+        "deadline_offence_title": titles.get(deadline_offence) if deadline_offence else None,
+        "deadline_status": deadline_status,
     }
     row["urgency"] = _group(row)
     return row
 
 
-def severity(offence: dict) -> int:
-    """Months of the maximum penalty; civil claims rank below every offence."""
-    if offence.get("kind") == "civil":
-        return -1
-    match = _PENALTY.search(offence.get("max_penalty") or "")
-    if not match:
-        return 0
-    return int(match[1]) * (12 if match[2] == "year" else 1)
-
-
-def _strongest(offences: list[dict]) -> dict | None:
-    """The most serious indicated offence, else the most serious borderline one."""
-    for status in LIVE:
-        found = [o for o in offences if o["status"] == status]
-        if found:
-            # of equal penalties the later-listed, more specific one (s.2A over s.2)
-            return max(enumerate(found), key=lambda pair: (severity(pair[1]), pair[0]))[1]
-    return None
-
-
-def _nearest_deadline(offences: list[dict]) -> tuple[int | None, str | None]:
-    """Days to the nearest in-time deadline; else the most recently passed one."""
-    limits = [
-        o["time_limit"]
-        for o in offences
-        if o["id"] in SUMMARY_IDS and o["status"] in LIVE and o["time_limit"].get("deadline")
-    ]
-    running = [t for t in limits if t["days_left"] >= 0]
-    pool = running or limits
-    if not pool:
-        return None, None
-    pick = min(pool, key=lambda t: t["days_left"]) if running else max(pool, key=lambda t: t["days_left"])
-    return pick["days_left"], pick["deadline"]
-
-
 def _group(row: dict) -> str:
-    if row["status"] == "not_met":
+    if row["status"] == "not_met" and row["next_deadline"] is None:
         return "not_met"
-    if row["days_left"] is None:
-        return "no_deadline"
-    return "deadline" if row["days_left"] >= 0 else "expired"
+    if row["next_deadline"] is not None:
+        return "deadline"
+    if row["deadline_status"] == "expired":
+        return "expired"
+    return "no_deadline"
 
 
 def _urgency(row: dict, position: int) -> tuple:

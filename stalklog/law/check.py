@@ -1,4 +1,4 @@
-"""``check_case``: a case bundle in, the check-v1 document out (see docs/check.md)."""
+"""``check_case``: a case bundle in, the check document (version 2) out (see docs/check.md)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ from stalklog.law import courses as courses_mod
 from stalklog.law import england_wales, northern_ireland, scotland
 from stalklog.law import wording as text
 from stalklog.law.courses import Course
-from stalklog.law.findings import course_missing, course_warnings, imprecise_warnings
+from stalklog.law.findings import (
+    aggravation_warnings,
+    alternative_warnings,
+    course_missing,
+    course_warnings,
+    imprecise_warnings,
+    single_warnings,
+)
+from stalklog.law.headline import next_deadline, strongest
 from stalklog.law.incidents import read_incident, to_date
 from stalklog.law.occasions import occasion_roots
 from stalklog.law.offence import Facts, Jurisdiction, judge
 from stalklog.law.orders import judge_orders
 from stalklog.law.relationships import Relationship
+from stalklog.law.single import single_incident_offences
 
 JURISDICTIONS: dict[str, Jurisdiction] = {
     j.id: j for j in (england_wales.JURISDICTION, scotland.JURISDICTION, northern_ireland.JURISDICTION)
@@ -56,38 +65,49 @@ class Case:
         for person in pair:
             if person.get("relationship"):
                 until = person.get("lived_together_until")
-                return Relationship(person["relationship"], to_date(until) if until else None)
+                ended = person.get("relationship_ended")
+                return Relationship(
+                    person["relationship"], to_date(until) if until else None, to_date(ended) if ended else None
+                )
         return Relationship()
 
 
 def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) -> dict:
-    """The check-v1 document for one case bundle; ``jurisdiction`` overrides the case's."""
+    """The check document (version 2) for one case bundle; ``jurisdiction`` overrides the case's."""
     as_of = to_date(as_of)
     case = Case(bundle, jurisdiction)
     courses = build_courses(case)
     doc_courses, warnings, missing, alternatives = [], imprecise_warnings(courses), [], []
+    juris = case.juris
     for course in courses:
-        offences = [_judge(case, course, o, as_of) for o in case.juris.listed(case.context)]
-        others = [_judge(case, course, o, as_of) for o in case.juris.other_offences]
-        doc_courses.append(course_doc(course, offences, others))
-        warnings += course_warnings(course, offences, case.juris)
+        offences = [_judge(case, course, o, as_of) for o in juris.listed(case.context, course.kind)]
+        others = [_judge(case, course, o, as_of) for o in juris.other_offences]
+        who = {"subject": course.subject, "victims": list(course.victims)}
+        singles: list[dict] = []
+        if course.kind == "single":
+            found = single_incident_offences(course.occasions, juris.id, as_of, frozenset(o["id"] for o in offences))
+            if course.status == "not_met":
+                alternatives += [{**a, **who} for a in single_incident_offences(course.occasions, juris.id, as_of)]
+            else:
+                singles = [{**a, **who} for a in found]
+        doc_courses.append(course_doc(course, offences, others, singles))
+        warnings += course_warnings(course, offences, juris)
+        warnings += single_warnings(singles, course)
         rel = case.relationship(course.subject, course.victims[0])
-        missing += course_missing(course, rel, case.juris.id, case.case_impacts)
-        if course.kind == "single" and course.status == "not_met":
-            alternatives += [
-                {**a, "subject": course.subject, "victims": list(course.victims)}
-                for a in case.juris.alternatives(course)
-            ]
+        missing += course_missing(course, rel, juris.id, case.case_impacts)
+    alternatives = _merge_alternatives(alternatives, case.rank)
+    warnings += alternative_warnings(alternatives)
+    warnings += aggravation_warnings(courses, case.context, juris.id)
     orders = judge_orders(bundle, as_of, case.juris.id, doc_courses)  # orders-v1: always present
     warnings += orders["warnings"]
     return {
         "format": "stalklog.check",
-        "version": 1,
+        "version": 2,
         "case": case.ref,
-        "jurisdiction": case.juris.id,
+        "jurisdiction": juris.id,
         "as_of": as_of.isoformat(),
         "courses": doc_courses,
-        "alternatives": _merge_alternatives(alternatives, case.rank),
+        "alternatives": alternatives,
         "warnings": warnings,
         "missing": _dedupe(missing),
         "orders": orders["orders"],
@@ -105,9 +125,9 @@ def build_courses(case: Case) -> list[Course]:
     if case.juris.multiple_cite and "intent_to_persuade" in case.context:
         multiples = courses_mod.multiple_courses(singles, pairs, case.roots, case.rank)
     for course in singles:
-        courses_mod.assess(course, case.roots, case.context, list(case.juris.course_cite))
+        courses_mod.assess(course, case.roots, case.context, list(case.juris.course_cite), case.juris.id)
     for course in multiples:
-        courses_mod.assess(course, case.roots, case.context, list(case.juris.multiple_cite))
+        courses_mod.assess(course, case.roots, case.context, list(case.juris.multiple_cite), case.juris.id)
     everything = singles + multiples
     everything.sort(key=lambda c: (case.rank(c.subject), c.kind == "multiple", [case.rank(v) for v in c.victims]))
     return everything
@@ -122,15 +142,22 @@ def _judge(case: Case, course: Course, offence, as_of: dt.date) -> dict:
         relationship=case.relationship(course.subject, course.victims[0]),
         case_impacts=case.case_impacts,
     )
-    cite = list(case.juris.course_cite)
+    multiple = course.kind == "multiple"
+    cite = list(case.juris.multiple_cite or ()) if multiple else list(case.juris.course_cite)
 
     def status_of(occasions) -> str:
-        return courses_mod.judge_status(occasions, case.roots, case.context, course.victims, cite)[0]
+        if not occasions:
+            return "not_met"
+        return courses_mod.judge_status(
+            occasions, case.roots, case.context, course.victims, cite, multiple, case.juris.id
+        )[0]
 
     return judge(offence, course, facts, as_of, status_of)
 
 
-def course_doc(course: Course, offences: list[dict], others: list[dict] | None = None) -> dict:
+def course_doc(
+    course: Course, offences: list[dict], others: list[dict] | None = None, singles: list[dict] | None = None
+) -> dict:
     return {
         "subject": course.subject,
         "victims": list(course.victims),
@@ -143,6 +170,9 @@ def course_doc(course: Course, offences: list[dict], others: list[dict] | None =
         "flags": course.flags,
         "offences": offences,
         "other_offences": others or [],
+        "single_incident_offences": singles or [],
+        "strongest": strongest(offences),
+        "next_deadline": next_deadline(offences, singles or []),
         "occasion_detail": _detail(course),
     }
 
@@ -156,7 +186,15 @@ def _detail(course: Course) -> list[dict]:
             iso[day] = day.isoformat()
         return iso[day]
 
-    return [{"key": o.key, "incidents": o.keys, "start": text(o.start), "end": text(o.end)} for o in course.occasions]
+    out = []
+    for o in course.occasions:
+        item: dict[str, object] = {"key": o.key, "incidents": o.keys, "start": text(o.start), "end": text(o.end)}
+        if o.imprecise:
+            item["earliest"], item["latest"] = text(o.start_lo), text(o.end_hi)
+        if o.indirect:
+            item["indirect"] = True
+        out.append(item)
+    return out
 
 
 def _merge_alternatives(items: list[dict], rank) -> list[dict]:

@@ -8,7 +8,7 @@ from stalklog.law import wording as text
 from stalklog.law.courses import Course
 from stalklog.law.incidents import HARASSING_EFFECTS
 from stalklog.law.offence import Jurisdiction
-from stalklog.law.relationships import EX_PARTNERS, SCA_EX_PARTNER_RULE, Relationship
+from stalklog.law.relationships import EX_PARTNERS, Relationship, sca_connection
 from stalklog.law.scotland import ABUSIVE
 
 SOON_DAYS = 28
@@ -16,30 +16,113 @@ LIVE = ("indicated", "borderline")
 
 
 def course_warnings(course: Course, offences: list[dict], juris: Jurisdiction) -> list[dict]:
-    """``time_limit_soon`` / ``time_limit_expired`` for live summary offences, and
-    ``time_limit_unverified`` wherever the NI art.4 deadline is shown."""
+    """``time_limit_soon``, ``time_limit_may_have_expired`` and ``time_limit_expired`` for
+    live summary offences whose limit is confirmed; ``time_limit_unverified`` wherever NI
+    art.4 is listed (check-v2 §7)."""
     who = {"subject": course.subject, "victims": list(course.victims)}
     out = []
-    summary = [o for o in offences if o["id"] in juris.summary_labels and o["status"] in LIVE]
+    summary = [
+        o
+        for o in offences
+        if o["id"] in juris.summary_labels and o["status"] in LIVE and o["time_limit"]["status"] != "unverified"
+    ]
     if summary:
         limit = summary[0]["time_limit"]
         labels = [juris.summary_labels[o["id"]] for o in summary]
         ids = [o["id"] for o in summary]
         deadline = text_date(limit["deadline"])
         extra = {**who, "offences": ids, "deadline": limit["deadline"], "days_left": limit["days_left"]}
-        if 0 <= limit["days_left"] <= SOON_DAYS:
+        if limit["status"] == "in_time" and limit["days_left"] <= SOON_DAYS:
             words = text.deadline_soon(limit["days_left"], labels, course.subject, course.victims, deadline)
             out.append({"code": "time_limit_soon", "text": words, **extra})
-        elif limit["days_left"] < 0:
+        elif limit["status"] == "may_have_expired":
+            latest = text_date(limit["deadline_latest"])
+            words = text.deadline_may_have_passed(labels, course.subject, course.victims, deadline, latest)
+            out.append({"code": "time_limit_may_have_expired", "text": words, **extra})
+        elif limit["status"] == "expired":
             words = text.deadline_passed(labels, course.subject, course.victims, deadline)
-            out.append({"code": "time_limit_expired", "text": f"{words}; {juris.after_expiry}", **extra})
-    for o in offences:
-        if o["id"] == "pfho-art4" and o["time_limit"]["applies"]:
+            still = still_open(offences, juris)
+            if still:
+                words += f"; {still}"
+            out.append({"code": "time_limit_expired", "text": words, **extra})
+    if any(o["id"] == "pfho-art4" for o in offences):
+        words = (
+            "whether the six-month limit for art.4 still applies in Northern Ireland has not been "
+            "confirmed: the date shown is when it would end if it applies"
+        )
+        out.append({"code": "time_limit_unverified", "text": words, **who, "offences": ["pfho-art4"]})
+    return out
+
+
+def still_open(offences: list[dict], juris: Jurisdiction) -> str:
+    """What may still be open after the summary limit: offences of the course's jurisdiction
+    that are indicated or borderline and have no time limit, and the civil claim where one
+    is (check-v2 §7). Never an offence that is not available or not indicated."""
+    live = [o for o in offences if o["status"] in LIVE]
+    criminal = [o["title"] for o in live if o["kind"] != "civil" and o["time_limit"]["status"] == "none"]
+    civil = [o["title"] for o in live if o["kind"] == "civil" and o["time_limit"]["status"] != "expired"]
+    parts = []
+    if criminal:
+        parts.append(f"{text.names(criminal)} ({'it has' if len(criminal) == 1 else 'they have'} no time limit)")
+    if civil:
+        parts.append(f"the civil route ({text.names(civil)})")
+    return "may still be open: " + " and ".join(parts) if parts else ""
+
+
+def single_warnings(items: list[dict], course: Course | None = None) -> list[dict]:
+    """``time_limit_soon`` / ``time_limit_may_have_expired`` for single-incident offences
+    with a summary limit (check-v2 §12)."""
+    out = []
+    for item in items:
+        limit = item["time_limit"]
+        who = {"subject": item["subject"], "victims": list(item["victims"])}
+        extra = {**who, "offences": [item["id"]], "incidents": list(item["incidents"]), "deadline": limit["deadline"]}
+        if limit["status"] == "in_time" and limit["days_left"] <= SOON_DAYS:
             words = (
-                "the six-month limit shown for art.4 has not been confirmed for current law "
-                "in Northern Ireland: needs checking"
+                f"{text.plural(limit['days_left'], 'day')} left for a prosecution to begin for "
+                f"{item['title']} ({text.names(item['incidents'])}): the limit ends on "
+                f"{text.day(text_date(limit['deadline']))}; report well before then"
             )
-            out.append({"code": "time_limit_unverified", "text": words, **who, "offences": ["pfho-art4"]})
+            out.append({"code": "time_limit_soon", "text": words, **extra, "days_left": limit["days_left"]})
+        elif limit["status"] == "may_have_expired":
+            words = (
+                f"the time limit for {item['title']} ({text.names(item['incidents'])}) may already have passed on "
+                f"{text.day(text_date(limit['deadline']))}; at the latest it ends on "
+                f"{text.day(text_date(limit['deadline_latest']))}"
+            )
+            out.append({"code": "time_limit_may_have_expired", "text": words, **extra, "days_left": limit["days_left"]})
+    return out
+
+
+def alternative_warnings(alternatives: list[dict]) -> list[dict]:
+    return single_warnings(alternatives)
+
+
+RELIGIOUS_DATE = dt.date(2001, 12, 14)
+
+
+def aggravation_warnings(courses: list[Course], context, juris_id: str) -> list[dict]:
+    """Religious aggravation counts only from 14 Dec 2001 (Anti-terrorism, Crime and
+    Security Act 2001 s.39; check-v2 §6)."""
+    if juris_id != "england-wales" or "racial_or_religious_hostility" not in context:
+        return []
+    out = []
+    for course in courses:
+        early = [o.key for o in course.occasions if o.start_lo < RELIGIOUS_DATE]
+        if early:
+            words = (
+                f"{text.names(early)} {'is' if len(early) == 1 else 'are'} before 14 Dec 2001: only racial "
+                "aggravation can count for them; religious aggravation applies from that date"
+            )
+            out.append(
+                {
+                    "code": "religious_aggravation_from_2001",
+                    "text": words,
+                    "incidents": early,
+                    "subject": course.subject,
+                    "victims": list(course.victims),
+                }
+            )
     return out
 
 
@@ -48,19 +131,25 @@ def text_date(iso: str) -> dt.date:
 
 
 def imprecise_warnings(courses: list[Course]) -> list[dict]:
-    """``imprecise_date`` for every month-only incident used as an occasion."""
+    """``imprecise_date`` for every month-only or approximate incident used as an occasion."""
     seen = {}
     for course in courses:
         for occasion in course.occasions:
             for part in occasion.parts:
-                if part.precision == "month":
+                if part.precision in ("month", "approximate"):
                     seen[part.key] = part
     out = []
     for part in sorted(seen.values(), key=lambda p: p.order):
-        words = (
-            f"{part.key} is dated only to the month ({part.start.strftime('%B %Y')}); it is "
-            f"taken as {text.day(part.start)} for gaps and time limits"
-        )
+        if part.precision == "month":
+            words = (
+                f"{part.key} is dated only to the month ({part.start.strftime('%B %Y')}); it may be any day "
+                f"from {text.day(part.start_lo)} to {text.day(part.end_hi)}, so gaps and time limits are given as ranges"
+            )
+        else:
+            words = (
+                f"{part.key} is dated only approximately; it may be any day from {text.day(part.start_lo)} "
+                f"to {text.day(part.end_hi)}, so gaps and time limits are given as ranges"
+            )
         out.append({"code": "imprecise_date", "incidents": [part.key], "text": words})
     return out
 
@@ -86,7 +175,7 @@ def _gaps_to_fill(course: Course, rel: Relationship, juris_id: str, victim: str,
         [o.key for o in occ] if len(occ) == 1 else None,
         f"has anything else happened? one occasion is not a course of conduct: record any other time {subject} did something towards {victim}",
     )
-    # s.7(2): alarm, distress or fear; fear for someone else alone does not count.
+    # s.7(2): alarm, distress or fear, including fear for someone else (check-v2 §1).
     no_effect = [o.key for o in occ if not o.effects & HARASSING_EFFECTS]
     yield "no_effect_recorded", no_effect or None, f"how did this affect {victim}?"
     after_gap = [occ[i + 1].key for i, _ in course.wide_gaps]
@@ -116,10 +205,10 @@ def _relationship_gaps(course: Course, rel: Relationship, juris_id: str, victim:
         [o.key for o in relevant] if relevant and rel.kind in (None, "", "unknown") else None,
         f"what is {course.subject}'s relationship to {victim} (partner, ex-partner, family…)?",
     )
-    early = [o.key for o in controlling if o.start < SCA_EX_PARTNER_RULE]
-    needs_date = juris_id == "england-wales" and rel.kind in EX_PARTNERS and rel.lived_together_until is None
+    early = [o.key for o in controlling if sca_connection(rel, o.start_lo) == "unknown"]
+    needs_date = juris_id == "england-wales" and (rel.kind in EX_PARTNERS or rel.kind == "family")
     yield (
-        "lived_together_not_recorded",
+        "lived_together_unknown",
         early if needs_date and early else None,
-        f"did {course.subject} and {victim} live together, and until when? before 5 Apr 2023 it decides whether s.76 can apply",
+        f"did {course.subject} and {victim} live together then, and until when? before 5 Apr 2023 it decides whether s.76 can apply",
     )

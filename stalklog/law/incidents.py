@@ -1,49 +1,75 @@
-"""Incidents as the check reads them: dates, the vocabulary subsets the rules use, and
-``read_incident`` (one bundle incident, checked and normalised). Pure.
+"""Incidents as the check reads them: dates (as ranges where the record is imprecise), the
+vocabulary subsets the rules use, and ``read_incident`` (one bundle incident, checked and
+normalised). Pure.
+
+The subsets are taken from ``stalklog.vocab``: a word that is not in the bundle's vocabulary
+fails at import (and a test names it), so the law can never rest on a word nobody records.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+
+from stalklog import vocab
 from stalklog.errors import InvalidValue
+
+
+def vocab_subset(vocabulary: tuple[str, ...], *words: str) -> frozenset[str]:
+    """``words`` as a frozenset, each checked to be a word of ``vocabulary``."""
+    unknown = [w for w in words if w not in vocabulary]
+    if unknown:
+        raise AssertionError(f"not in the bundle vocabulary: {unknown}")
+    return frozenset(vocabulary) & frozenset(words)
+
 
 # Behaviour words associated with stalking (PHA 1997 s.2A(3) and the Scottish and
 # Northern Irish conduct lists: entering premises, giving or leaving items).
-STALKING_BEHAVIOURS = frozenset(
-    {
-        "following",
-        "contacting",
-        "publishing",
-        "monitoring_communications",
-        "loitering",
-        "interfering_with_property",
-        "watching_or_spying",
-        "entering_premises",
-        "leaving_items",
-        "tracking",
-        "third_party_contact",
-    }
+STALKING_BEHAVIOURS = vocab_subset(
+    vocab.BEHAVIOURS,
+    "following",
+    "contacting",
+    "publishing",
+    "monitoring_communications",
+    "loitering",
+    "interfering_with_property",
+    "watching_or_spying",
+    "entering_premises",
+    "leaving_items",
+    "tracking",
+    "third_party_contact",
 )
-HARASSING_EFFECTS = frozenset({"alarm", "distress", "fear_of_violence", "serious_alarm_or_distress"})
-FEAR_OR_ALARM = frozenset({"alarm", "fear_of_violence", "serious_alarm_or_distress"})
-MESSAGE_CHANNELS = frozenset({"text_message", "messaging_app", "email", "social_media", "letter", "online_other"})
-REVIEW_ATTRIBUTIONS = frozenset({"suspected", "told_by_other"})
+# PHA 1997 s.7(2): harassing includes alarming or causing distress; fear for one's children
+# or partner is alarm (check-v2 §1).
+HARASSING_EFFECTS = vocab_subset(
+    vocab.EFFECTS, "alarm", "distress", "fear_of_violence", "fear_for_others", "serious_alarm_or_distress"
+)
+# Fear or alarm (CJL(S)A 2010 s.39; PfS(NI)A 2022 s.1): distress alone is not enough.
+FEAR_OR_ALARM = vocab_subset(vocab.EFFECTS, "alarm", "fear_of_violence", "fear_for_others", "serious_alarm_or_distress")
+# Channels that carry a message (a single message can be an offence of its own).
+MESSAGE_CHANNELS = vocab_subset(
+    vocab.CHANNELS, "text_message", "messaging_app", "email", "social_media", "letter", "online_other"
+)
+# "Contacting, or attempting to contact, a person by any means" (PHA 1997 s.2A(3)(b)).
+CONTACT_CHANNELS = MESSAGE_CHANNELS | vocab_subset(vocab.CHANNELS, "phone_call")
+THIRD_PARTY_CHANNEL = "via_third_party"
+REVIEW_ATTRIBUTIONS = vocab_subset(vocab.ATTRIBUTIONS, "suspected", "told_by_other")
+THREATS = vocab_subset(vocab.BEHAVIOURS, "threats")
+THREATS_OR_ABUSE = vocab_subset(vocab.BEHAVIOURS, "threats", "abusive")
+assert THIRD_PARTY_CHANNEL in vocab.CHANNELS
 
 # Dates of force used by more than one jurisdiction.
 PHA_IN_FORCE = dt.date(1997, 6, 16)
 PENALTY_RISE = dt.date(2017, 4, 3)  # Policing and Crime Act 2017 s.175
+APPROXIMATE_DAYS = 3  # check-v2 §8: "approximate" is within 3 days either side
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day number ``months`` calendar months later, or the last day of a shorter
     month (31 Aug 2023 + 6 → 29 Feb 2024). MCA 1980 s.127; Dodds v Walker."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return dt.date(year, month0 + 1, min(day.day, last))
+    return day + relativedelta(months=months)
 
 
 def to_date(value: object) -> dt.date:
@@ -88,9 +114,29 @@ def _as_set(value: object) -> frozenset[str]:
     return frozenset((value,) if isinstance(value, str) else value)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return day + relativedelta(day=31)
+
+
+def date_range(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
+    """The earliest and latest date a recorded date may stand for (check-v2 §8)."""
+    if precision == "month":
+        return day.replace(day=1), _month_end(day)
+    if precision == "approximate":
+        spread = dt.timedelta(days=APPROXIMATE_DAYS)
+        return day - spread, day + spread
+    return day, day
+
+
 @dataclass(slots=True)
 class Incident:
-    """One incident of the bundle, normalised for the check (treat as read-only)."""
+    """One incident of the bundle, normalised for the check (treat as read-only).
+
+    ``start``/``end`` are the recorded dates (a month-only date is its first day);
+    ``start_lo`` … ``end_hi`` the earliest and latest each may be (check-v2 §8).
+    ``acts`` are its behaviours plus what its channel makes it: contact by any means
+    (PHA 1997 s.2A(3)(b)). ``indirect``: it reaches the victim of the course it is read for
+    only through ``affected`` (check-v2 §10)."""
 
     key: str
     start: dt.date
@@ -110,16 +156,75 @@ class Incident:
     links: tuple[str, ...]
     stated_purpose: str | None
     withdrawn: bool
+    affected: tuple[str, ...] = ()
+    has_words: bool = False
     order: tuple = ()
+    start_lo: dt.date = dt.date.min
+    start_hi: dt.date = dt.date.min
+    end_lo: dt.date = dt.date.min
+    end_hi: dt.date = dt.date.min
+    acts: frozenset[str] = field(default_factory=frozenset)
+    contact_why: str = ""
+    indirect: bool = False
 
     def __post_init__(self) -> None:
-        self.order = (self.start, self.time, self.end, self.key)
+        self.start_lo, self.start_hi = date_range(self.start, self.precision)
+        self.end_lo, self.end_hi = date_range(self.end, self.precision)
+        self.end_lo = max(self.end_lo, self.start_lo)
+        self.end_hi = max(self.end_hi, self.start_hi)
+        self.order = (self.start_lo, self.time, self.end, self.key)
+        self.acts, self.contact_why = implied_acts(self.behaviours, self.channel, self.has_words)
+
+    @property
+    def imprecise(self) -> bool:
+        return self.start_lo != self.start_hi or self.end_lo != self.end_hi
+
+    @property
+    def spans_days(self) -> bool:
+        """It runs over a period: it ends on a later day than it began (s.76 "continuously")."""
+        return self.end > self.start
 
     def counts_for(self, subject: str) -> bool:
         """s.7(3A): procured conduct is the procurer's too; unknown attribution is not."""
         if subject in self.procured_by:
             return True
         return subject in self.by and self.attribution != "unknown"
+
+
+CHANNEL_WHY = {
+    "phone_call": "a phone call",
+    "text_message": "a text message",
+    "messaging_app": "a message by app",
+    "email": "an email",
+    "social_media": "a social media message or post",
+    "letter": "a letter",
+    "online_other": "an online message",
+    "via_third_party": "a message passed on by someone else",
+    "in_person": "speaking to the person",
+}
+
+
+def implied_acts(behaviours: frozenset[str], channel: str | None, has_words: bool) -> tuple[frozenset[str], str]:
+    """Behaviours plus ``contacting`` (and ``third_party_contact``) where the channel makes
+    the incident contact by any means (PHA 1997 s.2A(3)(b); CJLSA 2010 s.39(6)(b);
+    PfS(NI)A 2022 s.1(4)), and the words that say why ("" when nothing is implied)."""
+    extra: set[str] = set()
+    if channel in CONTACT_CHANNELS or channel == THIRD_PARTY_CHANNEL or (channel == "in_person" and has_words):
+        extra.add("contacting")
+    if channel == THIRD_PARTY_CHANNEL:
+        extra.add("third_party_contact")
+    extra -= behaviours
+    if not extra:
+        return behaviours, ""
+    return behaviours | extra, f"{CHANNEL_WHY[channel or '']} is contact by any means"
+
+
+def contact_by_any_means(raw: dict) -> bool:
+    """Whether a bundle incident is contacting "by any means" (PHA 1997 s.2A(3)(b)), whatever
+    its behaviour words: for the protective-order checks as for the offences."""
+    behaviours = _as_set(raw.get("behaviours"))
+    acts, _ = implied_acts(behaviours, raw.get("channel"), bool(str(raw.get("words") or "").strip()))
+    return "contacting" in acts
 
 
 def read_incident(raw: dict, position: int) -> Incident:
@@ -151,4 +256,6 @@ def read_incident(raw: dict, position: int) -> Incident:
         _as_tuple(get("links")),
         get("stated_purpose") or None,
         bool(get("withdrawn")),
+        _as_tuple(get("affected")),
+        bool(str(get("words") or "").strip()),
     )

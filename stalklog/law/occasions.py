@@ -42,9 +42,27 @@ class Occasion:
     """One or more incidents that are one occasion (merged by ``same_occasion_as``).
 
     ``key`` is the incident the others are part of; dates run from the earliest start
-    to the latest end; behaviours, effects and impacts are those of all its parts."""
+    to the latest end (``start_lo`` … ``end_hi`` the possible range, check-v2 §8);
+    behaviours, acts, effects and impacts are those of all its parts. ``indirect``: every
+    part reaches the victim only through ``affected`` (check-v2 §10)."""
 
-    __slots__ = ("root", "parts", "key", "start", "end", "behaviours", "effects", "impacts", "order")
+    __slots__ = (
+        "root",
+        "parts",
+        "key",
+        "start",
+        "end",
+        "start_lo",
+        "start_hi",
+        "end_lo",
+        "end_hi",
+        "behaviours",
+        "acts",
+        "effects",
+        "impacts",
+        "order",
+        "indirect",
+    )
 
     def __init__(self, root: str, parts: list[Incident]):
         self.root = root
@@ -52,10 +70,13 @@ class Occasion:
         if len(parts) == 1:
             one = parts[0]
             self.key, self.start, self.end = one.key, one.start, one.end
+            self.start_lo, self.start_hi, self.end_lo, self.end_hi = one.start_lo, one.start_hi, one.end_lo, one.end_hi
             self.behaviours, self.effects, self.impacts = one.behaviours, one.effects, one.impacts
+            self.acts = one.acts
+            self.indirect = one.indirect
         else:
             self._merge()
-        self.order = (self.start, parts[0].time, self.end, self.key)
+        self.order = (self.start_lo, parts[0].time, self.end, self.key)
 
     def _merge(self) -> None:
         parts = self.parts
@@ -63,17 +84,27 @@ class Occasion:
         keys = {p.key for p in parts}
         heads = [p for p in parts if p.same_occasion_as not in keys]
         self.key = (heads or parts)[0].key
-        self.start = parts[0].start
+        self.start = min(p.start for p in parts)
         self.end = max(p.end for p in parts)
+        self.start_lo = min(p.start_lo for p in parts)
+        self.start_hi = min(p.start_hi for p in parts)
+        self.end_lo = max(p.end_lo for p in parts)
+        self.end_hi = max(p.end_hi for p in parts)
         self.behaviours = frozenset().union(*(p.behaviours for p in parts))
+        self.acts = frozenset().union(*(p.acts for p in parts))
         self.effects = frozenset().union(*(p.effects for p in parts))
         self.impacts = frozenset().union(*(p.impacts for p in parts))
+        self.indirect = all(p.indirect for p in parts)
 
     @property
     def keys(self) -> list[str]:
         if len(self.parts) == 1:
             return [self.key]
         return [p.key for p in self.parts]
+
+    @property
+    def imprecise(self) -> bool:
+        return self.start_lo != self.start_hi or self.end_lo != self.end_hi
 
     def __repr__(self) -> str:
         return f"Occasion({self.key!r}, {self.start}..{self.end}, parts={self.keys})"
@@ -94,14 +125,19 @@ def _order(o: Occasion) -> tuple:
 
 
 def gaps_between(occasions: list[Occasion]) -> list[int]:
-    """Calendar days from the end of each occasion to the start of the next (≥ 0)."""
-    return [max(0, (b.start - a.end).days) for a, b in pairwise(occasions)]
+    """Calendar days from the end of each occasion to the start of the next (≥ 0): the
+    smallest possible gap where a date is imprecise (check-v2 §8), 0 where they overlap."""
+    return [max(0, (b.start_lo - a.end_hi).days) for a, b in pairwise(occasions)]
+
+
+NEAR_GAP = 90
+FAR_GAP = 180  # check-v2 §9 (v1: 365)
 
 
 def gap_limit(index: int, count: int) -> int:
     """Days beyond which a gap is wide: 90 with 2–3 occasions or before the last
-    occasion; 365 otherwise (Lau v DPP; DPP v Baker)."""
-    return 90 if count <= 3 or index == count - 2 else 365
+    occasion; 180 otherwise (Lau v DPP; DPP v Baker; check-v2 §9)."""
+    return NEAR_GAP if count <= 3 or index == count - 2 else FAR_GAP
 
 
 def unbridged_wide_gaps(occasions: list[Occasion], roots: dict[str, str]) -> list[tuple[int, int]]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
+from dataclasses import dataclass, field, replace
 
 from stalklog.law import wording as text
 from stalklog.law.courses import Course
@@ -37,23 +38,33 @@ Test = Callable[[Facts], tuple[bool, list[str]]]
 
 @dataclass(frozen=True)
 class Requirement:
-    """One point the check looks at, in plain words, with its source."""
+    """One point the check looks at, in plain words, with its source. ``multiple``: the
+    words and sources for a course towards several people (PHA 1997 s.1(1A)), where they
+    differ (check-v2 §13)."""
 
     code: str
     text: str
     cite: tuple[str, ...]
     test: Test
     missing: str
+    multiple: tuple[str, tuple[str, ...]] | None = None
+
+    def words(self, kind: str) -> tuple[str, tuple[str, ...]]:
+        if kind == "multiple" and self.multiple:
+            return self.multiple
+        return self.text, self.cite
 
 
 @dataclass(frozen=True)
 class TimeLimit:
-    """A limit counted in calendar months from the end of the last occasion."""
+    """A limit counted in calendar months from the end of the last occasion.
+    ``unverified``: whether it applies has not been confirmed (check-v2 §7, NI art.4)."""
 
     months: int
     summary: bool
     rule: str
     cite: tuple[str, ...]
+    unverified: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,16 +83,36 @@ class Offence:
     penalty: tuple[tuple[dt.date | None, str], ...]
     time_limit: TimeLimit | None = None
     summary: str = ""
-    # "course": all occasions; "from_force": only occasions from the date of force count;
-    # "own_course": those occasions alone make the course (no straddling rule);
-    # "each_occasion": one occasion can do, whatever the course status.
+    # "course": all occasions, a course that began before the date of force is borderline
+    # (PHA 1997 itself, Scotland); "from_force": only occasions from the date count, with
+    # that straddling rule; "own_course": the occasions from the date alone make the course
+    # (check-v2 §3); "each_occasion": one occasion can do, whatever the course status.
     scope: str = "course"
     listed_if: str | None = None
     for_review: tuple[str, ...] = ()
+    # Points the research could not confirm: for ``stalklog law --sources`` and the docs,
+    # never the check's output (check-v2 §13).
     caveats: tuple[str, ...] = field(default_factory=tuple)
+    # (behaviour word or "stated_purpose", caveat): shown only where the case records it.
+    notes: tuple[tuple[str, str], ...] = ()
     extra_dates: tuple[tuple[dt.date, str], ...] = ()
+    only_kind: str | None = None  # listed only on a course of this kind (pha-s3 / pha-s3a)
+    follows: tuple[Offence, ...] = ()  # the aggravated forms follow the stronger base
+    custom: Callable | None = None  # an offence with its own test (s.76)
 
-    def max_penalty(self, last: dt.date) -> str:
+    def max_penalty(self, last: dt.date, last_hi: dt.date | None = None) -> str:
+        """The maximum for a course ending on ``last``; where the end is imprecise and a
+        penalty date falls within its range, both are named (check-v2 §8)."""
+        phrase = self._phrase(last)
+        if last_hi is None or last_hi == last:
+            return phrase
+        later = self._phrase(last_hi)
+        if later == phrase:
+            return phrase
+        since = max(d for d, _ in self.penalty if d is not None and d <= last_hi)
+        return f"{phrase}, or {later} if on or after {text.day(since)}"
+
+    def _phrase(self, last: dt.date) -> str:
         phrase = self.penalty[0][1]
         for since, words in self.penalty:
             if since is None or last >= since:
@@ -95,33 +126,93 @@ class Offence:
         return "; ".join(parts)
 
 
-NO_LIMIT = {"applies": False, "deadline": None, "status": "none", "days_left": None}
+NO_LIMIT = {"applies": False, "deadline": None, "deadline_latest": None, "status": "none", "days_left": None}
+STATUS_RANK = {"indicated": 0, "borderline": 1, "not_indicated": 2, "not_available": 3}
+
+
+def months_limit(
+    end_lo: dt.date, end_hi: dt.date, months: int, as_of: dt.date, unverified: bool = False
+) -> dict[str, Any]:
+    """The one time-limit shape (check-v2 §7): ``deadline`` from the earliest end,
+    ``deadline_latest`` from the latest where the date is imprecise (§8)."""
+    deadline = add_months(end_lo, months)
+    latest = add_months(end_hi, months) if end_hi > end_lo else None
+    if unverified:
+        status = "unverified"
+    elif as_of <= deadline:
+        status = "in_time"
+    elif latest is None or as_of > latest:
+        status = "expired"
+    else:
+        status = "may_have_expired"
+    return {
+        "applies": True,
+        "deadline": deadline.isoformat(),
+        "deadline_latest": latest.isoformat() if latest else None,
+        "status": status,
+        "days_left": (deadline - as_of).days,
+    }
 
 
 def counted(offence: Offence, course: Course) -> list[Occasion]:
-    """The occasions the offence may rest on."""
+    """The occasions the offence may rest on (an occasion that may end on or after the date
+    of force counts; one that spans it by imprecision makes the result borderline)."""
     if offence.scope == "course":
         return course.occasions
-    return [o for o in course.occasions if o.end >= offence.in_force]
+    return [o for o in course.occasions if o.end_hi >= offence.in_force]
 
 
 def judge(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status_of) -> dict:
-    """The offence entry of a course in the check-v1 document."""
-    occasions = counted(offence, course)
-    if not any(o.end >= offence.in_force for o in course.occasions):
+    """The offence entry of a course in the check document."""
+    if offence.follows:
+        return _judge_aggravated(offence, course, facts, as_of, status_of)
+    if not any(o.end_hi >= offence.in_force for o in course.occasions):
         return _entry(offence, course, "not_available", [], [_not_in_force(offence)], as_of)
+    if offence.custom is not None:
+        status, met, reasons, occasions = offence.custom(offence, course, facts, status_of)
+        return _entry(offence, course, status, met, reasons, as_of, occasions)
+    occasions = counted(offence, course)
     facts.occasions = occasions
     if offence.scope == "own_course":
         facts.status = status_of(occasions)
     met = [(r, *r.test(facts)) for r in offence.requirements]
     status, reasons = _status(offence, course, facts, met)
-    return _entry(offence, course, status, met, reasons, as_of)
+    return _entry(offence, course, status, met, reasons, as_of, occasions)
+
+
+def _judge_aggravated(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status_of) -> dict:
+    """CDA 1998 s.32(1): the aggravated form of the stronger of its base offences
+    (s.2 or s.2A; s.4 or s.4A), counting only conduct from its own date of force (§6)."""
+    best = None
+    for base in offence.follows:
+        variant = replace(
+            offence,
+            requirements=base.requirements + offence.requirements,
+            in_force=max(base.in_force, offence.in_force),
+            force_cite=base.force_cite if base.in_force > offence.in_force else offence.force_cite,
+            scope="own_course",
+            follows=(),
+        )
+        entry = judge(variant, course, replace(facts), as_of, status_of)
+        if best is None or STATUS_RANK[entry["status"]] < STATUS_RANK[best["status"]]:
+            best = entry
+    assert best is not None
+    return best
+
+
+def status_from(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, list[dict]]:
+    """(status, reasons) from the requirements met, in the contract's order of precedence."""
+    return _status(offence, course, facts, met)
 
 
 def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, list[dict]]:
-    failed = [r for r, ok, _ in met if not ok]
+    failed = [r for r, ok, *_ in met if not ok]
+    early = [o for o in course.occasions if o.end_hi < offence.in_force]
     if failed:
-        return "not_indicated", [_r(r.code, r.missing, r.cite) for r in failed]
+        reasons = [_r(r.code, r.missing, r.words(course.kind)[1]) for r in failed]
+        if offence.scope == "own_course" and early and facts.status == "not_met":
+            reasons.insert(0, _before_force(offence, early))
+        return "not_indicated", reasons
     reasons = []
     if offence.scope != "each_occasion" and facts.status == "borderline":
         reasons.append(_r("course_borderline", "the course of conduct is borderline (see its reasons)", ()))
@@ -131,6 +222,7 @@ def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, l
             f"{text.day(offence.in_force)}; only conduct from that date can count"
         )
         reasons.append(_r("straddles_in_force", words, (offence.force_cite,)))
+    reasons += _imprecise_force(offence, facts.occasions)
     if reasons:
         return "borderline", reasons
     words = (
@@ -138,6 +230,30 @@ def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, l
         "knew and any defence are for review"
     )
     return "indicated", [_r("points_recorded", words, offence.cite)]
+
+
+def _imprecise_force(offence: Offence, occasions: list[Occasion]) -> list[dict]:
+    """An occasion whose possible dates span the date of force (check-v2 §3, §8)."""
+    if offence.scope == "course":
+        return []
+    keys = [o.key for o in occasions if o.end_lo < offence.in_force <= o.end_hi]
+    if not keys:
+        return []
+    return [imprecise_reason(keys, f"{offence.short} came into force on {text.day(offence.in_force)}")]
+
+
+def imprecise_reason(keys: list[str], what: str) -> dict:
+    words = f"the date of {text.names(keys)} is not precise enough to say whether it was before or after {what}"
+    return {"code": "imprecise_date", "text": words, "cite": [], "incidents": list(keys)}
+
+
+def _before_force(offence: Offence, early: list[Occasion]) -> dict:
+    keys = [o.key for o in early]
+    words = (
+        f"{text.names(keys)} {'is' if len(keys) == 1 else 'are'} before {offence.short} came into force on "
+        f"{text.day(offence.in_force)} and cannot count; too few occasions are left"
+    )
+    return {**_r("before_force", words, (offence.force_cite,)), "incidents": keys}
 
 
 def _not_in_force(offence: Offence) -> dict:
@@ -149,39 +265,78 @@ def _r(code: str, words: str, cite) -> dict:
     return {"code": code, "text": words, "cite": list(cite)}
 
 
-def _entry(offence: Offence, course: Course, status: str, met, reasons, as_of: dt.date) -> dict:
+def _entry(offence: Offence, course: Course, status: str, met, reasons, as_of: dt.date, occasions=None) -> dict:
+    requirements = []
+    for r, ok, keys, *note in met:
+        words, cite = r.words(course.kind)
+        if note and note[0]:
+            words = f"{words} ({note[0]})"
+        requirements.append({"code": r.code, "met": bool(ok), "incidents": keys, "cite": list(cite), "text": words})
+    occasions = occasions if occasions else course.occasions
+    last_lo = max(o.end_lo for o in occasions)
+    last_hi = max(o.end_hi for o in occasions)
     return {
         "id": offence.id,
         "title": offence.title,
         "kind": offence.kind,
         "status": status,
-        "requirements": [
-            {"code": r.code, "met": bool(ok), "incidents": keys, "cite": list(r.cite), "text": r.text}
-            for r, ok, keys in met
-        ],
+        "requirements": requirements,
         "time_limit": time_limit(offence, course, status, as_of),
-        "max_penalty": offence.max_penalty(course.last),
+        "max_penalty": offence.max_penalty(last_lo, last_hi),
         "cite": list(offence.cite),
         "reasons": reasons,
         "for_review": list(offence.for_review),
-        "caveats": list(offence.caveats),
+        "caveats": _caveats(offence, course),
     }
+
+
+def _caveats(offence: Offence, course: Course) -> list[str]:
+    """Caveats whose facts are in the case (check-v2 §13)."""
+    if not offence.notes:
+        return []
+    parts = [p for o in course.occasions for p in o.parts]
+    out = []
+    for word, caveat in offence.notes:
+        if word == "stated_purpose":
+            hit = any(p.stated_purpose for p in parts)
+        else:
+            hit = any(word in p.behaviours for p in parts)
+        if hit:
+            out.append(caveat)
+    return out
+
+
+LINKED_IDS = ("pha-s2", "pha-s2a")
 
 
 def time_limit(offence: Offence, course: Course, status: str, as_of: dt.date) -> dict:
-    """Deadline from the end of the course's last occasion (DPP v Baker)."""
+    """Deadline from the end of the course's last occasion (DPP v Baker), as a range where
+    the date is imprecise; ``if_last_not_linked`` where the last occasion may stand apart."""
     limit = offence.time_limit
     if limit is None or status == "not_available":
-        return dict(NO_LIMIT)
-    deadline = add_months(course.last, limit.months)
-    return {
-        "applies": True,
-        "deadline": deadline.isoformat(),
-        "status": "in_time" if as_of <= deadline else "expired",
-        "days_left": (deadline - as_of).days,
-        "rule": limit.rule,
-        "cite": list(limit.cite),
-    }
+        out = dict(NO_LIMIT)
+        if offence.id in LINKED_IDS:
+            out["if_last_not_linked"] = None
+        return out
+    out = months_limit(course.last_lo, course.last_hi, limit.months, as_of, limit.unverified)
+    out["rule"] = limit.rule
+    out["cite"] = list(limit.cite)
+    if offence.id in LINKED_IDS:
+        out["if_last_not_linked"] = if_last_not_linked(course, limit.months, as_of)
+    return out
+
+
+def if_last_not_linked(course: Course, months: int, as_of: dt.date) -> dict | None:
+    """DPP v Baker: if the last occasion, after a wide gap, is not part of the course, the
+    earlier occasions had their own limit — counted from the occasion before the gap. Only
+    with at least two occasions before it (one occasion is not a course)."""
+    n = len(course.occasions)
+    last_gap = [i for i, _ in course.wide_gaps if i == n - 2]
+    if course.status != "borderline" or not last_gap or course.juris != "england-wales" or n - 1 < 2:
+        return None
+    before = course.occasions[:-1]
+    out = months_limit(max(o.end_lo for o in before), max(o.end_hi for o in before), months, as_of)
+    return out
 
 
 def catalogue_entry(offence: Offence) -> dict:
@@ -214,15 +369,18 @@ class Jurisdiction:
     offences: tuple[Offence, ...]
     course_cite: tuple[str, ...]
     multiple_cite: tuple[str, ...] | None
-    alternatives: Callable[[Course], list[dict]]
-    after_expiry: str
     summary_labels: dict[str, str] = field(default_factory=dict)
     # Offences the law brief names but check-v1 does not list for this jurisdiction: judged
     # the same way and reported apart, under a course's ``other_offences``.
     other_offences: tuple[Offence, ...] = ()
+    civil_ids: tuple[str, ...] = ()
 
-    def listed(self, context: frozenset[str]) -> list[Offence]:
-        return [o for o in self.offences if o.listed_if is None or o.listed_if in context]
+    def listed(self, context: frozenset[str], kind: str = "single") -> list[Offence]:
+        return [
+            o
+            for o in self.offences
+            if (o.listed_if is None or o.listed_if in context) and (o.only_kind is None or o.only_kind == kind)
+        ]
 
 
 def _dates(offence: Offence) -> list[dict]:

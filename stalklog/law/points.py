@@ -17,14 +17,16 @@ def _keys(occasions: list[Occasion]) -> list[str]:
     return [o.key for o in occasions]
 
 
-def course(text: str, cite: tuple[str, ...], missing: str = "") -> Requirement:
+def course(
+    text: str, cite: tuple[str, ...], missing: str = "", multiple: tuple[str, tuple[str, ...]] | None = None
+) -> Requirement:
     """At least two occasions (or one towards each of several people, s.1(1A))."""
 
     def test(f: Facts) -> tuple[bool, list[str]]:
         return f.status != "not_met", _keys(f.occasions)
 
     missing = missing or "there is no course of conduct yet: fewer than two occasions"
-    return Requirement("course_of_conduct", text, cite, test, missing)
+    return Requirement("course_of_conduct", text, cite, test, missing, multiple)
 
 
 def occasions_with(
@@ -108,5 +110,26 @@ def connected_behaviour(
     def test(f: Facts) -> tuple[bool, list[str]]:
         found = [o for o in f.occasions if pick(o, f)]
         return len(found) >= 2, _keys(found)
+
+    return Requirement(code, text, tuple(cite), test, missing)
+
+
+def acts(code: str, words: frozenset[str], text: str, cite, missing: str, also=None) -> Requirement:
+    """At least one occasion whose acts (behaviours, plus contact by any means implied by
+    its channel: PHA 1997 s.2A(3)(b)) include one of ``words``; ``also`` may admit an
+    occasion on other grounds (the Scottish and Northern Irish catch-alls). The entry's text
+    says where the channel made it contact ("a text message is contact by any means")."""
+
+    def test(f: Facts):
+        found = [o for o in f.occasions if o.acts & words or (also is not None and also(o))]
+        implied = [
+            (p.key, p.contact_why)
+            for o in found
+            if not (o.behaviours & words) and not (also is not None and also(o))
+            for p in o.parts
+            if p.contact_why and p.acts & words
+        ]
+        note = "; ".join(f"{key}: {why}" for key, why in implied)
+        return bool(found), _keys(found), note
 
     return Requirement(code, text, tuple(cite), test, missing)

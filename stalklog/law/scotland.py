@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from stalklog.law import points
-from stalklog.law.courses import Course
 from stalklog.law.incidents import FEAR_OR_ALARM, HARASSING_EFFECTS, PHA_IN_FORCE, STALKING_BEHAVIOURS
-from stalklog.law.occasions import Occasion
 from stalklog.law.offence import Jurisdiction, Offence, TimeLimit
 from stalklog.law.relationships import connected_partner
 
@@ -37,26 +35,21 @@ COURSE = points.course(
 )
 
 
-def _in_s39_list(o: Occasion) -> bool:
-    """s.39(6)(a)-(i), or (j) any other conduct where the victim recorded fear or alarm."""
-    return bool(o.behaviours & STALKING_BEHAVIOURS) or bool(o.effects & FEAR_OR_ALARM)
-
-
-S39_CONDUCT = points.occasions_with(
+S39_CONDUCT = points.acts(
     "conduct_in_list",
-    _in_s39_list,
-    1,
-    "conduct from the s.39(6) list: following, contacting, publishing, monitoring "
+    STALKING_BEHAVIOURS,
+    "conduct from the s.39(6) list: following, contacting by any means, publishing, monitoring "
     "communications, entering premises, loitering, interfering with property, giving or "
     "leaving items, watching or spying, or any other conduct that caused fear or alarm",
     ("CJL(S)A 2010 s.39(6)",),
     "no recorded conduct is of a kind s.39(6) lists",
+    also=lambda o: bool(o.effects & FEAR_OR_ALARM),
 )
 FEAR_OR_ALARM_REQ = points.effect(
     "fear_or_alarm",
     FEAR_OR_ALARM,
     1,
-    "the course caused the person actual fear or alarm",
+    "the course caused the person actual fear or alarm (fear for someone else included)",
     ("CJL(S)A 2010 s.39(2)(c)",),
     "no occasion records fear or alarm (distress alone is not enough for s.39)",
 )
@@ -149,8 +142,8 @@ _ALL = (
             "intent or recklessness (s.1(2)(b)); whether incidents far apart make one course (EN para 55)",
         ),
         caveats=(
-            "The 14-year maximum and the 1 Apr 2019 date of force are from memory: needs checking.",
-            "Which recorded behaviours are abusive under s.2 is for review: needs checking.",
+            "The 14-year maximum and the 1 Apr 2019 date of force are from memory.",
+            "Which recorded behaviours are abusive under s.2 is for review.",
         ),
     ),
     Offence(
@@ -174,7 +167,7 @@ _ALL = (
         for_review=(
             "whether the conduct was intended to be, or would appear to a reasonable person to be, harassment (s.8(1))",
         ),
-        caveats=("s.8A (domestic abuse) lets one occasion do in some cases: not applied here, needs checking.",),
+        caveats=("s.8A (domestic abuse) lets one occasion do in some cases: not applied here.",),
     ),
 )
 
@@ -184,24 +177,6 @@ OFFENCES = tuple(o for o in _ALL if o.id not in OTHER_IDS)
 OTHER_OFFENCES = tuple(o for o in _ALL if o.id in OTHER_IDS)
 
 
-def alternatives(course: Course) -> list[dict]:
-    """s.38 on a single occasion where there is no course of conduct."""
-    out = []
-    for occasion in course.occasions:
-        keys = [p.key for p in occasion.parts if p.behaviours & S38_BEHAVIOURS and p.end >= S38_DATE]
-        if keys:
-            out.append(
-                {
-                    "id": "cjlsa-s38",
-                    "title": "Threatening or abusive behaviour (CJL(S)A 2010 s.38)",
-                    "incidents": keys,
-                    "why": "a single occasion of threatening or abusive behaviour can be enough for s.38",
-                    "cite": ["CJL(S)A 2010 s.38"],
-                }
-            )
-    return out
-
-
 JURISDICTION = Jurisdiction(
     id=ID,
     name="Scotland",
@@ -209,6 +184,5 @@ JURISDICTION = Jurisdiction(
     other_offences=OTHER_OFFENCES,
     course_cite=("CJL(S)A 2010 s.39(6)", "PHA 1997 s.8(3)"),
     multiple_cite=None,
-    alternatives=alternatives,
-    after_expiry="",
+    civil_ids=("pha-s8",),
 )

@@ -87,10 +87,82 @@ def gaps_ok(count: int) -> str:
 
 def deadline_soon(days_left: int, labels: list[str], subject: str, victims, deadline) -> str:
     return (
-        f"{plural(days_left, 'day')} left to charge {'/'.join(labels)} for {subject} "
-        f"towards {names(victims)}: the six-month limit ends on {day(deadline)}"
+        f"{plural(days_left, 'day')} left for a prosecution to begin for {'/'.join(labels)} ({subject} "
+        f"towards {names(victims)}): the six-month limit ends on {day(deadline)}; report well before then"
+    )
+
+
+def deadline_may_have_passed(labels: list[str], subject: str, victims, deadline, latest) -> str:
+    return (
+        f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) may already have "
+        f"passed on {day(deadline)}; at the latest it ends on {day(latest)}, because a date is not precise"
     )
 
 
 def deadline_passed(labels: list[str], subject: str, victims, deadline) -> str:
     return f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) ended on {day(deadline)}"
+
+
+def prosecution_sentence(limit: dict, civil: bool = False) -> str:
+    """One sentence on a time limit for a person, worded by its status (check-v2 §7, §8):
+    a prosecution must start by the deadline (Magistrates' Courts Act 1980 s.127), so a
+    victim should report well before it. Shared by the views and reports. ``civil``: the
+    limit is for bringing a civil claim, not a prosecution."""
+    status = limit.get("status")
+    if civil:
+        return _claim_sentence(limit)
+    if not limit.get("applies") or status == "none":
+        return "There is no time limit for a prosecution for this."
+    first = day(dt.date.fromisoformat(limit["deadline"]))
+    if status == "unverified":
+        return (
+            f"If the six-month limit applies, the police must start a prosecution for this by {first}. "
+            "Report well before then."
+        )
+    if status == "may_have_expired":
+        latest = day(dt.date.fromisoformat(limit["deadline_latest"]))
+        return (
+            f"The time limit for a prosecution may already have passed on {first}; at the latest it ends on "
+            f"{latest}. Report as soon as you can."
+        )
+    if status == "expired":
+        return f"The time limit for a prosecution for this ended on {first}."
+    return f"The police must start a prosecution for this by {first}. Report well before then."
+
+
+def _claim_sentence(limit: dict) -> str:
+    if not limit.get("applies") or limit.get("status") == "none":
+        return "There is no time limit for this claim."
+    first = day(dt.date.fromisoformat(limit["deadline"]))
+    if limit.get("status") == "expired":
+        return f"The time limit for bringing this claim ended on {first}."
+    if limit.get("status") == "may_have_expired":
+        latest = day(dt.date.fromisoformat(limit["deadline_latest"]))
+        return f"The time limit for bringing this claim may already have passed on {first}; at the latest it ends on {latest}."
+    return f"A claim must be brought by {first}; a lawyer can advise well before then."
+
+
+def source_of(title: str) -> str:
+    """The statute in an offence's title: "Harassment (PHA 1997 s.2)" → "PHA 1997 s.2"."""
+    if title.endswith(")") and "(" in title:
+        return title[title.rindex("(") + 1 : -1]
+    return title
+
+
+def deadline_words(limit: dict, title: str) -> str:
+    """A deadline with the offence it belongs to, for one line of a table (check-v2 §7):
+    "PHA 1997 s.2: 17 days left for a prosecution to begin (until 1 Sep 2025)"."""
+    owner = source_of(title)
+    status = limit.get("status")
+    if not limit.get("applies") or status == "none":
+        return f"{owner}: no time limit"
+    first = day(dt.date.fromisoformat(limit["deadline"]))
+    days = limit["days_left"]
+    if status == "unverified":
+        return f"{owner}: {first}, if the six-month limit applies"
+    if status == "may_have_expired":
+        latest = day(dt.date.fromisoformat(limit["deadline_latest"]))
+        return f"{owner}: may already have passed on {first}; at the latest {latest}"
+    if status == "expired" or days < 0:
+        return f"{owner}: ended on {first} ({plural(-days, 'day')} ago)"
+    return f"{owner}: {plural(days, 'day')} left for a prosecution to begin (until {first})"

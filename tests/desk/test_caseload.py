@@ -72,7 +72,9 @@ def test_cases_are_ordered_by_the_most_urgent_course(run, caseload):
     soon = rows[0]
     assert soon["days_left"] == 8 and soon["deadline"] == "2025-03-20"
     assert soon["course_status"] == "met"
-    assert soon["strongest"] == "pha-s2a" and soon["strongest_status"] == "indicated"
+    # check-v2 §7: of equal penalties the first listed; the deadline names its own offence
+    assert soon["strongest"] == "pha-s2" and soon["strongest_status"] == "indicated"
+    assert soon["deadline_offence"] == "pha-s2"
     assert soon["subjects"] == [{"key": "P", "name": "Subject SOON"}]
     assert soon["incidents"] == 2 and soon["last_incident"] == "2024-09-20"
     assert rows[1]["days_left"] == 151

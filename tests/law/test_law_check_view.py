@@ -111,9 +111,11 @@ def test_view_without_incident_details_or_courses():
 def test_view_caseload_one_line_per_course():
     docs = [check(b) for b in (met_case(), bundle([inc("I1", "2025-08-01")]))]
     buffer = io.StringIO()
-    render_caseload(caseload_rows(docs), Console(file=buffer, width=120))
+    render_caseload(caseload_rows(docs), Console(file=buffer, width=250))
     text = buffer.getvalue()
-    assert "17 days left (1 Sep 2025)" in text and "Stalking" in text and "not yet" in text
+    # check-v2 §7: the deadline names the offence it belongs to
+    assert "PHA 1997 s.2: 17 days left for a prosecution to begin (until 1 Sep 2025)" in text
+    assert "Harassment" in text and "not yet" in text
     empty = io.StringIO()
     render_caseload([], Console(file=empty, width=120))
     assert "No courses" in empty.getvalue()
@@ -130,7 +132,8 @@ def test_view_catalogue_shows_sources_and_caveats():
         "pfsa-s1",
         "cjlsa-s39",
         "civil claim",
-        "Note:",
+        "oapa-s16",
+        "poa-s4a",
         "25 Nov 2012",
         "13 Dec 2010",
         "Not legal advice",
@@ -156,7 +159,8 @@ def test_view_wording_reads_as_sentences_for_a_victim_and_an_officer():
         context=["intent_to_persuade"],
     )
     text = render(check(b), b)
-    assert "This incident could make a course of conduct" in text
+    # check-v2 §5: one act towards several people is for review
+    assert "Borderline — for review because a single act towards V and W" in text
     assert "These 1 incidents" not in text and "Towards one person" not in text
     assert "I1, from Sam Roe (P) to Alex Doe (V) and Chris Poe (W):" in text
     assert "would end 1 Jan 2026" in text  # s.2 on the single courses: not indicated

@@ -92,9 +92,11 @@ def test_lau_three_occasions_use_the_90_day_limit():
     assert c["status"] == "borderline"
 
 
-def test_lau_four_occasions_allow_gaps_up_to_365_days():
-    c = course(check(bundle(series("2023-01-01", [300, 365, 60]))))
-    assert c["status"] == "met"
+def test_v2_s9_four_occasions_allow_gaps_up_to_180_days():
+    # check-v2 §9 (v1 allowed 365): with four or more occasions a gap over 180 days is wide.
+    assert course(check(bundle(series("2023-01-01", [180, 180, 60]))))["status"] == "met"
+    c = course(check(bundle(series("2023-01-01", [181, 30, 60]))))
+    assert c["status"] == "borderline" and "wide_gap" in codes(c["reasons"])
 
 
 def test_lau_four_occasions_with_a_366_day_gap_are_borderline():
@@ -192,19 +194,22 @@ def test_same_occasion_as_chain_is_one_occasion_whatever_the_order():
     assert c["occasions"] == ["A"] and c["status"] == "not_met"
 
 
-def test_month_precision_is_taken_at_the_first_of_the_month_with_a_warning():
+def test_month_precision_gap_is_the_smallest_possible_with_a_warning():
+    # check-v2 §8: a month-only date may be any day of its month; gaps use the nearest ends.
     incidents = [inc("I1", "2024-12-20"), inc("I2", "2025-03-17", precision="month")]
     doc = check(bundle(incidents))
     c = course(doc)
     assert c["gaps_days"] == [(dt.date(2025, 3, 1) - dt.date(2024, 12, 20)).days]
-    assert c["occasion_detail"][1]["start"] == "2025-03-01"
+    detail = c["occasion_detail"][1]
+    assert detail["start"] == "2025-03-01" and (detail["earliest"], detail["latest"]) == ("2025-03-01", "2025-03-31")
     warning = next(w for w in doc["warnings"] if w["code"] == "imprecise_date")
-    assert warning["incidents"] == ["I2"] and "1 Mar 2025" in warning["text"]
+    assert warning["incidents"] == ["I2"] and "1 Mar 2025" in warning["text"] and "31 Mar 2025" in warning["text"]
 
 
 def test_month_precision_accepts_a_bare_year_and_month():
+    # check-v2 §8: January 2025 may end on 31 Jan, one day before 1 Feb.
     doc = check(bundle([inc("I1", "2025-01", precision="month"), inc("I2", "2025-02-01")]))
-    assert course(doc)["gaps_days"] == [31]
+    assert course(doc)["gaps_days"] == [1]
 
 
 # ---------------------------------------------------------------- who counts
@@ -251,10 +256,14 @@ def test_buckley_two_subjects_acting_together_each_have_a_course():
     assert course(doc, "P")["status"] == "met" and course(doc, "Q")["status"] == "met"
 
 
-def test_levi_affected_person_is_not_a_victim_of_a_course():
-    # Levi v Bates: those foreseeably affected may sue, but the check follows `towards`.
+def test_levi_v_bates_affected_person_has_a_course_through_indirect_conduct():
+    # check-v2 §10 (v1 followed `towards` only): conduct aimed at V that alarms W is conduct
+    # "in relation to" W (PHA 1997 s.7(3)(a); Levi v Bates [2015] EWCA Civ 206).
     doc = check(bundle(series("2025-01-01", [10], affected=["W"])))
-    assert [(c["subject"], c["victims"]) for c in doc["courses"]] == [("P", ["V"])]
+    assert [(c["subject"], c["victims"]) for c in doc["courses"]] == [("P", ["V"]), ("P", ["W"])]
+    w = course(doc, victims=("W",))
+    assert "indirect_conduct" in w["flags"] and w["status"] == "borderline"
+    assert "indirect_conduct" in codes(w["reasons"])
 
 
 def test_one_incident_towards_two_people_is_an_occasion_for_each():
@@ -317,14 +326,13 @@ def test_williams_s1_1A_without_intent_each_victim_is_judged_alone():
     assert len(doc["courses"]) == 2
 
 
-def test_spec_rule_3_one_act_towards_several_people_counts_per_victim():
-    # check-v1 rule 3: "status as above with the count taken per victim"; s.7(3)(b) needs
-    # conduct on at least one occasion towards each person (law brief §8.4: MET).
+def test_s1_1A_one_act_towards_several_people_is_borderline():
+    # check-v2 §5 (v1 said met): whether one act can be a course of conduct is untested.
     doc = check(bundle([inc("I1", "2025-01-01", towards=["V", "W"])], context=["intent_to_persuade"]))
     multiple = course(doc, victims=("V", "W"), kind="multiple")
-    assert multiple["status"] == "met"
-    assert codes(multiple["reasons"]) == ["occasion_towards_each", "single_act_several_victims"]
-    assert offence(multiple, "pha-s2")["status"] == "indicated"
+    assert multiple["status"] == "borderline"
+    assert codes(multiple["reasons"]) == ["occasion_towards_each", "single_act_several_people"]
+    assert offence(multiple, "pha-s2")["status"] == "borderline"
 
 
 def test_s1_1A_needs_two_victims_with_an_occasion_each():

@@ -56,9 +56,11 @@ def test_borderline_course_makes_its_offences_borderline():
     assert "course_borderline" in codes(off["reasons"])
 
 
-def test_fear_for_others_alone_is_not_a_harassing_effect():
+def test_s7_2_fear_for_others_alone_is_alarm_for_harassment():
+    # check-v2 §1 (v1 said not indicated): fear for one's children is alarm (PHA 1997 s.7(2)).
     doc = check(bundle(series("2025-03-01", [10], effects=["fear_for_others"])))
-    assert status(doc, "pha-s2") == "not_indicated"
+    assert status(doc, "pha-s2") == "indicated"
+    assert "no_effect_recorded" not in codes(doc["missing"])
 
 
 # ---------------------------------------------------------------- s.2A stalking
@@ -124,15 +126,20 @@ def test_s2A_needs_a_stalking_behaviour():
 # ---------------------------------------------------------------- dates of force
 
 
-def test_pofa_s111_course_straddling_25_nov_2012_is_borderline_for_s2A_and_s4A():
+def test_pofa_s111_course_straddling_25_nov_2012_counts_only_later_occasions():
+    # check-v2 §3 (v1 said borderline): s.2A and s.4A are judged on occasions from
+    # 25 Nov 2012 alone; one occasion left is too few.
     incidents = [fear("I1", "2012-11-01"), fear("I2", "2012-12-01")]
     doc = check(bundle(incidents))
     c = course(doc)
     assert offence(c, "pha-s2")["status"] == "indicated"
     for oid in ("pha-s2a", "pha-s4a"):
         off = offence(c, oid)
-        assert off["status"] == "borderline"
-        assert "straddles_in_force" in codes(off["reasons"])
+        assert off["status"] == "not_indicated"
+        before = next(r for r in off["reasons"] if r["code"] == "before_force")
+        assert before["incidents"] == ["I1"]
+    later = check(bundle([fear("I1", "2012-11-01"), fear("I2", "2012-12-01"), fear("I3", "2012-12-20")]))
+    assert offence(course(later), "pha-s2a")["status"] == "indicated"
 
 
 def test_pofa_s111_course_wholly_before_25_nov_2012_is_not_available():
@@ -141,7 +148,14 @@ def test_pofa_s111_course_wholly_before_25_nov_2012_is_not_available():
     for oid in ("pha-s2a", "pha-s4a"):
         off = offence(c, oid)
         assert off["status"] == "not_available"
-        assert off["time_limit"] == {"applies": False, "deadline": None, "status": "none", "days_left": None}
+        limit = {k: v for k, v in off["time_limit"].items() if k != "if_last_not_linked"}
+        assert limit == {
+            "applies": False,
+            "deadline": None,
+            "deadline_latest": None,
+            "status": "none",
+            "days_left": None,
+        }
         assert codes(off["reasons"]) == ["not_in_force"]
     assert offence(c, "pha-s4")["status"] == "indicated"
 
@@ -167,13 +181,16 @@ def test_s4_needs_fear_of_violence_on_two_occasions():
     assert status(doc, "pha-s4") == "indicated"
 
 
-def test_henley_fear_for_others_is_not_s4():
-    # R v Henley; Caurti v DPP: fear of violence to relatives does not count.
+def test_s4_1_fear_for_others_is_not_fear_of_violence_against_him():
+    # PHA 1997 s.4(1) "violence will be used against him"; check-v2 §1 and §13: the output
+    # cites the statute, not the cases the research marks for checking.
     incidents = series("2025-03-01", [10], effects=["alarm", "fear_for_others"])
     doc = check(bundle(incidents))
     off = offence(course(doc), "pha-s4")
     assert off["status"] == "not_indicated"
-    assert any("needs checking" in c for c in off["caveats"])
+    assert off["caveats"] == [] and all("Henley" not in c for c in off["cite"])
+    fear = next(r for r in off["requirements"] if r["code"] == "fear_of_violence_twice")
+    assert fear["cite"] == ["PHA 1997 s.4(1)"]
 
 
 def test_qosja_entering_premises_with_fear_twice_is_s4A():
@@ -314,9 +331,11 @@ def test_sca_s76_ex_partner_while_living_together_is_connected_before_2023():
 
 
 def test_sca_s76_ex_partner_without_a_living_together_date_asks_for_it():
+    # check-v2 §4 (v1 said not indicated): borderline, reason and missing lived_together_unknown.
     doc = check(bundle([controlling("I1", "2022-06-01"), controlling("I2", "2022-07-01")], subject=ex_partner()))
-    assert status(doc, "sca-s76") == "not_indicated"
-    assert "lived_together_not_recorded" in codes(doc["missing"])
+    off = offence(course(doc), "sca-s76")
+    assert off["status"] == "borderline" and "lived_together_unknown" in codes(off["reasons"])
+    assert "lived_together_unknown" in codes(doc["missing"])
 
 
 def test_sca_s76_nothing_before_29_december_2015_counts():
@@ -330,11 +349,12 @@ def test_sca_s76_nothing_before_29_december_2015_counts():
     assert status(one_after, "sca-s76") == "not_indicated"
 
 
-def test_sca_s76_course_straddling_29_december_2015_is_borderline():
+def test_sca_s76_course_straddling_29_december_2015_counts_the_later_behaviour():
+    # check-v2 §3 (v1 said borderline): s.76 is judged on behaviour from 29 Dec 2015 alone.
     incidents = [inc("I0", "2015-12-01"), controlling("I1", "2016-01-05"), controlling("I2", "2016-02-01")]
     doc = check(bundle(incidents, subject={"relationship": "spouse"}))
     off = offence(course(doc), "sca-s76")
-    assert off["status"] == "borderline" and "straddles_in_force" in codes(off["reasons"])
+    assert off["status"] == "indicated" and "straddles_in_force" not in codes(off["reasons"])
 
 
 def test_sca_s76_needs_a_serious_effect():
@@ -360,7 +380,8 @@ def test_s1_1A_multiple_course_supports_only_s2_s3_and_cda_s32_s2():
     doc = check(bundle(incidents, context=["intent_to_persuade", "racial_or_religious_hostility"]))
     multiple = course(doc, victims=("V", "W"), kind="multiple")
     statuses = {o["id"]: o["status"] for o in multiple["offences"]}
-    assert statuses["pha-s2"] == "indicated" and statuses["pha-s3"] == "indicated"
+    assert statuses["pha-s2"] == "indicated" and statuses["pha-s3a"] == "indicated"  # check-v2 §5
+    assert "pha-s3" not in statuses
     assert statuses["cda-s32-s2"] == "indicated"
     for oid in ("pha-s2a", "pha-s4", "cda-s32-s4", "pha-s4a", "sca-s76"):
         assert statuses[oid] == "not_indicated", oid
@@ -370,10 +391,12 @@ def test_s1_1A_multiple_course_supports_only_s2_s3_and_cda_s32_s2():
 
 
 def test_osa_s181_single_threatening_message_is_an_alternative():
+    # check-v2 §12: threats to kill (OAPA 1861 s.16) are offered too; from 31 Jan 2024 the
+    # MCA 1988 threat limb is repealed, so an unabusive threat is not offered under mca-s1.
     doc = check(bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="text_message")]))
     ids = [a["id"] for a in doc["alternatives"]]
-    assert ids == ["osa-s181", "mca-s1"]
-    osa = doc["alternatives"][0]
+    assert ids == ["oapa-s16", "osa-s181"]
+    osa = doc["alternatives"][1]
     assert osa["incidents"] == ["I1"] and "death or serious harm" in osa["why"]
     assert osa["subject"] == "P" and osa["victims"] == ["V"]
 
@@ -383,9 +406,9 @@ def test_mca_s1_single_abusive_message_is_an_alternative():
     assert [a["id"] for a in doc["alternatives"]] == ["mca-s1"]
 
 
-def test_alternatives_need_a_message_channel():
+def test_v2_s12_threats_in_person_get_oapa_s16_and_poa_s4a_not_message_offences():
     doc = check(bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="in_person")]))
-    assert doc["alternatives"] == []
+    assert [a["id"] for a in doc["alternatives"]] == ["oapa-s16", "poa-s4a"]
 
 
 def test_alternatives_are_not_offered_where_there_is_a_course():
@@ -396,8 +419,11 @@ def test_alternatives_are_not_offered_where_there_is_a_course():
 def test_alternative_for_one_message_to_two_people_names_both():
     doc = check(bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="email", towards=["V", "W"])]))
     assert [a["victims"] for a in doc["alternatives"]] == [["V", "W"], ["V", "W"]]
+    assert [a["id"] for a in doc["alternatives"]] == ["oapa-s16", "osa-s181"]
 
 
-def test_osa_s181_before_31_january_2024_is_noted_as_needing_checking():
+def test_osa_2023_s181_is_not_offered_before_31_january_2024():
+    # check-v2 §12: s.181 did not exist before 31 Jan 2024; the MCA 1988 threat limb did.
     doc = check(bundle([inc("I1", "2023-03-01", behaviours=["threats"], channel="letter")]))
-    assert "needs checking" in doc["alternatives"][0]["why"]
+    assert [a["id"] for a in doc["alternatives"]] == ["oapa-s16", "mca-s1"]
+    assert "threatening" in doc["alternatives"][1]["why"]

@@ -127,3 +127,22 @@ def test_splitting_an_occasion_into_parts_never_adds_an_occasion(b, data):
 
 def _occasions(doc: dict) -> dict:
     return {(c["subject"], tuple(c["victims"]), c["kind"]): c["occasions"] for c in doc["courses"]}
+
+
+@SETTINGS
+@given(bundles(), st.data())
+def test_s7_2_adding_fear_for_others_never_removes_an_indicated_offence(b, data):
+    # check-v2 §1: fear for someone else is alarm; recording it can only add to what is indicated.
+    if not b["incidents"]:
+        return
+    target = data.draw(st.sampled_from(b["incidents"]))
+    more = [
+        dict(i, effects=sorted(set(i["effects"]) | {"fear_for_others"})) if i is target else i for i in b["incidents"]
+    ]
+    before = statuses(check(b))
+    after = statuses(check(dict(b, incidents=more)))
+    for key, (_, offences) in before.items():
+        indicated = {oid for oid, s in offences if s == "indicated"}
+        assert key in after
+        now = dict(after[key][1])
+        assert all(now[oid] == "indicated" for oid in indicated), (key, indicated, now)

@@ -10,7 +10,7 @@ from law_helpers import bundle, check, codes, course, inc, offence, requirement,
 # domestic abuse offences, the Scottish civil action and NI art.6 go under other_offences.
 SCOTS = ["cjlsa-s39", "cjlsa-s38"]
 SCOTS_OTHER = ["dasa-s1", "pha-s8"]
-NI = ["pfsa-s1", "pfho-art4"]
+NI = ["pfsa-s1", "pfho-art4", "pfsa-s2"]  # pfsa-s2: check-v2 §11
 NI_OTHER = ["pfho-art6", "dacpa-s1"]
 
 
@@ -95,9 +95,16 @@ def test_cjlsa_s38_threats_violence_or_abuse_on_a_course(behaviour):
 
 
 def test_cjlsa_s38_indicated_even_on_a_borderline_course():
-    doc = scot(series("2025-01-01", [100], behaviours=["abusive"]))
+    doc = scot(series("2025-01-01", [10], behaviours=["abusive"]), context=["volatile_mutual_relationship"])
     assert course(doc)["status"] == "borderline"
     assert status(doc, "cjlsa-s38") == "indicated"
+
+
+def test_v2_s9_scotland_wide_gap_is_for_review_not_borderline():
+    # check-v2 §9: no reported Scottish case sets a gap rule like Lau v DPP.
+    c = course(scot(series("2025-01-01", [100], behaviours=["abusive"])))
+    assert c["status"] == "met" and "wide_gap_review" in c["flags"]
+    assert not any("Lau v DPP" in cite for r in c["reasons"] for cite in r["cite"])
 
 
 def test_cjlsa_s38_not_indicated_without_threats_or_abuse():
@@ -124,7 +131,7 @@ def test_dasa_s1_ex_partner_abusive_behaviour_twice_is_indicated():
     doc = scot(incidents, subject={"relationship": "ex-partner"})
     off = offence(course(doc), "dasa-s1")
     assert off["status"] == "indicated" and off["time_limit"]["status"] == "none"
-    assert any("needs checking" in c for c in off["caveats"])
+    assert off["caveats"] == []  # check-v2 §13: uncertain points go to `law --sources`
 
 
 def test_dasa_s1_not_for_family_members():
@@ -176,28 +183,37 @@ def test_pfsa_s1_wholly_before_27_april_2022_is_not_available():
 
 
 def test_pfsa_s1_is_judged_on_its_own_occasions_not_the_earlier_gap():
+    # check-v2 §9: in Northern Ireland a wide gap is flagged for review, not borderline.
     incidents = [inc("I1", "2021-01-01"), inc("I2", "2022-05-01"), inc("I3", "2022-05-10")]
     doc = ni(incidents)
     c = course(doc)
-    assert c["status"] == "borderline"
+    assert c["status"] == "met" and "wide_gap_review" in c["flags"]
     assert offence(c, "pfsa-s1")["status"] == "indicated"
-    assert offence(c, "pfho-art4")["status"] == "borderline"
+    assert offence(c, "pfho-art4")["status"] == "indicated"
 
 
-def test_pfsa_s1_needs_fear_alarm_or_serious_distress():
-    doc = ni(series("2023-03-01", [10], effects=["distress"]))
-    assert status(doc, "pfsa-s1") == "not_indicated"
-    assert status(doc, "pfho-art4") == "indicated"
+def test_pfsa_s1_1_b_ii_distress_only_is_for_the_objective_test():
+    # check-v2 §11 (v1 said not indicated): a reasonable person may consider it likely to
+    # cause fear, alarm or substantial distress (PfS(NI)A 2022 s.1(1)(b)(ii)).
+    for effects in (["distress"], []):
+        doc = ni(series("2023-03-01", [10], effects=effects))
+        off = offence(course(doc), "pfsa-s1")
+        assert off["status"] == "borderline" and "objective_test_review" in codes(off["reasons"])
+    assert status(ni(series("2023-03-01", [10], effects=["fear_for_others"])), "pfsa-s1") == "indicated"
 
 
-def test_pfho_art4_takes_the_six_month_deadline_with_time_limit_unverified():
+def test_pfho_art4_time_limit_is_unverified_never_expired():
+    # check-v2 §7: whether the six-month limit applies is unconfirmed: `unverified`, with
+    # the date it would end, no time_limit_soon and no expiry.
     doc = check(bundle(series("2025-02-01", [28]), jurisdiction="northern-ireland"), as_of="2025-08-15")
     off = offence(course(doc), "pfho-art4")
     assert off["time_limit"]["deadline"] == "2025-09-01" and off["time_limit"]["days_left"] == 17
-    assert {"time_limit_soon", "time_limit_unverified"} <= set(codes(doc["warnings"]))
-    soon = next(w for w in doc["warnings"] if w["code"] == "time_limit_soon")
-    assert "art.4" in soon["text"]
-    assert off["caveats"]
+    assert off["time_limit"]["status"] == "unverified"
+    assert codes(doc["warnings"]) == ["time_limit_unverified"]
+    late = check(bundle(series("2023-02-01", [28]), jurisdiction="northern-ireland"), as_of="2025-08-15")
+    assert offence(course(late), "pfho-art4")["time_limit"]["status"] == "unverified"
+    assert codes(late["warnings"]) == ["time_limit_unverified"]
+    assert course(late)["next_deadline"] is None
 
 
 def test_pfho_art6_fear_of_violence_twice():
@@ -223,11 +239,12 @@ def test_dacpa_s1_needs_a_personal_connection():
 
 def test_ni_osa_s181_alternative_but_no_mca():
     doc = ni([inc("I1", "2025-03-01", behaviours=["threats", "abusive"], channel="social_media")])
-    assert [a["id"] for a in doc["alternatives"]] == ["osa-s181"]
+    assert [a["id"] for a in doc["alternatives"]] == ["oapa-s16", "osa-s181", "pfsa-s2"]
 
 
-def test_ni_osa_s181_for_a_message_before_31_jan_2024_needs_checking_as_in_england():
+def test_ni_osa_2023_s181_only_from_31_jan_2024():
+    # check-v2 §12: s.181 is not offered for a message sent before it came into force.
     early = ni([inc("I1", "2023-06-01", behaviours=["threats"], channel="text_message")])
     later = ni([inc("I1", "2025-03-01", behaviours=["threats"], channel="text_message")])
-    assert "needs checking" in early["alternatives"][0]["why"]
-    assert "needs checking" not in later["alternatives"][0]["why"]
+    assert [a["id"] for a in early["alternatives"]] == ["oapa-s16", "pfsa-s2"]
+    assert [a["id"] for a in later["alternatives"]] == ["oapa-s16", "osa-s181", "pfsa-s2"]

@@ -32,7 +32,7 @@ def test_spec_output_shape_keys_and_types_match_the_example():
         + [inc("J1", "2025-04-01", by=["Q"], behaviours=["threats"], channel="text_message")]
     )
     doc = check(b)
-    assert doc["format"] == "stalklog.check" and doc["version"] == 1 and isinstance(doc["version"], int)
+    assert doc["format"] == "stalklog.check" and doc["version"] == 2 and isinstance(doc["version"], int)
     assert doc["case"] == "T-2025-001" and doc["jurisdiction"] == "england-wales" and doc["as_of"] == "2025-08-15"
     for key in ("courses", "alternatives", "warnings", "missing"):
         assert isinstance(doc[key], list)
@@ -61,9 +61,10 @@ def test_spec_output_shape_keys_and_types_match_the_example():
 def test_spec_output_time_limit_without_a_limit_is_the_none_shape():
     c = course(check(bundle(series("2025-03-01", [10]))))
     for oid in ("pha-s4", "pha-s4a", "sca-s76"):
-        assert offence(c, oid)["time_limit"] == {
+        assert offence(c, oid)["time_limit"] == {  # check-v2 §7: one shape, with deadline_latest
             "applies": False,
             "deadline": None,
+            "deadline_latest": None,
             "status": "none",
             "days_left": None,
         }
@@ -110,10 +111,11 @@ def test_spec_fine_point_merged_occasion_runs_from_earliest_start_to_latest_end(
     assert c["gaps_days"] == [91] and c["status"] == "borderline"
 
 
-def test_spec_fine_point_month_precision_is_the_first_of_the_month_with_a_warning_naming_it():
+def test_spec_fine_point_month_precision_overlapping_a_later_date_has_no_gap():
+    # check-v2 §8: "March 2025" may be 20 March or later: the smallest possible gap is 0.
     incidents = [inc("I1", "2025-03", precision="month"), inc("I2", "2025-03-20")]
     doc = check(bundle(incidents))
-    assert course(doc)["gaps_days"] == [19]
+    assert course(doc)["gaps_days"] == [0]
     warning = next(w for w in doc["warnings"] if w["code"] == "imprecise_date")
     assert warning["incidents"] == ["I1"] and "I1" in warning["text"]
 
@@ -150,9 +152,10 @@ def test_lau_three_occasions_any_gap_over_90_days_is_wide(gaps, expected):
 
 @pytest.mark.parametrize(
     ("gaps", "expected"),
-    [([365, 10, 10], "met"), ([366, 10, 10], "borderline"), ([10, 300, 90], "met"), ([10, 10, 91], "borderline")],
+    [([180, 10, 10], "met"), ([181, 10, 10], "borderline"), ([10, 180, 90], "met"), ([10, 10, 91], "borderline")],
 )
-def test_baker_four_occasions_365_days_except_the_gap_before_the_last_at_90(gaps, expected):
+def test_baker_four_occasions_180_days_except_the_gap_before_the_last_at_90(gaps, expected):
+    # check-v2 §9: 180 days with four or more occasions (v1: 365).
     assert course(check(bundle(series("2022-01-01", gaps))))["status"] == expected
 
 
@@ -219,7 +222,7 @@ def test_s1_1A_multiple_course_victims_are_everyone_in_towards_whatever_their_ro
     multiple = course(doc, victims=("V", "W"), kind="multiple")
     assert multiple["status"] == "met"
     assert status(doc, "pha-s2", victims=("V", "W"), kind="multiple") == "indicated"
-    assert status(doc, "pha-s3", victims=("V", "W"), kind="multiple") == "indicated"
+    assert status(doc, "pha-s3a", victims=("V", "W"), kind="multiple") == "indicated"  # check-v2 §5
     for oid in ("pha-s2a", "pha-s4", "pha-s4a", "sca-s76"):
         assert status(doc, oid, victims=("V", "W"), kind="multiple") in ("not_indicated", "not_available")
     assert course(doc, victims=("V",))["status"] == "not_met"  # singles stay listed
@@ -258,8 +261,9 @@ def test_spec_fine_point_not_available_comes_first_then_not_indicated():
 
 
 def test_spec_fine_point_an_occasion_that_ends_after_the_date_of_force_is_in_force():
+    # check-v2 decisions §3: an incident counts as from the date if it ends on or after it.
     incidents = [inc("I1", "2012-11-20", occurred_end="2012-11-26"), inc("I2", "2012-11-30")]
-    assert status(check(bundle(incidents)), "pha-s2a") == "borderline"  # straddles
+    assert status(check(bundle(incidents)), "pha-s2a") == "indicated"
 
 
 def test_spec_fine_point_derived_offences_include_the_base_conditions():
@@ -272,7 +276,8 @@ def test_spec_fine_point_derived_offences_include_the_base_conditions():
 
 
 def test_spec_rule_4_s2_without_effect_asks_how_it_affected_the_victim():
-    doc = check(bundle(series("2025-03-01", [5], effects=["fear_for_others"])))
+    # check-v2 §1: fear for others now counts, so only no effect at all asks.
+    doc = check(bundle(series("2025-03-01", [5], effects=[])))
     assert status(doc, "pha-s2") == "not_indicated"
     missing = next(m for m in doc["missing"] if m["code"] == "no_effect_recorded")
     assert missing["incidents"] == ["I1", "I2"] and "V" in missing["text"]
@@ -333,16 +338,26 @@ def _s76(relationship, dates, until=None, **extra):
     return check(bundle(incidents, subject=subject))
 
 
-@pytest.mark.parametrize("relationship", ["partner", "spouse", "family"])
-def test_sca_s76_partner_spouse_family_always_connected(relationship):
+@pytest.mark.parametrize("relationship", ["partner", "spouse"])
+def test_sca_s76_partner_spouse_always_connected(relationship):
     assert status(_s76(relationship, ["2018-03-01", "2018-03-10"]), "sca-s76") == "indicated"
+
+
+def test_sca_s76_6_family_before_5_april_2023_only_while_living_together():
+    # check-v2 §4 (v1 treated family as always connected): s.76(6) before the Domestic Abuse
+    # Act 2021 s.68 needed family members to live together.
+    assert status(_s76("family", ["2020-03-01", "2020-03-10"], until="2021-01-01"), "sca-s76") == "indicated"
+    assert status(_s76("family", ["2020-03-01", "2020-03-10"], until="2019-01-01"), "sca-s76") == "not_indicated"
+    assert status(_s76("family", ["2020-03-01", "2020-03-10"]), "sca-s76") == "borderline"
+    assert status(_s76("family", ["2023-04-05", "2023-04-10"], until="2019-01-01"), "sca-s76") == "indicated"
 
 
 def test_sca_s76_ex_spouse_connected_only_while_living_together_before_2023():
     assert status(_s76("ex-spouse", ["2020-03-01", "2020-03-10"], until="2020-03-10"), "sca-s76") == "indicated"
     assert status(_s76("ex-spouse", ["2020-03-01", "2020-03-10"], until="2020-03-09"), "sca-s76") == "not_indicated"
     assert status(_s76("ex-spouse", ["2023-04-05", "2023-04-10"]), "sca-s76") == "indicated"
-    assert status(_s76("ex-spouse", ["2023-03-01", "2023-04-04"]), "sca-s76") == "not_indicated"
+    # check-v2 §4: not recorded whether they lived together: for review, not "not indicated"
+    assert status(_s76("ex-spouse", ["2023-03-01", "2023-04-04"]), "sca-s76") == "borderline"
 
 
 def test_sca_s76_nothing_before_29_december_2015_counts():
@@ -351,7 +366,7 @@ def test_sca_s76_nothing_before_29_december_2015_counts():
     doc = _s76("partner", ["2015-12-01", "2015-12-28", "2016-01-05"])
     assert status(doc, "sca-s76") == "not_indicated"  # one occasion from the date of force
     doc = _s76("partner", ["2015-12-01", "2016-01-01", "2016-01-05"])
-    assert status(doc, "sca-s76") == "borderline"  # two from the date, course straddles it
+    assert status(doc, "sca-s76") == "indicated"  # check-v2 §3: judged on the two from the date
 
 
 def test_sca_s76_needs_two_controlling_occasions_and_a_serious_effect():
@@ -433,8 +448,10 @@ def test_spec_fine_point_time_limits_reported_whatever_the_status_but_not_when_n
     assert offence(c, "pha-s2a")["time_limit"] == {
         "applies": False,
         "deadline": None,
+        "deadline_latest": None,
         "status": "none",
         "days_left": None,
+        "if_last_not_linked": None,
     }
     assert offence(c, "pha-s2")["time_limit"]["status"] == "expired"
 
@@ -450,14 +467,15 @@ def test_mca_s127_soon_warning_only_for_live_summary_offences():
     assert "time_limit_soon" not in codes(doc["warnings"])
     doc = check(bundle(series("2025-02-25", [4])), as_of=as_of)
     soon = [w for w in doc["warnings"] if w["code"] == "time_limit_soon"]
-    assert len(soon) == 1 and "12 days left to charge s.2/s.2A" in soon[0]["text"]
+    assert len(soon) == 1 and "12 days left for a prosecution to begin for s.2/s.2A" in soon[0]["text"]
     doc = check(bundle(series("2025-02-25", [4])), as_of="2025-08-03")  # 29 days
     assert "time_limit_soon" not in codes(doc["warnings"])
 
 
-def test_pfho_art4_time_limit_soon_in_northern_ireland():
+def test_pfho_art4_no_time_limit_soon_in_northern_ireland_only_unverified():
+    # check-v2 §7: no time_limit_soon for pfho-art4, whose limit is unverified.
     doc = check(bundle(series("2025-02-25", [4]), jurisdiction="northern-ireland"), as_of="2025-08-20")
-    assert {"time_limit_soon", "time_limit_unverified"} <= set(codes(doc["warnings"]))
+    assert codes(doc["warnings"]) == ["time_limit_unverified"]
 
 
 @pytest.mark.parametrize(("last", "penalty"), [("2017-04-02", "5 years"), ("2017-04-03", "10 years")])
@@ -503,8 +521,10 @@ def test_spec_fine_point_osa_s181_and_mca_s1_for_one_threatening_message():
         bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="email", effects=["fear_of_violence"])])
     )
     alts = {a["id"]: a for a in doc["alternatives"]}
-    assert set(alts) == {"osa-s181", "mca-s1"} and alts["osa-s181"]["incidents"] == ["I1"]
-    assert "if the threat is of death or serious harm" in alts["osa-s181"]["why"]
+    # check-v2 §12: from 31 Jan 2024 mca-s1 no longer covers threats (OSA 2023 repealed the limb)
+    assert set(alts) == {"oapa-s16", "osa-s181"} and alts["osa-s181"]["incidents"] == ["I1"]
+    assert "if the threat was of death or serious harm" in alts["osa-s181"]["why"]
+    assert alts["osa-s181"]["max_penalty"] == "5 years" and alts["osa-s181"]["time_limit"]["status"] == "none"
 
 
 def test_spec_fine_point_mca_s1_alone_for_one_abusive_letter():
@@ -513,8 +533,9 @@ def test_spec_fine_point_mca_s1_alone_for_one_abusive_letter():
 
 
 def test_spec_fine_point_no_message_alternative_for_threats_in_person():
+    # check-v2 §12: threats in person get threats to kill and POA 1986 s.4A, no message offence.
     doc = check(bundle([inc("I1", "2025-03-01", behaviours=["threats"], channel="in_person")]))
-    assert doc["alternatives"] == []
+    assert [a["id"] for a in doc["alternatives"]] == ["oapa-s16", "poa-s4a"]
 
 
 def test_cjlsa_s38_alternative_in_scotland_for_one_occasion_in_person():
@@ -527,7 +548,10 @@ def test_cjlsa_s38_alternative_in_scotland_for_one_occasion_in_person():
 
 
 def test_spec_fine_point_scotland_and_ni_list_only_their_own_offences():
-    for juris, ids in (("scotland", ["cjlsa-s39", "cjlsa-s38"]), ("northern-ireland", ["pfsa-s1", "pfho-art4"])):
+    for juris, ids in (
+        ("scotland", ["cjlsa-s39", "cjlsa-s38"]),
+        ("northern-ireland", ["pfsa-s1", "pfho-art4", "pfsa-s2"]),  # pfsa-s2: check-v2 §11
+    ):
         c = course(check(bundle(series("2025-03-01", [5]), jurisdiction=juris)))
         assert _ids(c) == ids
 
@@ -556,7 +580,7 @@ def test_pfsa_s1_only_occasions_from_27_april_2022_count():
 def test_pfsa_s1_effects_are_alarm_fear_or_serious_distress():
     ni = {"jurisdiction": "northern-ireland"}
     for effect, expected in (
-        ("distress", "not_indicated"),
+        ("distress", "borderline"),  # check-v2 §11: the objective limb is for review
         ("serious_alarm_or_distress", "indicated"),
         ("fear_of_violence", "indicated"),
     ):

@@ -71,7 +71,9 @@ def test_mca_s127_warning_at_28_days_or_fewer(days_left, warned):
 def test_mca_s127_warning_names_the_offences_and_days():
     doc = check(bundle(series("2025-02-01", [28])), as_of="2025-08-15")
     warning = next(w for w in doc["warnings"] if w["code"] == "time_limit_soon")
-    assert warning["text"].startswith("17 days left to charge s.2/s.2A")
+    # check-v2 §7: the deadline is for a prosecution to begin, not "to charge" alone
+    assert warning["text"].startswith("17 days left for a prosecution to begin for s.2/s.2A")
+    assert "report well before" in warning["text"]
     assert warning["offences"] == ["pha-s2", "pha-s2a"] and warning["days_left"] == 17
 
 
@@ -81,7 +83,8 @@ def test_mca_s127_expired_the_day_after_the_deadline():
     assert limit["status"] == "expired" and limit["days_left"] == -1
     assert "time_limit_soon" not in codes(doc["warnings"])
     expired = next(w for w in doc["warnings"] if w["code"] == "time_limit_expired")
-    assert "s.4" in expired["text"]
+    # check-v2 §7: only offences indicated or borderline with no limit (none here), and the civil claim
+    assert "s.4" not in expired["text"] and "PHA 1997 s.3" in expired["text"]
 
 
 def test_mca_s127_limits_are_reported_whatever_the_status():
@@ -101,6 +104,7 @@ def test_mca_s127_2_either_way_offences_have_no_time_limit():
         assert offence(c, oid)["time_limit"] == {
             "applies": False,
             "deadline": None,
+            "deadline_latest": None,
             "status": "none",
             "days_left": None,
         }
