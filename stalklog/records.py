@@ -173,6 +173,34 @@ def list_cases(db: Database, *, status: str | None = None, jurisdiction: str | N
     return cases
 
 
+def resolve_case(db: Database, case: str | None, doing: str = "record into") -> str:
+    """The case to record into (or to show, check, report on: ``doing``): the one named, or
+    the only open case. Only recording refuses a named case that is closed; reading it is fine."""
+    if case:
+        status = get_case(db, case)["status"]  # an unknown case is refused here either way
+        if status == "closed" and doing == "record into":  # refuse before any question is asked
+            raise InvalidValue(f'Case "{case}" is closed.', hint=f"Reopen it with: stalklog case reopen {case}")
+        return case
+    open_cases = list_cases(db, status="open")
+    if len(open_cases) == 1:
+        return open_cases[0]["ref"]
+    closed = list_cases(db, status="closed")
+    if not open_cases and closed:
+        raise InvalidValue(
+            f"There is no open case to {doing}: "
+            f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
+            hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}"
+            if doing == "record into"
+            else f"Name one with --case {closed[0]['ref']}, or reopen it: stalklog case reopen {closed[0]['ref']}",
+        )
+    if not open_cases:
+        raise NotFound(f"There is no open case to {doing}.", hint='Create one with: stalklog case new REF --title "…"')
+    raise InvalidValue(
+        "--case: this file has several open cases; say which one with --case REF.",
+        hint=f"Open cases: {', '.join(c['ref'] for c in open_cases[:10])}",
+    )
+
+
 def close_case(db: Database, ref: str, reason: str | None = None) -> dict:
     case = get_case(db, ref)
     if case["status"] == "closed":

@@ -3,7 +3,8 @@
 Free text (summaries, names, words used) comes from people and from imported bundles. It
 is stored exactly as given, but when it is printed, control characters — the escape
 sequences that can hide text, move the cursor or retitle a terminal — are shown as
-visible symbols instead of being obeyed. Newlines and tabs are kept.
+visible symbols instead of being obeyed. Newlines and tabs are kept. (For rich markup, the CLI's
+``stalklog.cli.markup.escape`` also shows markup literally.)
 """
 
 from __future__ import annotations
@@ -25,10 +26,3 @@ def _visible(match: re.Match) -> str:
 def printable(text: str) -> str:
     """``text`` with control characters shown, not obeyed."""
     return _CONTROL.sub(_visible, text)
-
-
-def escape(text: str) -> str:
-    """``text`` ready for a rich markup string: markup shown literally, controls made visible."""
-    from rich.markup import escape as rich_escape
-
-    return rich_escape(printable(text))

@@ -89,7 +89,7 @@ def case_list(
         return
     from rich.table import Table
 
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     table = Table("Ref", "Title", "Jurisdiction", "Status", "Incidents", "Last incident")
     for c in cases:
@@ -288,7 +288,7 @@ def person_list(case: RequiredCaseOption, json_: JsonOption = False) -> None:
         return
     from rich.table import Table
 
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     table = Table("Key", "Role", "Name", "Relationship", "Identifiers")
     for p in people:

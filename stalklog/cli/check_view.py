@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from stalklog.cli.markup import escape
 from stalklog.law.wording import SHORT_DISCLAIMER, day, deadline_words, prosecution_sentence, source_of
-from stalklog.safetext import escape
 from stalklog.vocab import label
 
 SOON = 28

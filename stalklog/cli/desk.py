@@ -1,13 +1,13 @@
-"""The advocate's desk: ``stalklog cases``, ``pattern``, ``screening …`` and the CSV diary import.
+"""The advocate's desk: ``stalklog cases``, ``pattern`` and ``screening …`` (the CSV diary
+import is ``stalklog import``, in cli/interchange.py).
 
-Everything here parses, calls the core (``records``, ``law``, ``analysis``, ``screening``,
-``csvimport``) and renders. Patterns and screenings are shown as records for a
+Everything here parses, calls the core (``records``, ``law``, ``analysis``, ``screening``)
+and renders. Patterns and screenings are shown as records for a
 professional to weigh: indicators for review, never a score.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -122,8 +122,8 @@ def cases(
 
 def _days_cell(days: int | None, deadline: str | None, title: str | None = None) -> str:
     """Days to the deadline, naming the offence it belongs to (check-v2 §7)."""
+    from stalklog.cli.markup import escape
     from stalklog.law.wording import source_of
-    from stalklog.safetext import escape
 
     if days is None:
         return "—"
@@ -148,8 +148,8 @@ def _day(iso: str | None) -> str:
 def render_caseload(console, rows: list[dict]) -> None:
     from rich.table import Table
 
+    from stalklog.cli.markup import escape
     from stalklog.law.wording import SHORT_DISCLAIMER
-    from stalklog.safetext import escape
 
     table = Table(title="Caseload, most urgent first", title_justify="left")
     for column in (
@@ -218,7 +218,7 @@ def pattern(
 
 
 def render_pattern(console, result: dict, case: str | None = None, *, chart: bool = True) -> None:
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     title = f"Patterns over time{f' in case {escape(case)}' if case else ''}"
     console.print(f"[bold]{title}[/bold]")
@@ -324,9 +324,9 @@ def _ask(case: str, notes: dict[int, str]) -> list[dict] | None:
     from rich.prompt import Confirm, Prompt
 
     from stalklog.cli.console import err
+    from stalklog.cli.markup import escape
     from stalklog.desk import screening
     from stalklog.errors import InvalidValue
-    from stalklog.safetext import escape
 
     console = err()
     console.print(f"[bold]Stalking screening questions (S-DASH) for case {escape(case)}[/bold]")
@@ -391,8 +391,8 @@ def screening_show(
 def render_screening(console, s: dict, *, heading: str | None = None) -> None:
     from rich.table import Table
 
+    from stalklog.cli.markup import escape
     from stalklog.desk import screening
-    from stalklog.safetext import escape
 
     who = f", asked by {escape(s['by'])}" if s.get("by") else ""
     table = Table(
@@ -441,95 +441,3 @@ def render_case_extras(console, data: dict) -> None:
         )
     else:
         console.print(f"No stalking screening (S-DASH) recorded: stalklog screening record --case {data['ref']}")
-
-
-# ---------------------------------------------------------------- CSV diary import
-
-
-def import_csv(
-    file: Path, *, case: str | None, mapping: str | None, dry_run: bool, skip_bad: bool, json_: bool
-) -> None:
-    """``stalklog import diary.csv --case REF``: preview every row, then write all or none."""
-    from stalklog.cli.console import us_dates
-    from stalklog.cli.walkthrough import resolve_case
-    from stalklog.errors import InvalidValue
-    from stalklog.interchange import csv_diary as csvimport
-    from stalklog.store.database import transaction
-
-    db = open_case_file()
-    case_ref = resolve_case(db, case)
-    preview = csvimport.prepare(
-        db, case_ref, file.read_bytes(), mapping=mapping, us_dates=us_dates(), file_name=file.name
-    )
-    written: list[dict] = []
-    problem = None
-    if not dry_run:
-        try:
-            with transaction(db):
-                written = csvimport.write(db, case_ref, preview, skip_bad=skip_bad)
-        except InvalidValue as e:
-            problem = e
-    elif preview["bad"] and not skip_bad:
-        problem = InvalidValue(
-            f"{preview['bad']} row{'s' if preview['bad'] != 1 else ''} cannot be read; "
-            "an import now would write nothing.",
-            hint="Correct them in the spreadsheet, or add --skip-bad to import only the good rows.",
-        )
-    if json_:
-        print_json({**preview, "dry_run": dry_run, "written": written})
-    else:
-        render_import(out(), preview)
-    for note in preview["notes"]:
-        say(f"Note: {note}")
-    if problem is not None:
-        raise problem
-    skipped = [r["row"] for r in preview["rows"] if not r["ok"]]
-    skipped_text = f" Skipped rows: {', '.join(map(str, skipped))}." if skipped else ""
-    if dry_run:
-        say(
-            f"Dry run: {preview['good']} row{'s' if preview['good'] != 1 else ''} would be recorded in case "
-            f"{case_ref}.{skipped_text} Nothing was written."
-        )
-    else:
-        keys = [w["key"] for w in written]
-        span = f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else (f" ({keys[0]})" if keys else "")
-        say(
-            f"Imported {len(written)} incident{'s' if len(written) != 1 else ''} into case {case_ref}{span}."
-            f"{skipped_text} Check them with: stalklog timeline --case {case_ref}"
-        )
-
-
-def render_import(console, preview: dict) -> None:
-    from rich.table import Table
-
-    from stalklog.safetext import escape
-
-    mapping = Table(
-        "Column",
-        "Becomes",
-        title=f"Reading {escape(preview['file'] or 'the CSV')} "
-        f"({preview['delimiter']}-separated, {preview['encoding']})",
-        title_justify="left",
-    )
-    for m in preview["mapping"]:
-        mapping.add_row(escape(m["column"]), escape(m["becomes"]))
-    for h in preview["unused_columns"]:
-        mapping.add_row(escape(h), "[dim]not used (map it with --map field=Column)[/dim]")
-    console.print(mapping)
-    rows = Table(
-        "Row", "Date as typed", "Read as", "What happened", "Effects", "Problem", title="Rows", title_justify="left"
-    )
-    for r in preview["rows"]:
-        read = escape(r["when_text"] or "")
-        if r["ambiguous"]:
-            read += f"\n[yellow]{escape(r['ambiguous'])}[/yellow]"
-        summary = (r["fields"] or {}).get("summary", "").split("\n")[0]
-        effects = ", ".join(f"{escape(w)} → {e}" for w, e in r["effects_from"].items())
-        problem = "[red]" + escape("; ".join(r["errors"])) + "[/red]" if r["errors"] else "[green]ok[/green]"
-        rows.add_row(str(r["row"]), escape(r["as_typed"]), read, escape(summary[:60]), effects, problem)
-    console.print(rows)
-    blank = f", {preview['blank']} blank skipped" if preview["blank"] else ""
-    console.print(
-        f"{preview['good']} good, {preview['bad']} with problems{blank}. Effects are set only from "
-        "the clear words shown; everything written under 'how it made me feel' is kept with what happened."
-    )

@@ -132,7 +132,7 @@ def list_(
         return
     from rich.table import Table
 
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     table = Table("Case", "Exhibit", "Incident", "Description", "Producer", "Size", "SHA-256")
     for e in found:
@@ -178,8 +178,8 @@ def show(
         return
     from rich.table import Table
 
+    from stalklog.cli.markup import escape
     from stalklog.cli.render import field_table
-    from stalklog.safetext import escape
 
     console = out()
     console.print(
@@ -296,63 +296,3 @@ def verify(
                 "exactly as it is now and ask for advice before changing it; nothing was changed by this check."
             )
         raise typer.Exit(3)
-
-
-# ---------------------------------------------------------------- zip bundles (called by cli/interchange.py)
-
-
-def export_zip(db, case_ref: str, output: Path, include_private: bool = False) -> None:
-    """``stalklog export --format zip``: the bundle, every exhibit file and a manifest."""
-    from stalklog.interchange import zip_bundle
-    from stalklog.law.wording import plural
-
-    result = zip_bundle.write_zip(db, case_ref, output, include_private=include_private)
-    if not result["source_verified"]:
-        say(
-            f"Warning: this case file does not verify ({result['source_problems'][0]}). "
-            "The bundle says so; run stalklog verify."
-        )
-    say(
-        f"Exported case {case_ref} ({plural(result['incidents'], 'incident')}, {plural(result['exhibit_files'], 'exhibit file')}) "
-        f"to {result['output']}" + ("." if include_private else " (private notes left out).")
-    )
-    say(
-        f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
-        f"Manifest SHA-256: {result['manifest_sha256']}"
-    )
-    if getattr(db, "encrypted", False):
-        say("Note: the zip itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")
-
-
-def import_zip(file: Path, as_ref: str | None = None, dry_run: bool = False, json_: bool = False) -> None:
-    """``stalklog import FILE.zip``: every hash is checked before anything is written."""
-    from stalklog.cli.interchange import _report_import
-    from stalklog.interchange import json_bundle as bundle
-    from stalklog.interchange import zip_bundle
-    from stalklog.law.wording import plural
-    from stalklog.store.database import transaction
-
-    checked = zip_bundle.read_zip(file)
-    if dry_run:
-        _, warnings = bundle.validate(checked.bundle)
-        result = {
-            "case": as_ref or checked.bundle["case"]["ref"],
-            "incidents": len(checked.bundle["incidents"]),
-            "dry_run": True,
-            "exhibit_files": len(checked.exhibit_files),
-            "sender_ledger_head": checked.manifest["ledger_head"],
-            "manifest_sha256": checked.manifest_sha256,
-            "warnings": warnings,
-        }
-    else:
-        db = open_case_file()
-        with transaction(db):
-            result = zip_bundle.import_checked(db, checked, as_ref=as_ref)
-    result["warnings"] = checked.warnings + result.get("warnings", [])
-    if not json_:
-        say(
-            f"Every file matched its SHA-256 in the manifest ({plural(result['exhibit_files'], 'exhibit file')}). "
-            f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
-            f"Manifest SHA-256: {result['manifest_sha256']}"
-        )
-    _report_import(result, json_, dry_run)

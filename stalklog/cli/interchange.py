@@ -1,4 +1,6 @@
-"""``stalklog import`` and ``stalklog export``: the case bundle in and out."""
+"""``stalklog import`` and ``stalklog export``: the case bundle (JSON or zip) in and out, and a
+CSV diary in. The core (``stalklog.interchange``) chooses the format, checks and writes; this
+module parses and renders."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import open_case_file, print_json, say
+from stalklog.cli.console import open_case_file, out, print_json, say
 from stalklog.cli.options import CaseOption, JsonOption, RequiredCaseOption
 
 
@@ -37,58 +39,30 @@ def import_(
 
     Example: stalklog import C-2025-014.json
     """
-    from stalklog.errors import BundleError
+    from stalklog import interchange
+    from stalklog.cli.console import us_dates
 
-    if not file.exists():
-        raise BundleError(f"{file}: no such file.")
-    if file.is_dir():
-        raise BundleError(f"{file} is a folder, not a bundle.")
-    suffix = file.suffix.lower()
-    if suffix == ".csv":
-        from stalklog.cli.desk import import_csv
-
-        import_csv(file, case=case, mapping=map_, dry_run=dry_run, skip_bad=skip_bad, json_=json_)
+    done = interchange.import_file(
+        file,
+        open_case_file,
+        as_ref=as_ref,
+        case=case,
+        mapping=map_,
+        us_dates=us_dates,
+        dry_run=dry_run,
+        skip_bad=skip_bad,
+    )
+    if done.format == "csv":
+        _report_csv(done, json_)
         return
-    if suffix == ".zip":
-        from stalklog.cli.evidence import import_zip
-
-        import_zip(file, as_ref=as_ref, dry_run=dry_run, json_=json_)
-        return
-    _import_json(file, as_ref=as_ref, dry_run=dry_run, json_=json_)
-
-
-def _import_json(file: Path, *, as_ref, dry_run: bool, json_: bool) -> None:
-    import gc
-
-    from stalklog.interchange import json_bundle as bundle
-    from stalklog.store.database import transaction
-
-    # A parsed bundle is a tree of a great many small dicts and lists with no cycles: the
-    # cyclic garbage collector would walk all of them again and again while they are
-    # made (it tripled the time of a 100,000-incident import). Reference counting frees
-    # everything here; the collector is back on before the result is reported.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        # Read a piece at a time: the head now, each incident as it is checked and written
-        data = bundle.read_bundle(file)
-        if dry_run:
-            warnings = bundle.check(data)
-            result = {
-                "case": as_ref or data["case"]["ref"],
-                "incidents": len(data["incidents"]),
-                "dry_run": True,
-                "warnings": warnings,
-            }
-        else:
-            db = open_case_file()
-            with transaction(db):
-                # consume: each incident is let go once written, so memory falls as the import goes
-                result = bundle.import_bundle(db, data, as_ref=as_ref, consume=True)
-    finally:
-        if collecting:
-            gc.enable()
-    _report_import(result, json_, dry_run)
+    if done.format == "zip" and not json_:
+        result = done.result
+        say(
+            f"Every file matched its SHA-256 in the manifest ({_plural(result['exhibit_files'], 'exhibit file')}). "
+            f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
+            f"Manifest SHA-256: {result['manifest_sha256']}"
+        )
+    _report_import(done.result, json_, dry_run)
 
 
 def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
@@ -103,6 +77,70 @@ def _report_import(result: dict, json_: bool, dry_run: bool) -> None:
         )
     else:
         say(f"Imported case {result['case']}: {_plural(result['incidents'], 'incident')}.")
+
+
+def _report_csv(done, json_: bool) -> None:
+    """``stalklog import diary.csv``: the preview of every row, then what was written."""
+    preview, case_ref = done.result, done.case
+    if json_:
+        print_json(preview)
+    else:
+        _render_csv_preview(out(), preview)
+    for note in preview["notes"]:
+        say(f"Note: {note}")
+    if done.problem is not None:
+        raise done.problem
+    skipped = [r["row"] for r in preview["rows"] if not r["ok"]]
+    skipped_text = f" Skipped rows: {', '.join(map(str, skipped))}." if skipped else ""
+    if done.dry_run:
+        say(
+            f"Dry run: {preview['good']} row{'s' if preview['good'] != 1 else ''} would be recorded in case "
+            f"{case_ref}.{skipped_text} Nothing was written."
+        )
+    else:
+        keys = [w["key"] for w in preview["written"]]
+        span = f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else (f" ({keys[0]})" if keys else "")
+        n = len(keys)
+        say(
+            f"Imported {n} incident{'s' if n != 1 else ''} into case {case_ref}{span}."
+            f"{skipped_text} Check them with: stalklog timeline --case {case_ref}"
+        )
+
+
+def _render_csv_preview(console, preview: dict) -> None:
+    from rich.table import Table
+
+    from stalklog.cli.markup import escape
+
+    mapping = Table(
+        "Column",
+        "Becomes",
+        title=f"Reading {escape(preview['file'] or 'the CSV')} "
+        f"({preview['delimiter']}-separated, {preview['encoding']})",
+        title_justify="left",
+    )
+    for m in preview["mapping"]:
+        mapping.add_row(escape(m["column"]), escape(m["becomes"]))
+    for h in preview["unused_columns"]:
+        mapping.add_row(escape(h), "[dim]not used (map it with --map field=Column)[/dim]")
+    console.print(mapping)
+    rows = Table(
+        "Row", "Date as typed", "Read as", "What happened", "Effects", "Problem", title="Rows", title_justify="left"
+    )
+    for r in preview["rows"]:
+        read = escape(r["when_text"] or "")
+        if r["ambiguous"]:
+            read += f"\n[yellow]{escape(r['ambiguous'])}[/yellow]"
+        summary = (r["fields"] or {}).get("summary", "").split("\n")[0]
+        effects = ", ".join(f"{escape(w)} → {e}" for w, e in r["effects_from"].items())
+        problem = "[red]" + escape("; ".join(r["errors"])) + "[/red]" if r["errors"] else "[green]ok[/green]"
+        rows.add_row(str(r["row"]), escape(r["as_typed"]), read, escape(summary[:60]), effects, problem)
+    console.print(rows)
+    blank = f", {preview['blank']} blank skipped" if preview["blank"] else ""
+    console.print(
+        f"{preview['good']} good, {preview['bad']} with problems{blank}. Effects are set only from "
+        "the clear words shown; everything written under 'how it made me feel' is kept with what happened."
+    )
 
 
 def export(
@@ -134,9 +172,7 @@ def export(
     if format_ == "zip":
         if output is None:
             raise InvalidValue("--output: a zip bundle needs a file name, e.g. -o case.zip.")
-        from stalklog.cli.evidence import export_zip
-
-        export_zip(db, case, output, include_private=include_private)
+        _export_zip(db, case, output, include_private=include_private)
         return
     from stalklog.interchange import json_bundle as bundle
 
@@ -171,3 +207,29 @@ def _plural(n: int, noun: str) -> str:
     from stalklog.law.wording import plural
 
     return plural(n, noun)
+
+
+# ---------------------------------------------------------------- zip bundles
+
+
+def _export_zip(db, case_ref: str, output: Path, include_private: bool = False) -> None:
+    """``stalklog export --format zip``: the bundle, every exhibit file and a manifest."""
+    from stalklog.interchange import zip_bundle
+    from stalklog.law.wording import plural
+
+    result = zip_bundle.write_zip(db, case_ref, output, include_private=include_private)
+    if not result["source_verified"]:
+        say(
+            f"Warning: this case file does not verify ({result['source_problems'][0]}). "
+            "The bundle says so; run stalklog verify."
+        )
+    say(
+        f"Exported case {case_ref} ({plural(result['incidents'], 'incident')}, {plural(result['exhibit_files'], 'exhibit file')}) "
+        f"to {result['output']}" + ("." if include_private else " (private notes left out).")
+    )
+    say(
+        f"Ledger head: {result['ledger_head']['hash']} (entry {result['ledger_head']['seq']}). "
+        f"Manifest SHA-256: {result['manifest_sha256']}"
+    )
+    if getattr(db, "encrypted", False):
+        say("Note: the zip itself is not encrypted. Keep it somewhere only you (and who you give it to) can read.")

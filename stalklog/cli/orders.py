@@ -177,7 +177,7 @@ def status_words(o: dict) -> str:
 def render_orders(console, found: list[dict]) -> None:
     from rich.table import Table
 
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     table = Table("Key", "Order", "Against", "Protects", "Made", "Status", "Court / reference")
     for o in sorted_orders(found):
@@ -216,7 +216,7 @@ def order_show(
 
 
 def render_order(console, o: dict) -> None:
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     lines = [
         f"[bold]{escape(o['key'])}: {escape(o['title'])}{' (interim)' if o['interim'] else ''}[/bold]  ({escape(o['kind'])})",

@@ -9,8 +9,8 @@ import datetime as dt
 from rich.console import Console
 from rich.text import Text
 
+from stalklog.cli.markup import escape
 from stalklog.law.wording import day, plural
-from stalklog.safetext import escape
 
 OPTION_WORDS = {
     "could_support": "could support an application",

@@ -12,7 +12,8 @@ import sys
 from typing import TYPE_CHECKING
 
 from stalklog import vocab
-from stalklog.safetext import escape, printable
+from stalklog.cli.markup import escape
+from stalklog.safetext import printable
 
 PLAIN_ROWS = 200
 

@@ -4,35 +4,8 @@ from __future__ import annotations
 
 from stalklog import records, vocab
 from stalklog.cli.console import us_dates
-from stalklog.errors import InvalidDate, InvalidValue, NotFound
-
-
-def resolve_case(db, case: str | None, doing: str = "record into") -> str:
-    """The case to record into (or to show, check, report on: ``doing``): the one named, or
-    the only open case. Only recording refuses a named case that is closed; reading it is fine."""
-    if case:
-        status = records.get_case(db, case)["status"]  # an unknown case is refused here either way
-        if status == "closed" and doing == "record into":  # refuse before any question is asked
-            raise InvalidValue(f'Case "{case}" is closed.', hint=f"Reopen it with: stalklog case reopen {case}")
-        return case
-    open_cases = records.list_cases(db, status="open")
-    if len(open_cases) == 1:
-        return open_cases[0]["ref"]
-    closed = records.list_cases(db, status="closed")
-    if not open_cases and closed:
-        raise InvalidValue(
-            f"There is no open case to {doing}: "
-            f"{', '.join(c['ref'] for c in closed[:10])} {'is' if len(closed) == 1 else 'are'} closed.",
-            hint=f"Reopen one with: stalklog case reopen {closed[0]['ref']}"
-            if doing == "record into"
-            else f"Name one with --case {closed[0]['ref']}, or reopen it: stalklog case reopen {closed[0]['ref']}",
-        )
-    if not open_cases:
-        raise NotFound(f"There is no open case to {doing}.", hint='Create one with: stalklog case new REF --title "…"')
-    raise InvalidValue(
-        "--case: this file has several open cases; say which one with --case REF.",
-        hint=f"Open cases: {', '.join(c['ref'] for c in open_cases[:10])}",
-    )
+from stalklog.errors import InvalidDate
+from stalklog.records import resolve_case as resolve_case  # the commands import it from here
 
 
 def default_people(db, case_ref: str) -> tuple[list[str], list[str]]:
@@ -73,7 +46,7 @@ def _ask_when(console, when_text: str | None):
         try:
             when = parse_when(text, us_dates=us_dates())  # not parse_when_arg: no "--when:" in a question's answer
         except InvalidDate as e:
-            from stalklog.safetext import escape
+            from stalklog.cli.markup import escape
 
             console.print(f"  [red]{escape(e.message)}[/red]")
             continue
@@ -95,7 +68,7 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
     from rich.console import Console
     from rich.prompt import Confirm, Prompt
 
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     console = Console(stderr=True, highlight=False, emoji=False)
     console.print(
@@ -161,7 +134,7 @@ def _ask_person(console, question: str, people: list[dict], role: str) -> list[s
     if not keys:
         console.print(f"  (No people in this case yet; add them with stalklog person add --role {role} …)")
         return []
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     listing = escape(", ".join(f"{p['key']} = {p['name'] or p['role']}" for p in people))
     answer = Prompt.ask(

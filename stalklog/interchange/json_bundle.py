@@ -727,7 +727,7 @@ class _fts_in_bulk:  # noqa: N801 - a context manager used like a function
 
 def _original_name(exhibit: dict) -> str:
     """An exhibit file's own name, not its path inside a zip bundle."""
-    from stalklog.interchange.zip_bundle import original_name
+    from stalklog.interchange.exhibit_paths import original_name
 
     return original_name(exhibit["ref"], exhibit["file"])
 

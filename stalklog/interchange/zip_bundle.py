@@ -29,6 +29,7 @@ from stalklog import evidence, records
 from stalklog.clock import utc_now_iso
 from stalklog.errors import BundleError
 from stalklog.interchange import json_bundle as bundle
+from stalklog.interchange.exhibit_paths import exhibit_path
 from stalklog.store import ledger
 from stalklog.store.database import Database
 from stalklog.store.private_files import private_file
@@ -37,7 +38,6 @@ MANIFEST_FORMAT = "stalklog.zip-manifest"
 MANIFEST_VERSION = 1
 BUNDLE_NAME = "bundle.json"
 MANIFEST_NAME = "manifest.json"
-EXHIBITS_DIR = "exhibits/"
 MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_JSON_BYTES = 200 * 1024 * 1024
@@ -53,24 +53,6 @@ def _refuse(text: str) -> BundleError:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def exhibit_path(ref: str, file_name: str | None) -> str:
-    """The path of an exhibit's file inside the zip: ``AD/1`` + ``doorbell.mp4`` →
-    ``exhibits/AD_1-doorbell.mp4``. A name that already carries the prefix (from an earlier
-    zip) keeps it once, so export → import → export gives the same path."""
-    prefix = ref.replace("/", "_")
-    name = evidence.safe_name(file_name or "file")
-    if name.startswith(prefix + "-") and len(name) > len(prefix) + 1:
-        name = name[len(prefix) + 1 :]
-    return f"{EXHIBITS_DIR}{prefix}-{name}"
-
-
-def original_name(ref: str, path: str) -> str:
-    """The inverse of ``exhibit_path``: ``exhibits/AD_1-doorbell.mp4`` → ``doorbell.mp4``."""
-    name = path[len(EXHIBITS_DIR) :] if path.startswith(EXHIBITS_DIR) else path
-    prefix = ref.replace("/", "_") + "-"
-    return name[len(prefix) :] if name.startswith(prefix) and len(name) > len(prefix) else name
 
 
 # ---------------------------------------------------------------- writing

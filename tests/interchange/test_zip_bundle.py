@@ -373,7 +373,7 @@ def test_round_trip_through_an_encrypted_case_file(run, victim_zip, tmp_path, mo
 
 
 def test_an_exhibit_imported_from_a_zip_keeps_its_original_name():
-    from stalklog.interchange.zip_bundle import exhibit_path, original_name
+    from stalklog.interchange.exhibit_paths import exhibit_path, original_name
 
     for ref, name in [("AD/1", "doorbell.mp4"), ("AD/1/2", "AD_1_2-x.png"), ("JS/10", "screenshot 1.png")]:
         path = exhibit_path(ref, name)
