@@ -197,9 +197,9 @@ def _progress():
 
     if not sys.stderr.isatty():
         return None
-    from stalklog.reports.documents import Progress
+    from stalklog.cli.progress import PdfProgress
 
-    return Progress()
+    return PdfProgress()
 
 
 def _build(

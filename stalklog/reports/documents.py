@@ -6,7 +6,9 @@ the case reference and "Page x of y" on every page from the stylesheet's ``@page
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from typing import Protocol
 
 from stalklog.errors import StalklogError
 from stalklog.reports import renderer
@@ -103,43 +105,33 @@ def _weasyprint_html():
     return HTML
 
 
-class Progress:
-    """A progress bar on stderr while WeasyPrint works: its steps and the page it is laying out."""
+class Progress(Protocol):
+    """What shows the PDF's progress (the CLI's bar on stderr): a context manager, told each
+    step of WeasyPrint's work in words."""
 
-    def __init__(self):
-        from rich.console import Console
-        from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
-        from rich.progress import Progress as Bar
+    def __enter__(self) -> Progress: ...
 
-        self.bar = Bar(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.task = None
+    def __exit__(self, *exc) -> bool | None: ...
 
-    def __enter__(self):
-        self.bar.start()
-        self.task = self.bar.add_task("Making the PDF", total=None)
-        self.handler = _StepHandler(self)
-        logger = logging.getLogger("weasyprint.progress")
-        logger.addHandler(self.handler)
-        self._level = logger.level
-        logger.setLevel(logging.INFO)
-        return self
+    def step(self, text: str) -> None: ...
 
-    def step(self, text: str) -> None:
-        if self.task is not None:
-            self.bar.update(self.task, description=text)
 
-    def __exit__(self, *exc):
-        logger = logging.getLogger("weasyprint.progress")
-        logger.removeHandler(self.handler)
-        logger.setLevel(self._level)
-        self.bar.stop()
-        return False
+@contextlib.contextmanager
+def _weasyprint_steps(progress: Progress | None):
+    """While WeasyPrint works, its steps (and the page it lays out) go to ``progress.step`` in words."""
+    if progress is None:
+        yield
+        return
+    handler = _StepHandler(progress)
+    logger = logging.getLogger("weasyprint.progress")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 class _StepHandler(logging.Handler):
@@ -169,11 +161,9 @@ class _StepHandler(logging.Handler):
 
 @renderer("pdf")
 def render_pdf(model: dict, progress: Progress | None = None) -> bytes:
-    import contextlib
-
     HTML = _weasyprint_html()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with progress or contextlib.nullcontext():
+    with progress or contextlib.nullcontext(), _weasyprint_steps(progress):
         document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_no_fetch, base_url=None)
         return document.write_pdf()
