@@ -33,6 +33,9 @@ def _environment():
     env.filters["join_words"] = _join_words
     env.filters["occasion_list"] = _occasion_list
     env.filters["plural"] = _plural
+    from stalklog.reports.phrases import TEXT
+
+    env.globals["TEXT"] = TEXT
     env.filters["ranges"] = _ranges
     return env
 

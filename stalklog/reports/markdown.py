@@ -11,7 +11,7 @@ import re
 
 from stalklog.reports import renderer
 from stalklog.reports.contents import plural
-from stalklog.reports.phrases import join
+from stalklog.reports.phrases import TEXT, join
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # inline markup; every line starts with our own text
 
@@ -40,7 +40,7 @@ def _header(m: dict) -> list[str]:
     rows = [("Case reference", f"**{esc(c['ref'])}**" + (f" — {esc(c['title'])}" if c.get("title") else ""))]
     if police:
         rows += [
-            ("Unique Reference Number", esc(c["urn"]) or "not recorded"),
+            ("Unique Reference Number", esc(c["urn"]) or f"not recorded (stalklog case set {esc(c['ref'])} --urn …)"),
             ("Crime reference", esc(c["crime_ref"]) or "not recorded"),
             ("Officer in the case", esc(c["oic"]) or "not recorded"),
         ]
@@ -59,7 +59,8 @@ def _header(m: dict) -> list[str]:
     if m.get("redacted"):
         lines += [f"> **Redacted.** {esc(m['redaction_statement'])}", ""]
     if m["include_private"]:
-        lines += ["> **This copy includes private notes**, shown only because they were asked for by name.", ""]
+        lines += ["**Includes private notes**", ""]
+        lines += [f"> **This copy includes private notes.** {esc(TEXT['private'])}", ""]
     return lines
 
 
@@ -80,7 +81,13 @@ def _footer(m: dict) -> list[str]:
             "---",
             "",
         ]
-    lines += [esc(m["disclaimer"]), ""]
+    lines += [
+        esc(m["disclaimer"]),
+        "",
+        f"Made by stalklog {m['version']} on {m['integrity']['generated_text']} from case file records; "
+        f"ledger head {m['integrity']['head_hash'][:16]}….",
+        "",
+    ]
     if m["kind"] != "diary":
         lines += [f"**{esc(m['marking'])}**", ""]
     return lines
@@ -88,7 +95,9 @@ def _footer(m: dict) -> list[str]:
 
 def _incident_fields(lines: list[str], p: dict, m: dict) -> None:
     recorded = p["recorded_text"] or "(time not recorded)"
-    if p["recorded_after_days"]:
+    if p["recorded_after_days"] == 0:
+        recorded += ", the same day"
+    elif p["recorded_after_days"]:
         recorded += f", {plural(p['recorded_after_days'], 'day')} after the event"
     _field(lines, "Date and time", f"{esc(p['when'])} — precision: {p['precision_text']}; local time")
     _field(lines, "Record", f"{esc(p['key'])}; first recorded {recorded}")
@@ -156,7 +165,7 @@ def _course(lines: list[str], m: dict, c: dict, number: int) -> None:
     lines += [f"### Points to prove{': ' + esc(c['offence']['title']) if c['offence'] else ''}", ""]
     if c["points"]:
         lines += [
-            '"Could be supported" means the recorded facts could support the point, for review; it is not a finding.',
+            esc(TEXT["points"]),
             "",
             "| Point | In the record | Occasions | Exhibits |",
             "|---|---|---|---|",
@@ -172,15 +181,19 @@ def _course(lines: list[str], m: dict, c: dict, number: int) -> None:
     else:
         lines.append("The check lists no offence for this course.")
     lines += ["", "### Matters that point the other way or need review", ""]
-    _review_list(lines, c["review"], "None identified by the check for this course.")
+    _review_list(
+        lines,
+        c["review"],
+        "None identified by the check for this course. This does not mean there are none: the record is one "
+        "person's account.",
+    )
 
 
 @renderer("md", kinds=("evidence",))
 def render_evidence(m: dict) -> str:
     lines = _header(m)
     lines += [
-        "This summary sets out what is recorded in the case file, in neutral language. It draws no conclusion "
-        "about guilt and is not a witness statement.",
+        f"> {TEXT['notice']}",
         "",
         "## 1. Headline",
         "",
@@ -194,6 +207,8 @@ def render_evidence(m: dict) -> str:
         for p in m["people"]
     )
     lines += [f"People: {people or 'none recorded'}.", ""]
+    if m["chart_points"]:
+        lines += [f"*{TEXT['chart']} {TEXT['chart_evidence']}*", ""]
     number = 1
     if not m["courses"]:
         number += 1
@@ -213,18 +228,20 @@ def render_evidence(m: dict) -> str:
     lines += [f"## {number}. Exhibit schedule (MG12 order)", ""]
     if m["exhibit_schedule"]:
         lines += [
+            esc(TEXT["mg12"]),
+            "",
             "| Exhibit reference | Description | Produced by | When and how obtained | SHA-256 | Continuity |",
             "|---|---|---|---|---|---|",
         ]
         for e in m["exhibit_schedule"]:
-            desc = (
-                esc(e["description"]) or "No description recorded"
-            ) + f" (relates to {esc(e['relates'])}, record {esc(e['incident'])}"
+            desc = (esc(e["description"]) or "No description recorded") + (
+                f" — Relates to {esc(e['relates'])} (record {esc(e['incident'])})."
+            )
             if e["file"]:
-                desc += f"; original file name: {esc(e['file'])}"
+                desc += f" Original file name: {esc(e['file'])}."
             if e["size_text"]:
-                desc += f"; size: {e['size_text']}"
-            desc += f"; {e['where_held']})"
+                desc += f" Size: {e['size_text']}."
+            desc += f" {e['where_held'][:1].upper()}{e['where_held'][1:]}."
             continuity = (
                 "; ".join(
                     f"{ev['at_text']}: {ev['text']}"
@@ -246,7 +263,7 @@ def render_evidence(m: dict) -> str:
     lines += [f"## {number}. Logged items not relied on (schedule of unused material, MG6C shape)", ""]
     if m["not_relied_on"]:
         lines += [
-            "Every logged entry no course in this summary relies on, numbered, described and with the reason.",
+            esc(TEXT["mg6c"]) + ("" if m["include_private"] else " The notes are not shown."),
             "",
             "| Item | Description and relative location | Why not relied on | Sensitive? |",
             "|---|---|---|---|",
@@ -291,8 +308,7 @@ def render_evidence(m: dict) -> str:
             else f"problems found ({ig['problem_count']}): " + esc("; ".join(ig["problems"]))
         ),
         f"- **Generated:** {ig['generated_text']}, by stalklog {m['version']}",
-        f"- **How to check:** run `stalklog verify --case {esc(m['case']['ref'])}`; it recomputes every hash "
-        f"and prints the ledger head (this hash, or a later one if more was recorded since entry {ig['head_seq']})",
+        "- **How to check:** " + esc(TEXT["how_to_check"].format(ref=m["case"]["ref"], seq=ig["head_seq"])),
     ]
     return "\n".join(lines + _footer(m))
 
@@ -300,13 +316,15 @@ def render_evidence(m: dict) -> str:
 @renderer("md", kinds=("labels",))
 def render_labels(m: dict) -> str:
     lines = _header(m)
-    lines += ["One label per exhibit, in exhibit-reference order.", ""]
+    lines += [esc(TEXT["labels"]), ""]
     if not m["labels"]:
         lines += ["No exhibits are recorded for this case.", ""]
     for e in m["labels"]:
         urn = f"; URN {esc(m['case']['urn'])}" if m["case"]["urn"] else ""
         lines += [
             f"## Exhibit {esc(e['ref'])}",
+            "",
+            f"**{esc(m['marking'])}** — EXHIBIT",
             "",
             f"- **Description:** {esc(e['description']) or 'No description recorded'}",
             f"- **Produced by:** {esc(e['producer']) or 'Not recorded'}",
@@ -323,7 +341,20 @@ def render_labels(m: dict) -> str:
 @renderer("md", kinds=("diary",))
 def render_diary(m: dict) -> str:
     lines = _header(m)
-    lines += [esc(m["summary_line"]), "", "## What happened", ""]
+    live = m["live"]
+    span = f", from {live[0]['date_text']} to {live[-1]['date_text']}" if live else ""
+    lines += [
+        "This diary lists what happened, in date order, with how each incident affected me and what changed in "
+        "daily life. It was made from the entries kept in stalklog.",
+        "",
+        f"{plural(len(live), 'entry', 'entries')}{span}. {esc(m['summary_line'])}",
+        "",
+    ]
+    if m["chart_points"]:
+        lines += [f"*{TEXT['chart']} {TEXT['chart_diary']}*", ""]
+    lines += ["## What happened", ""]
+    if not live:
+        lines += ["No entries yet.", ""]
     for i in m["live"]:
         lines += [f"### {esc(i['when'])}", ""]
         _field(lines, "Where", esc(i["location"]))
@@ -339,6 +370,8 @@ def render_diary(m: dict) -> str:
             "Evidence kept",
             "; ".join(f"{esc(e['ref'])} {esc(e['description'])} (SHA-256 `{e['sha256']}`)" for e in i["exhibits"]),
         )
+        _field(lines, "Note", "Kept for context." if i["below_threshold"] else "")
+        _field(lines, "Written down", f"{plural(i['recorded_after_days'], 'day')} later" if i["late"] else "")
         if m["include_private"] and i["private_notes"]:
             _field(lines, "Private note", esc(i["private_notes"]))
         lines.append("")
@@ -356,7 +389,9 @@ def render_diary(m: dict) -> str:
             "",
             "## Stalking screening questions (S-DASH)",
             "",
-            f"Answers as recorded on {s['taken_text']}. No score is given here.",
+            f"Answers as recorded on {s['taken_text']}"
+            + (f" with {esc(s['taken_by'])}" if s["taken_by"] else "")
+            + ". No score is given here.",
             "",
         ]
         lines += [
@@ -366,5 +401,13 @@ def render_diary(m: dict) -> str:
     if m["withdrawn"]:
         lines += ["", "## Entries I withdrew", ""]
         lines += [f"- {esc(i['when'])}: {esc(i['summary'])} — {esc(i['withdrawn_text'])}" for i in m["withdrawn"]]
-    lines += ["", f"Ledger head when this diary was made: `{m['integrity']['head_hash']}`"]
+    ig = m["integrity"]
+    problems = "" if ig["verified"] else f" – **the integrity check found problems ({ig['problem_count']})**"
+    lines += [
+        "",
+        "## About this diary",
+        "",
+        f"Times are local times as written down. Ledger head at the time this diary was made: `{ig['head_hash']}`"
+        f"{problems}.",
+    ]
     return "\n".join(lines + _footer(m))

@@ -156,3 +156,30 @@ def join(items: list[str], last: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+# Sentences every format of a report carries word for word (HTML, PDF and Markdown).
+TEXT = {
+    "notice": "This summary sets out what is recorded in the case file. It uses neutral language and draws no "
+    "conclusion about guilt: whether an offence was committed is for the police, a prosecutor and the court. It is "
+    "not a witness statement and carries no witness declaration.",
+    "private": "They were written as private reflections and are shown only because they were asked for by name "
+    "(--include-private). Consider carefully before sharing this copy.",
+    "points": '"Could be supported" means the recorded facts could support the point, for review; it is not a '
+    "finding. Each point the check looks at is listed with the occasions and exhibits the record offers for it.",
+    "mg12": "Exhibits supporting the occasions above, by exhibit reference. Each SHA-256 is the fingerprint of the "
+    "file's bytes: recompute it on the file to confirm the file is unchanged. Continuity lists every recorded step "
+    "from when the exhibit was obtained.",
+    "mg6c": "Every logged entry no course in this summary relies on, numbered, described and with the reason, so "
+    'nothing is left out silently. "Relative location" is the record in the case file. Entries with private notes '
+    "are marked as possibly sensitive.",
+    "how_to_check": "Run stalklog verify --case {ref} on the case file: it recomputes every record's hash, the "
+    "ledger's hash chain and every exhibit's SHA-256, and prints the ledger head. If nothing has been recorded since, "
+    "the head is this hash; if more has been recorded, the entry numbered {seq} in the ledger still has this hash.",
+    "labels": "One label per exhibit, in exhibit-reference order: cut along the borders. The SHA-256 is the "
+    "fingerprint of the exhibit file's bytes.",
+    "chart": "A timeline chart of the incidents is in the HTML and PDF copies of this document.",
+    "chart_evidence": "Incidents over time by kind of conduct. Filled: entries relied on; hollow: logged but not "
+    "relied on. Shaded: gaps of more than 90 days; gaps of four weeks or more are labelled with their length.",
+    "chart_diary": "When things happened, by kind of behaviour. Shaded: gaps of more than 90 days.",
+}

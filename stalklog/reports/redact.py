@@ -15,7 +15,8 @@ import re
 from stalklog.errors import InvalidValue
 
 WHAT = {
-    "address": "addresses and places",
+    "address": "addresses and places (every recorded place, and each place name, house number and postcode "
+    "from them, wherever it appears)",
     "phone": "telephone numbers",
     "email": "email addresses",
     "names-of-witnesses": "names of witnesses",
@@ -111,15 +112,18 @@ def parse(values: list[str] | None) -> list[str]:
     return out
 
 
+FILE_NOTE = "[file name withheld]"
+
+
 def statement(kinds: list[str]) -> str:
     """The sentence the document carries about what was withheld."""
     if not kinds:
         return ""
-    items = [WHAT[k] for k in kinds]
-    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    items = [WHAT[k] for k in kinds] + ["the original file names of exhibits"]
+    listed = "; ".join(items[:-1]) + "; and " + items[-1]
     return (
-        f"Disclosure copy: {listed} have been withheld from this document and replaced by a note in brackets. "
-        "The case file itself is unchanged; exhibit hashes refer to the original, unedited files."
+        f"Disclosure copy. Withheld from this document and replaced by a note in brackets: {listed}. "
+        "The case file itself is unchanged; exhibit references and hashes refer to the original, unedited files."
     )
 
 
@@ -134,6 +138,8 @@ def redact(report: dict, kinds: list[str]) -> dict:
     def text(value: str, key: str | None) -> str:
         if key == "location" and "address" in kinds and value.strip():
             return "[place withheld]"
+        if key == "file" and value.strip():
+            return FILE_NOTE
         for pattern, note in replacements:
             value = pattern.sub(note, value)
         if "email" in kinds or "identifiers" in kinds:
@@ -179,8 +185,14 @@ def _plain(value) -> bool:
 
 
 def _literal_replacements(report: dict, kinds: list[str]) -> list[tuple[re.Pattern, str]]:
-    """Names and identifiers of the case's people, as exact phrases, longest first."""
+    """Exhibit file names, places, and the names and identifiers of the case's people, as
+    exact phrases, longest first."""
     pairs: dict[str, str] = {}
+    for name in _file_names(report):
+        pairs.setdefault(name, FILE_NOTE)
+    if "address" in kinds:
+        for phrase in place_phrases(report):
+            pairs.setdefault(phrase, "[place withheld]")
     for p in report.get("people") or []:
         name = (p.get("name") or "").strip()
         role = p.get("role")
@@ -202,3 +214,177 @@ def _name_variants(name: str) -> list[str]:
     variants = [name, bare]
     variants += [w for w in re.split(r"\s+", bare) if len(w) >= 3 and w[:1].isupper()]
     return [v for v in dict.fromkeys(variants) if v]
+
+
+def _file_names(report: dict) -> list[str]:
+    """Every exhibit's original file name, and the name without its folder."""
+    names: list[str] = []
+    for inc in (report.get("records") or {}).get("incidents") or report.get("incidents") or []:
+        for e in inc.get("exhibits") or []:
+            file = (e.get("file") or "").strip()
+            if file:
+                names += [file, re.split(r"[\\/]", file)[-1]]
+    return [n for n in dict.fromkeys(names) if len(n) >= 3]
+
+
+# Words that name a kind of place rather than a place: they stay when they stand alone.
+ORDINARY = {
+    "road",
+    "rd",
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "close",
+    "drive",
+    "way",
+    "place",
+    "crescent",
+    "court",
+    "gardens",
+    "terrace",
+    "grove",
+    "hill",
+    "square",
+    "park",
+    "green",
+    "village",
+    "town",
+    "city",
+    "station",
+    "centre",
+    "center",
+    "car",
+    "bus",
+    "stop",
+    "the",
+    "near",
+    "outside",
+    "opposite",
+    "by",
+    "on",
+    "at",
+    "in",
+    "of",
+    "and",
+    "to",
+    "from",
+    "gym",
+    "shop",
+    "house",
+    "flat",
+    "home",
+    "school",
+    "office",
+    "work",
+    "retail",
+    "church",
+    "north",
+    "south",
+    "east",
+    "west",
+    "upper",
+    "lower",
+    "new",
+    "old",
+    "high",
+    "main",
+    "market",
+    "front",
+    "back",
+    "door",
+    "doorstep",
+    "garden",
+    "street's",
+    "my",
+    "her",
+    "his",
+    "their",
+    "our",
+    "a",
+    "an",
+    "behind",
+    "train",
+    "platform",
+    "entrance",
+    "exit",
+    "corner",
+    "end",
+    "side",
+    "top",
+    "bottom",
+    "friend's",
+    "friends",
+    "mum's",
+    "dad's",
+    "parents'",
+    "pub",
+    "bar",
+    "cafe",
+    "café",
+    "restaurant",
+    "hospital",
+    "surgery",
+    "library",
+    "supermarket",
+    "store",
+    "university",
+    "college",
+    "nursery",
+    "playground",
+    "hall",
+    "building",
+    "block",
+    "floor",
+    "unit",
+    "estate",
+    "industrial",
+    "business",
+    "shopping",
+    "leisure",
+    "sports",
+    "club",
+    "road's",
+}
+_PREPOSITION_PLACE = re.compile(r"\b(?:to|in|at|near|around|towards|moved)\s+((?:[A-Z][\w'’-]+\s?){1,3})")
+_CAPITALISED_RUN = re.compile(r"(?:\b[A-Z][\w'’-]*\s*){1,4}")
+_HOUSE_NUMBER_PHRASE = re.compile(r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Za-z][\w'’-]*\s*){1,4}")
+
+
+def place_phrases(report: dict) -> list[str]:
+    """Each recorded place, and each place name, house number (with its street) and
+    postcode within it; and capitalised names after "moved to", "in", "at" in the text of
+    changes to daily life (where a new home or route is described)."""
+    locations = [i.get("location") or "" for i in report.get("incidents") or []]
+    locations += [i.get("location") or "" for i in (report.get("records") or {}).get("incidents") or []]
+    phrases: list[str] = []
+    for loc in dict.fromkeys(x.strip() for x in locations if x and x.strip()):
+        phrases.append(loc)
+        for part in re.split(r"[,;/()\n]+", loc):
+            part = part.strip(" .")
+            if not part:
+                continue
+            if all(w[:1].isupper() or w[:1].isdigit() for w in part.split()):
+                phrases.append(part)  # a part that is all names and numbers ("14 Mill Road")
+            phrases += [m.group(0) for m in _POSTCODE.finditer(part)]
+            phrases += [m.group(0).strip(" ,") for m in _HOUSE_NUMBER_PHRASE.finditer(part)]
+            phrases += [m.group(0).strip(" ,") for m in _CAPITALISED_RUN.finditer(part) if m.group(0).strip()]
+            phrases += [w for w in re.findall(r"\b[A-Za-z][\w'’-]*", part) if w[:1].isupper() and len(w) >= 3]
+    details = [i.get("detail") or "" for i in report.get("impacts") or []]
+    details += [i.get("detail") or "" for i in (report.get("records") or {}).get("impacts") or []]
+    for text in details:
+        for m in _PREPOSITION_PLACE.finditer(text):
+            run = m.group(1).strip()
+            phrases.append(run)
+            phrases += [w for w in run.split() if w[:1].isupper() and len(w) >= 3]
+    kept = []
+    for phrase in dict.fromkeys(" ".join(p.split()) for p in phrases):
+        words = re.findall(r"[\w'’-]+", phrase.lower())
+        if len(phrase) < 2 or not words or all(w in ORDINARY for w in words):
+            continue
+        if phrase.isdigit():  # a house number on its own would take every such number out of dates
+            continue
+        kept.append(phrase)
+    return kept

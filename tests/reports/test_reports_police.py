@@ -60,7 +60,14 @@ def police_bundle(**case_extra) -> dict:
         "incidents": [
             _inc("I1008", "2025-01-04T19:40", "P", ["following"], exhibits=[_exhibit("AV/10", 1, file=FILE)]),
             _inc("I107", "2025-01-11T08:00", "P", ["loitering"], exhibits=[_exhibit("AV/2", 2)]),
-            _inc("I9", "2025-01-18T17:35", "P", ["contacting"], location="gym on Pershore Road, Moseley"),
+            _inc(
+                "I9",
+                "2025-01-18T17:35",
+                "P",
+                ["contacting"],
+                location="gym on Pershore Road, Moseley",
+                summary="Waited by the gym on Pershore Road, then followed me to Moseley village.",
+            ),
             _inc("I20", "2025-01-05T10:00", "P2", ["abusive"], exhibits=[_exhibit("AV/1", 3)]),
             _inc("I21", "2025-01-25T10:00", "P2", ["abusive"]),
             _inc("I22", "2025-02-01T10:00", "P2", ["threats"], ["fear_of_violence"]),
@@ -71,7 +78,7 @@ def police_bundle(**case_extra) -> dict:
                 "withdrawn": {"at": "2025-01-10T10:00:00+00:00", "reason": "duplicate entry"},
             },
         ],
-        "impacts": [],
+        "impacts": [{"kind": "moved_home", "date": "2025-02", "detail": "moved to Kings Heath with my sister"}],
     }
 
 
@@ -296,3 +303,112 @@ def test_without_pango_a_one_line_error_says_html_works(run, police_case, tmp_pa
     assert "--format html" in result.stderr and "print it to PDF" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "s.pdf").exists()
+
+
+# ---------------------------------------------------------------- redaction
+
+
+REDACTED = ("Pershore", "Moseley", "Kings Heath", FILE, "Acacia", "Alice_Victim")
+
+
+def _every_format(run, tmp_path, *args, pdf: bool) -> dict[str, str]:
+    out = {}
+    for kind in ("evidence", "diary", "labels"):
+        for fmt in ("md", "html", "csv", "json"):
+            out[f"{kind} {fmt}"] = run("report", "--case", REF, "--kind", kind, "-f", fmt, *args).stdout
+        if pdf:
+            path = tmp_path / f"{kind}.pdf"
+            run("report", "--case", REF, "--kind", kind, "-o", path, *args)
+            out[f"{kind} pdf"] = "".join(_pdf_pages(path))
+    return out
+
+
+def _assert_withheld(docs: dict[str, str], values) -> None:
+    for name, text in docs.items():
+        squashed = text.replace(" ", "").replace("\\", "")  # PDF lines, Markdown escapes
+        for value in values:
+            assert value.replace(" ", "") not in squashed, f"{value!r} survives in the {name}"
+
+
+def test_redaction_removes_places_and_file_names_from_every_text_format(run, police_case, tmp_path):
+    plain = run("report", "--case", REF, "--kind", "evidence", "-f", "html").stdout
+    assert all(v in plain for v in ("Pershore", "Moseley village", FILE))  # there to withhold
+    docs = _every_format(run, tmp_path, "--redact", "address", pdf=False)
+    _assert_withheld(docs, REDACTED)
+    evidence = docs["evidence html"]
+    assert "[place withheld]" in evidence and "[file name withheld]" in evidence
+    assert "Waited by the gym on [place withheld], then followed me to [place withheld] village." in evidence
+    assert (
+        "the original file names of exhibits" in evidence and "each place name, house number and postcode" in evidence
+    )
+    assert SHA[1] in evidence and "AV/10" in evidence  # references and hashes stay
+    assert json.loads(docs["evidence json"])["redacted"] == ["address"]
+    names = _every_format(run, tmp_path, "--redact", "names,address", pdf=False)
+    _assert_withheld(names, (*REDACTED, "Alice Victim", "Sam Roe", "Chris Poe"))
+
+
+@pytest.mark.slow
+def test_redaction_holds_in_every_pdf(run, police_case, tmp_path):
+    docs = _every_format(run, tmp_path, "--redact", "names,address", pdf=True)
+    _assert_withheld({k: v for k, v in docs.items() if k.endswith("pdf")}, (*REDACTED, "AliceVictim", "SamRoe"))
+    assert "Disclosure copy" in docs["evidence pdf"] and "[filenamewithheld]" in docs["evidence pdf"].replace(" ", "")
+
+
+# ---------------------------------------------------------------- layout and formats
+
+
+@pytest.mark.parametrize("kind", ["evidence", "diary", "labels"])
+def test_markdown_carries_what_the_html_carries(run, police_case, kind):
+    import html as entities
+    import re
+
+    words = re.compile(r"[\w’'-]{3,}")
+    args = ("report", "--case", REF, "--kind", kind, "--include-private")
+    html_words = set(words.findall(_html_text(run(*args, "-f", "html").stdout)))
+    md_words = set(words.findall(entities.unescape(run(*args, "-f", "md").stdout.replace("\\", ""))))
+    assert html_words - md_words == set()
+
+
+def test_private_note_is_inside_its_occasion_and_says_which(run, isolated):
+    bundle = police_bundle()
+    bundle["incidents"][1]["private_notes"] = "NOTE-FOR-I107"
+    db = open_db(isolated / "stalklog.db", create=True)
+    with transaction(db):
+        json_bundle.import_bundle(db, bundle)
+    db.close()
+    html = run("report", "--case", REF, "--kind", "evidence", "-f", "html", "--include-private").stdout
+    block = html[html.index("<h4>Occasion 2 –") : html.index("<h4>Occasion 3 –")]  # course 1, occasion 2 is I107
+    assert "Private note on record I107 (occasion 2):</strong> NOTE-FOR-I107" in block
+    md = run("report", "--case", REF, "--kind", "evidence", "--include-private").stdout
+    part = md[md.index("#### Occasion 2 —") : md.index("#### Occasion 3 —")]
+    assert "Private note on record I107:** NOTE-FOR-I107" in part
+
+
+def test_stylesheet_wraps_long_text_and_keeps_headings_with_what_follows():
+    from importlib.resources import files
+
+    css = (files("stalklog.reports") / "templates" / "report.css").read_text()
+    assert "overflow-wrap: anywhere" in css
+    for h in ("h2 {", "h3 {", "h4 {"):
+        rule = css[css.index(h) : css.index("}", css.index(h))]
+        assert "break-after: avoid" in rule, h
+
+
+def test_diary_csv_is_the_diarys_own_columns_with_a_bom(run, police_case):
+    text = run("report", "--case", REF, "--kind", "diary", "-f", "csv").stdout
+    assert text.startswith("\ufeffDate,When (local time),Where,What happened,What they did,")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows) == 8  # the live entries (the withdrawn one is not a diary entry)
+    assert "Record" not in rows[0] and "Relied on" not in rows[0]
+    assert rows[0]["Date"] == "4 Jan 2025" and rows[0]["How it made me feel"] == "distressed or upset"
+
+
+def test_points_never_could_be_supported_beside_none_and_dates_are_one_style(run, police_case):
+    doc = run("report", "--case", REF, "--kind", "evidence", "-f", "md").stdout
+    for line in doc.splitlines():
+        if "| Could be supported |" in line:
+            assert line.split(" | ")[2].strip() != "none", line
+    assert "the course as a whole: occasions 1–3" in doc  # conduct towards one person
+    import re
+
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", doc.split("## ")[0] + "".join(doc.split("## ")[1:-1]))
