@@ -1,0 +1,78 @@
+"""The evidence summary's PDF against its HTML, at several case sizes (issue 18).
+
+    python bench/reports.py                 # 250, 500 and 1,000 incidents
+    python bench/reports.py --sizes 300 1000 --runs 3
+
+Each size is a generated case file (bench/generate.py: one case, four courses of conduct,
+a tenth of the incidents with a small exhibit). ``stalklog report --kind evidence`` runs as
+its own process from this working tree, once for HTML and once for PDF, a few times each;
+the table gives the median wall time, the peak memory (from /usr/bin/time), the PDF's pages,
+the PDF/HTML ratio (the target: at most 3) and the PDF milliseconds per incident (flat when
+the PDF grows linearly). All data is fictional. Not a test: pytest does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import generate  # noqa: E402
+from run import OUT, WORK, run_once  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000])
+    p.add_argument("--runs", type=int, default=3)
+    args = p.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "STALKLOG_NOW": "2025-03-12T12:00:00",
+            "XDG_DATA_HOME": str(OUT / "home" / "data"),
+            "XDG_CONFIG_HOME": str(OUT / "home" / "config"),
+        }
+    )
+    env.pop("STALKLOG_PASSPHRASE", None)
+    rows = []
+    for size in args.sizes:
+        db = WORK / f"report-scaling-{size}.db"
+        generate.make_casefile(db, cases=1, incidents_per_case=size, exhibits=0.1, exhibit_size=2_000, ref_prefix="RS")
+        env["STALKLOG_DB"] = str(db)
+        result = {"size": size}
+        for fmt in ("html", "pdf"):
+            out = WORK / f"report-scaling-{size}.{fmt}"
+            argv = [sys.executable, "-m", "stalklog", "report", "--kind", "evidence", "--case", "RS-0001"]
+            argv += ["--as-of", "2025-03-12", "-o", str(out)]
+            runs = [run_once(argv, env) for _ in range(args.runs)]
+            if any(code != 0 for _, _, code, _ in runs):
+                raise SystemExit(f"report {fmt} of {size} incidents failed")
+            result[fmt] = statistics.median(t for t, _, _, _ in runs)
+            result[f"{fmt}_mib"] = max(peak for _, peak, _, _ in runs) / 1024
+            if fmt == "pdf":
+                from pypdf import PdfReader
+
+                result["pages"] = len(PdfReader(str(out)).pages)
+        rows.append(result)
+        print(f"# {size}: {result}", file=sys.stderr)
+    print("| incidents | HTML s | HTML MiB | PDF s | PDF MiB | pages | PDF / HTML | PDF ms per incident |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(
+            f"| {r['size']:,} | {r['html']:.2f} | {r['html_mib']:.0f} | {r['pdf']:.2f} | {r['pdf_mib']:.0f} "
+            f"| {r['pages']} | {r['pdf'] / r['html']:.1f} | {1000 * r['pdf'] / r['size']:.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
