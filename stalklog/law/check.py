@@ -127,7 +127,7 @@ def build_courses(case: Case) -> list[Course]:
     for course in singles:
         courses_mod.assess(course, case.roots, case.context, list(case.juris.course_cite), case.juris.id)
     for course in multiples:
-        courses_mod.assess(course, case.roots, case.context, list(case.juris.multiple_cite), case.juris.id)
+        courses_mod.assess(course, case.roots, case.context, list(case.juris.multiple_cite or ()), case.juris.id)
     everything = singles + multiples
     everything.sort(key=lambda c: (case.rank(c.subject), c.kind == "multiple", [case.rank(v) for v in c.victims]))
     return everything

@@ -109,7 +109,7 @@ def judge_status(
     ``multiple``: a s.1(1A) course, which needs harassment of two or more persons
     (check-v2 §5): at least two victims each with an occasion towards them that has a
     harassing effect. Outside England and Wales a wide gap is for review only (§9)."""
-    last = max((o.end for o in occasions), default=None)
+    last = max((o.end for o in occasions), default=dt.date.min)
     borderline: list[dict] = []
     if multiple:
         harassed = harassed_victims(occasions, victims)

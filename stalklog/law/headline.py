@@ -43,7 +43,7 @@ def next_deadline(offences: list[dict], singles: list[dict]) -> dict | None:
     """The nearest deadline still running (or that may have passed) among s.2 and s.2A when
     live and the course's single-incident offences with a summary limit; ties in list
     order. ``None`` if none."""
-    candidates = [
+    candidates: list[tuple[str, list[str], dict]] = [
         (o["id"], [], o["time_limit"])
         for o in offences
         if o["id"] in COURSE_DEADLINE_IDS and o["status"] in LIVE and o["time_limit"]["status"] in RUNNING

@@ -102,7 +102,7 @@ def _as_tuple(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    return tuple(value)  # type: ignore[arg-type]  # a list from the bundle
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -111,7 +111,7 @@ _EMPTY: frozenset[str] = frozenset()
 def _as_set(value: object) -> frozenset[str]:
     if not value:
         return _EMPTY
-    return frozenset((value,) if isinstance(value, str) else value)
+    return frozenset((value,) if isinstance(value, str) else value)  # type: ignore[call-overload]  # a list from the bundle
 
 
 def _month_end(day: dt.date) -> dt.date:

@@ -33,7 +33,7 @@ def occasion_roots(incidents: list[Incident]) -> dict[str, str]:
     """Map each incident key to the key naming its occasion group."""
     uf = UnionFind(i.key for i in incidents)
     for inc in incidents:
-        if inc.same_occasion_as in uf.parent:
+        if inc.same_occasion_as is not None and inc.same_occasion_as in uf.parent:
             uf.union(inc.key, inc.same_occasion_as)
     return {k: uf.find(k) for k in uf.parent}
 
@@ -152,7 +152,7 @@ def unbridged_wide_gaps(occasions: list[Occasion], roots: dict[str, str]) -> lis
         reach = earliest_link[n + 1]
         for part in occasions[n].parts:
             for link in part.links:
-                target = index.get(roots.get(link))
+                target = index.get(roots.get(link, ""))
                 if target is not None and target < n:
                     reach = min(reach, target)
         earliest_link[n] = reach

@@ -122,7 +122,8 @@ class Offence:
     def penalty_text(self) -> str:
         parts = [self.penalty[0][1]]
         for since, words in self.penalty[1:]:
-            parts.append(f"{words} where the course ends on or after {text.day(since)}")
+            if since is not None:
+                parts.append(f"{words} where the course ends on or after {text.day(since)}")
         return "; ".join(parts)
 
 
@@ -314,7 +315,7 @@ def time_limit(offence: Offence, course: Course, status: str, as_of: dt.date) ->
     the date is imprecise; ``if_last_not_linked`` where the last occasion may stand apart."""
     limit = offence.time_limit
     if limit is None or status == "not_available":
-        out = dict(NO_LIMIT)
+        out: dict = dict(NO_LIMIT)
         if offence.id in LINKED_IDS:
             out["if_last_not_linked"] = None
         return out

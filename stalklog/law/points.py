@@ -6,6 +6,7 @@ the offence and answers (met, incident keys relied on).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from stalklog.law.occasions import Occasion
@@ -94,7 +95,7 @@ def serious_effect(cite, text: str) -> Requirement:
 def connected_behaviour(
     code: str,
     words: frozenset[str],
-    connected: Callable[[Relationship, object], bool],
+    connected: Callable[[Relationship, dt.date], bool],
     text: str,
     cite,
     missing: str,
