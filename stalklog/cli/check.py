@@ -101,14 +101,29 @@ def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
 
 def law(
     jurisdiction: JurisdictionArgument = None,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources", help="List the points and citations the research could not confirm (needs checking)."
+        ),
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """List the offences the check knows: requirements, time limits, maximum penalties and citations.
 
     Example: stalklog law scotland
     """
-    from stalklog.law import catalogue
+    from stalklog.law import catalogue, uncertain_sources
 
+    if sources:
+        points = uncertain_sources(chosen(jurisdiction))
+        if json_:
+            print_json(points)
+            return
+        from stalklog.cli.check_view import render_sources
+
+        render_sources(points, out())
+        return
     entries = catalogue(chosen(jurisdiction))
     if json_:
         print_json(entries)

@@ -240,9 +240,7 @@ def _offences_table(offences: list[dict], title: str = "What the recorded facts 
             escape(off["title"]),
             f"[{STATUS_STYLE[off['status']]}]{STATUS_WORDS[off['status']]}[/]",
             escape(_why(off)),
-            deadline_cell(
-                off["time_limit"], live=off["status"] in ("indicated", "borderline"), civil=off.get("kind") == "civil"
-            ),
+            _limit_cell(off),
             escape(off["max_penalty"]),
             escape("\n".join(off["cite"])),
         )
@@ -301,6 +299,16 @@ def deadline_cell(limit: dict, live: bool = True, civil: bool = False) -> str:
     return f"[bold red]{text}[/bold red]" if days <= SOON else text
 
 
+def _limit_cell(off: dict) -> str:
+    """The offence's own limit, and where the last incident may stand apart, the other one."""
+    live = off["status"] in ("indicated", "borderline")
+    cell = deadline_cell(off["time_limit"], live=live, civil=off.get("kind") == "civil")
+    linked = off["time_limit"].get("if_last_not_linked")
+    if linked and live:
+        cell += f"\n[yellow]if the last incident stands apart: {_date(linked['deadline'])}[/yellow]"
+    return cell
+
+
 def _limit_lines(course: dict) -> list[str]:
     """Which offence each deadline belongs to, in sentences (check-v2 §7)."""
     lines = []
@@ -318,16 +326,19 @@ def _limit_lines(course: dict) -> list[str]:
         title = titles.get(nxt["offence"], nxt["offence"])
         which = f" ({', '.join(nxt['incidents'])})" if nxt["incidents"] else ""
         lines.append(escape(f"Next deadline: {title}{which}. {prosecution_sentence(nxt)}"))
+    apart: dict[str, list[str]] = {}
     for off in course["offences"]:
         linked = (off.get("time_limit") or {}).get("if_last_not_linked")
         if linked and off["status"] in ("indicated", "borderline"):
-            last = course["occasions"][-1]
-            lines.append(
-                escape(
-                    f"{source_of(off['title'])}: if {last} is not part of the same course (DPP v Baker), the earlier "
-                    f"incidents had their own limit. {prosecution_sentence(linked)}"
-                )
+            apart.setdefault(prosecution_sentence(linked), []).append(source_of(off["title"]))
+    last = course["occasions"][-1] if course["occasions"] else ""
+    for sentence, owners in apart.items():
+        lines.append(
+            escape(
+                f"{' and '.join(owners)}: if {last} is not part of the same course (DPP v Baker), the earlier "
+                f"incidents had their own limit. {sentence}"
             )
+        )
     return lines
 
 
@@ -361,7 +372,7 @@ def _course_notes(console: Console, course: dict, doc: dict) -> None:
     caveats = dict.fromkeys(
         c for o in course["offences"] if o["status"] in ("indicated", "borderline") for c in o.get("caveats", [])
     )
-    _bullets(console, "Needs checking", [escape(c) for c in caveats], "dim")
+    _bullets(console, "Also note", [escape(c) for c in caveats], "dim")
 
 
 def _sentence(text: str) -> str:
@@ -463,11 +474,7 @@ def render_catalogue(entries: list[dict], console: Console) -> None:
 
 
 def _catalogue_row(e: dict) -> list[str]:
-    kind = (
-        "civil claim"
-        if e["kind"] == "civil"
-        else ("single message, alternative" if e.get("alternative") else "criminal")
-    )
+    kind = "civil claim" if e["kind"] == "civil" else ("single incident" if e.get("alternative") else "criminal")
     if e.get("order_breach"):
         kind = "breach of a protective order" + (" (contempt, not an offence)" if e["kind"] == "contempt" else "")
     points = [f"• {escape(r['text'] if isinstance(r, dict) else r)}" for r in e["requirements"]]
@@ -480,3 +487,16 @@ def _catalogue_row(e: dict) -> list[str]:
         _date(e["in_force"]),
         escape("; ".join(e.get("cite", []))),
     ]
+
+
+def render_sources(points: list[dict], console: Console) -> None:
+    """``stalklog law --sources``: what the research could not confirm, each marked
+    "needs checking" (check-v2 §13: the check's own output never prints these)."""
+    table = Table(title="Points and citations that need checking", title_justify="left", show_lines=True)
+    for column in ("Offence or citation", "What needs checking", "Status"):
+        table.add_column(column, overflow="fold")
+    for p in points:
+        who = escape(p["title"]) + ("" if p["id"] == "citation" else f"\n[dim]{escape(p['id'])}[/dim]")
+        _add_row(table, who, escape(p["point"]), "needs checking")
+    console.print(table)
+    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")

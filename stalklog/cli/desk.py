@@ -120,7 +120,7 @@ def cases(
     render_caseload(out(), rows)
 
 
-def _days_cell(days: int | None, deadline: str | None, title: str | None = None) -> str:
+def _days_cell(days: int | None, deadline: str | None, title: str | None = None, status: str | None = None) -> str:
     """Days to the deadline, naming the offence it belongs to (check-v2 §7)."""
     from stalklog.cli.markup import escape
     from stalklog.law.wording import source_of
@@ -128,6 +128,8 @@ def _days_cell(days: int | None, deadline: str | None, title: str | None = None)
     if days is None:
         return "—"
     owner = f"{escape(source_of(title))}: " if title else ""
+    if status == "may_have_expired":
+        return f"[red]{owner}may already have passed ({_day(deadline)})[/red]"
     if days < 0:
         return f"[dim]{owner}passed {-days} days ago[/dim]"
     text = f"{owner}{days} ({_day(deadline)})"
@@ -178,7 +180,7 @@ def render_caseload(console, rows: list[dict]) -> None:
             _day(c["last_incident"]) or "—",
             COURSE_WORDS.get(c["course_status"], c["course_status"]),
             strongest,
-            _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title")),
+            _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title"), c.get("deadline_status")),
             f"[yellow]{escape(c['escalation'])}[/yellow]" if c["escalation"] else "",
         )
     console.print(table)

@@ -58,7 +58,7 @@ def catalogue(jurisdiction: str | None = None, sources: bool = False) -> list[di
 
 def uncertain_sources(jurisdiction: str | None = None) -> list[dict]:
     """What the research marks as needing checking, per offence, for ``stalklog law --sources``."""
-    from stalklog.law.sources import UNCERTAIN
+    from stalklog.law.sources import OTHER_POINTS, UNCERTAIN
 
     entries = catalogue(jurisdiction, sources=True)
     out = [
@@ -68,6 +68,6 @@ def uncertain_sources(jurisdiction: str | None = None) -> list[dict]:
     ]
     out += [
         {"id": "citation", "jurisdiction": None, "title": cite, "point": why, "status": "needs checking"}
-        for cite, why in UNCERTAIN.items()
+        for cite, why in {**UNCERTAIN, **OTHER_POINTS}.items()
     ]
     return out

@@ -111,7 +111,7 @@ def prosecution_sentence(limit: dict, civil: bool = False) -> str:
     status = limit.get("status")
     if civil:
         return _claim_sentence(limit)
-    if not limit.get("applies") or status == "none":
+    if status == "none" or not limit.get("deadline"):
         return "There is no time limit for a prosecution for this."
     first = day(dt.date.fromisoformat(limit["deadline"]))
     if status == "unverified":
@@ -131,7 +131,7 @@ def prosecution_sentence(limit: dict, civil: bool = False) -> str:
 
 
 def _claim_sentence(limit: dict) -> str:
-    if not limit.get("applies") or limit.get("status") == "none":
+    if limit.get("status") == "none" or not limit.get("deadline"):
         return "There is no time limit for this claim."
     first = day(dt.date.fromisoformat(limit["deadline"]))
     if limit.get("status") == "expired":

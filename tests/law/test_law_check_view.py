@@ -184,3 +184,23 @@ def test_view_scotland_shows_other_offences_apart():
     )
     text = render(check(b), b)
     assert "Other offences the check also looks at" in text and "Domestic Abuse" in text
+
+
+def test_view_DPP_v_Baker_shows_both_deadlines_and_a_range_for_a_month_only_date():
+    # check-v2 §7 and §8: which offence each deadline belongs to, both deadlines where the
+    # last incident may stand apart, "may already have passed" for an imprecise date.
+    b = bundle([inc("I1", "2025-01-01"), inc("I2", "2025-01-10"), inc("I3", "2025-06", precision="month")])
+    text = " ".join(render(check(b, as_of="2025-12-10"), b).split())
+    assert "may already have passed on 1 Dec 2025" in text and "at the latest 30 Dec 2025" in text
+    assert "if the last incident stands apart: 10 Jul 2025" in text
+    assert "PHA 1997 s.2 and PHA 1997 s.2A: if I3 is not part of the same course (DPP v Baker)" in text
+    assert "The time limit for a prosecution for this ended on 10 Jul 2025." in text
+
+
+def test_view_strongest_without_a_limit_says_no_time_limit_in_words():
+    b = bundle(series("2025-06-01", [10], effects=["fear_of_violence"]))
+    text = " ".join(render(check(b), b).split())
+    assert "Strongest: Putting people in fear of violence (PHA 1997 s.4) (could support; maximum 10 years)." in text
+    assert "There is no time limit for a prosecution for this." in text
+    assert "Next deadline: Harassment (PHA 1997 s.2). The police must start a prosecution for this by 11 Dec 2025." in text
+    assert "Report well before then." in text and "to charge" not in text
