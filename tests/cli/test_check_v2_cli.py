@@ -37,7 +37,9 @@ def test_s2A_3b_texts_in_the_view_name_each_deadline_with_its_offence(run, case)
     flat = " ".join(text.split())
     assert "Strongest: Stalking involving fear of violence or serious alarm or distress (PHA 1997 s.4A)" in flat
     assert "There is no time limit for a prosecution for this." in flat
-    assert "Next deadline: Harassment (PHA 1997 s.2). The police must start a prosecution for this by 10 Aug 2025." in flat
+    assert (
+        "Next deadline: Harassment (PHA 1997 s.2). The police must start a prosecution for this by 10 Aug 2025." in flat
+    )
     assert "Report well before then." in flat
     assert "to charge" not in flat and "needs checking" not in flat.lower()
 

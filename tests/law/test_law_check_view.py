@@ -202,5 +202,7 @@ def test_view_strongest_without_a_limit_says_no_time_limit_in_words():
     text = " ".join(render(check(b), b).split())
     assert "Strongest: Putting people in fear of violence (PHA 1997 s.4) (could support; maximum 10 years)." in text
     assert "There is no time limit for a prosecution for this." in text
-    assert "Next deadline: Harassment (PHA 1997 s.2). The police must start a prosecution for this by 11 Dec 2025." in text
+    assert (
+        "Next deadline: Harassment (PHA 1997 s.2). The police must start a prosecution for this by 11 Dec 2025." in text
+    )
     assert "Report well before then." in text and "to charge" not in text
