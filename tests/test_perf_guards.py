@@ -139,6 +139,23 @@ def test_root_help_lists_every_command_with_its_help():
             assert f"  {name} " in result.output, name
 
 
+@pytest.mark.parametrize("columns", ["60", "80", "200"])
+def test_root_help_lists_commands_exactly_as_click_would(columns, monkeypatch):
+    """The root's command list is written from help texts alone (no options built): it must
+    read exactly as Click's own listing of the built commands."""
+    import typer.core
+    import typer.main
+
+    from stalklog.cli.app import all_commands
+
+    monkeypatch.setenv("COLUMNS", columns)
+    root = typer.main.get_command(app)
+    ours = root.get_help(typer.Context(root, info_name="stalklog"))
+    built = typer.core.TyperGroup(name="stalklog", commands=all_commands(), rich_markup_mode=None)
+    clicks = built.get_help(typer.Context(built, info_name="stalklog"))
+    assert ours.split("Commands:", 1)[1] == clicks.split("Commands:", 1)[1]
+
+
 def test_an_unknown_command_is_a_usage_error():
     result = CliRunner().invoke(app, ["nope"], prog_name="stalklog")
     assert result.exit_code == 2 and "nope" in result.output

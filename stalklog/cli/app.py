@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -53,13 +54,34 @@ COMMANDS: dict[str, str] = {
 
 
 @functools.cache
-def module_commands(module: str) -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
-    """The Click commands and groups that ``stalklog.cli.<module>`` registers, by name."""
+def _registered(module: str) -> typer.Typer:
+    """A Typer app holding what ``stalklog.cli.<module>`` registers (not yet turned into Click)."""
     holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
     holder.callback()(_no_op)  # a callback makes a group even for one command, so each is found by name
     importlib.import_module(f"stalklog.cli.{module}").register(holder)
-    group = typer.main.get_command(holder)
+    return holder
+
+
+@functools.cache
+def module_commands(module: str) -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
+    """The Click commands and groups that ``stalklog.cli.<module>`` registers, by name."""
+    group = typer.main.get_command(_registered(module))
     return dict(group.commands)  # type: ignore[attr-defined]
+
+
+def listed_help(name: str) -> str:
+    """The help text of a top-level command or group, read from what its module registered
+    without building its options (the root's help lists forty of them)."""
+    holder = _registered(COMMANDS[name])
+    for command in holder.registered_commands:
+        if command.name == name:
+            return command.help or inspect.getdoc(command.callback) or ""
+    for group in holder.registered_groups:
+        sub = group.typer_instance
+        if sub is not None and (group.name or sub.info.name) == name:
+            callback = sub.registered_callback.callback if sub.registered_callback else None
+            return group.help or sub.info.help or inspect.getdoc(callback) or ""
+    raise KeyError(name)
 
 
 def _no_op() -> None:
@@ -76,6 +98,14 @@ class StalklogGroup(typer.core.TyperGroup):
     def get_command(self, ctx, cmd_name: str):
         module = COMMANDS.get(cmd_name)
         return module_commands(module).get(cmd_name) if module else None
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The command list of the root's help, as Click writes it, from each command's help
+        text alone: listing them does not build their options."""
+        listed = [(name, typer.core.TyperCommand(name, help=listed_help(name))) for name in self.list_commands(ctx)]
+        limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
 
     def invoke(self, ctx):
         try:
