@@ -114,6 +114,11 @@ def prosecution_sentence(limit: dict, civil: bool = False) -> str:
     if status == "none" or not limit.get("deadline"):
         return "There is no time limit for a prosecution for this."
     first = day(dt.date.fromisoformat(limit["deadline"]))
+    if status == "unverified" and (limit.get("days_left") or 0) < 0:
+        return (
+            f"If the six-month limit applies, it ended on {first}; whether it still applies has not been "
+            "confirmed, so ask the police or a lawyer."
+        )
     if status == "unverified":
         return (
             f"If the six-month limit applies, the police must start a prosecution for this by {first}. "

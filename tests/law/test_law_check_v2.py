@@ -350,7 +350,11 @@ def test_pfho_1997_art4_time_limit_is_unverified_not_expired():
     limit = offence(course(doc), "pfho-art4")["time_limit"]
     assert limit["status"] == "unverified" and limit["deadline"] == "2020-07-11"
     assert "time_limit_expired" not in codes(doc["warnings"])
-    assert "if the six-month limit applies" in prosecution_sentence(limit).lower()
+    assert prosecution_sentence(limit).startswith("If the six-month limit applies, it ended on 11 Jul 2020;")
+    running = dict(limit, days_left=10)
+    assert prosecution_sentence(running).startswith(
+        "If the six-month limit applies, the police must start a prosecution for this by 11 Jul 2020."
+    )
 
 
 def test_mca_1980_s127_the_sentence_says_prosecution_and_report_well_before():
