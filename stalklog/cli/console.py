@@ -112,9 +112,10 @@ _ORIGIN_HINTS = {
 PROMPT_TRIES = 3
 
 
-def open_case_file(create: bool = False):
+def open_case_file(create: bool = False, check_schema: bool = True):
     """The case file for this command, opened once. At a prompt, a mistyped passphrase can
-    be typed again (three tries)."""
+    be typed again (three tries). ``check_schema=False``: verify and db check report a
+    changed schema with everything else instead of stopping at it."""
     if state._db is None:
         from stalklog.errors import PassphraseError
         from stalklog.store.database import open_db
@@ -123,7 +124,7 @@ def open_case_file(create: bool = False):
         source = passphrase_source(path)
         for attempt in range(1, PROMPT_TRIES + 1):
             try:
-                state._db = open_db(path, create=create, passphrase_source=source)
+                state._db = open_db(path, create=create, passphrase_source=source, check_schema=check_schema)
                 break
             except PassphraseError as e:
                 if source.origin == "prompt" and attempt < PROMPT_TRIES:

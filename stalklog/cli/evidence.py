@@ -244,35 +244,59 @@ def export(
 
 def verify(
     case: CaseOption = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            metavar="SHA",
+            help="A ledger head written down elsewhere (an email, a statement): the chain must pass through it.",
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Check that nothing in the case file was changed outside stalklog.
 
-    Recomputes every record's hash, the ledger's hash chain and every exhibit's SHA-256 from
-    the data itself. Exit status 0 when intact, 3 when anything does not match (the first
-    problem is named). The ledger head printed at the end lets someone else check a copy
-    against this one (docs/integrity.md).
+    Checks every page of the file, its schema (no planted trigger, view or index), the
+    ledger's hash chain, every record's hash, every exhibit's SHA-256, the search index,
+    and that the chain still passes through the head kept on this computer after the last
+    write (and through --head SHA, a head kept somewhere else). Exit status 0 when intact,
+    3 when anything does not match (the first problem is named). The ledger head printed at
+    the end lets someone else check a copy against this one (docs/integrity.md).
 
     Example: stalklog verify --case C-2025-001
     """
     from stalklog import records
+    from stalklog.errors import IntegrityError
     from stalklog.law.wording import plural
-    from stalklog.store import ledger
+    from stalklog.safetext import printable
+    from stalklog.store import integrity
+    from stalklog.store.database import DamagedFile
 
-    db = open_case_file()
+    try:
+        db = open_case_file(check_schema=False)
+    except DamagedFile as e:
+        sys.stdout.write(printable(f"NOT intact: {e.message}") + "\n")
+        raise IntegrityError(
+            "The case file is damaged: SQLite cannot read it all.",
+            hint="Keep a copy of it exactly as it is; restore a backup with: stalklog db restore BACKUP",
+        ) from None
     case_id = records.get_case(db, case)["id"] if case else None
-    report = ledger.verify(db, case_id)
-    head = ledger.head(db)
+    report = integrity.check(db, case_id, head=head)
+    last = _head_seq(db)
+    anchor = report.anchor
     if json_:
         print_json(
             {
                 "ok": report.ok,
                 "case": case,
                 "head": report.head,
-                "head_seq": head["seq"] if head else 0,
+                "head_seq": last,
                 "entries": report.entries,
                 "records": report.records,
                 "exhibits_checked": report.exhibits_checked,
+                "anchor": None
+                if anchor is None
+                else {"kept": anchor.anchored, "seq": anchor.seq, "head": anchor.head, "note": anchor.note},
                 "problems": [p.as_dict() for p in report.problems],
             }
         )
@@ -288,11 +312,23 @@ def verify(
             lines = [f"NOT intact{scope}: {report.problems[0].text}"]
             lines += [f"  also: {p.text}" for p in report.problems[1:]]
             lines.append(f"{counts[0].upper()}{counts[1:]}. Ledger head: {report.head}")
-        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.write(printable("\n".join(lines)) + "\n")
+        if report.ok and anchor is not None and not anchor.anchored and report.entries:
+            say(f"Note: {anchor.note}; write the ledger head down somewhere safe (docs/integrity.md).")
     if not report.ok:
-        if not json_:
-            say(
-                "Something in the case file no longer matches what stalklog wrote. Keep a copy of the file "
-                "exactly as it is now and ask for advice before changing it; nothing was changed by this check."
-            )
-        raise typer.Exit(3)
+        raise IntegrityError(
+            "Something in the case file no longer matches what stalklog wrote: "
+            f"{plural(len(report.problems), 'problem')} found.",
+            hint="Keep a copy of the file exactly as it is now and ask for advice before changing it; "
+            "nothing was changed by this check.",
+        )
+
+
+def _head_seq(db) -> int:
+    from stalklog.store.database import driver_errors
+
+    try:
+        row = db.execute("SELECT max(seq) FROM ledger").fetchone()
+    except driver_errors():
+        return 0
+    return row[0] or 0

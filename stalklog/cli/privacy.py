@@ -363,7 +363,9 @@ def restore(
 
 @db_app.command("check")
 def check(json_: JsonOption = False) -> None:
-    """Check the case file: SQLite's integrity check, then verify (the ledger and exhibit hashes).
+    """Check the case file: every page (SQLite's integrity check, and SQLCipher's for an
+    encrypted file), its schema, the search index, then verify (the ledger, the head kept
+    on this computer and exhibit hashes).
 
     Exit status 3 when a problem is found.
 
@@ -371,9 +373,22 @@ def check(json_: JsonOption = False) -> None:
     """
     from stalklog.cli.console import open_case_file
     from stalklog.errors import IntegrityError
+    from stalklog.safetext import printable
     from stalklog.store import maintenance as privacy
+    from stalklog.store.database import DamagedFile
 
-    result = privacy.check(open_case_file())
+    try:
+        db = open_case_file(check_schema=False)
+    except DamagedFile as e:
+        if json_:
+            print_json({"ok": False, "integrity_check": [e.message], "ledger": None})
+        else:
+            sys.stdout.write(printable(f"NOT intact: {e.message}") + "\n")
+        raise IntegrityError(
+            "The case file is damaged: SQLite cannot read it all.",
+            hint="Restore it from a backup with: stalklog db restore BACKUP",
+        ) from None
+    result = privacy.check(db)
     if json_:
         print_json(result)
     if result["ok"]:
@@ -384,17 +399,19 @@ def check(json_: JsonOption = False) -> None:
                 f"{led['exhibits_checked']} exhibit files match."
             )
         return
-    if result["ledger"] is None:
+    damage = [t for t in result["integrity_check"] if t != "ok"]
+    problems = damage + [p["text"] for p in result["ledger"]["problems"]]
+    if not json_:
+        sys.stdout.write(
+            printable("\n".join([f"NOT intact: {problems[0]}", *(f"  also: {t}" for t in problems[1:])])) + "\n"
+        )
+    if damage:
         raise IntegrityError(
-            f"The case file is damaged: {result['integrity_check'][0]}",
+            f"The case file is damaged: {damage[0]}",
             hint="Restore it from a backup with: stalklog db restore BACKUP",
         )
-    problems = result["ledger"]["problems"]
-    if not json_:
-        for p in problems[1:]:
-            say(f"  {p['text']}")
     raise IntegrityError(
-        f"verify found {len(problems)} problem(s): {problems[0]['text']}",
+        f"verify found {len(problems)} problem(s): {problems[0]}",
         hint="See stalklog db check --json; restore from a backup if the file was changed.",
     )
 

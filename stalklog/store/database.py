@@ -16,6 +16,12 @@ from pathlib import Path
 
 from stalklog.errors import CaseFileError, PassphraseError
 
+
+class DamagedFile(CaseFileError):
+    """SQLite found the case file damaged (malformed pages, a bad checksum); ``verify`` and
+    ``db check`` report it as NOT intact (exit status 3)."""
+
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -69,6 +75,11 @@ class Database:
         return self.conn.executemany(sql, rows)
 
     def close(self) -> None:
+        if self.__dict__.pop("_anchor_dirty", False):  # a command wrote: keep the new head outside the file
+            from stalklog.store import anchor
+
+            with contextlib.suppress(OSError, *driver_errors()):
+                anchor.update(self)
         self.conn.close()
 
     def table_names(self) -> list[str]:
@@ -223,12 +234,15 @@ def open_db(
     create: bool = False,
     passphrase_source: PassphraseSource | None = None,
     migrate: bool = True,
+    check_schema: bool = True,
 ) -> Database:
     """Open (or with ``create=True`` create) a case file and bring it to the current schema.
 
     ``passphrase_source`` is called only when the file turns out to be encrypted and no
     ``passphrase`` was given. Raises ``CaseFileError`` or ``PassphraseError`` with a
-    message a person can act on.
+    message a person can act on, and ``SchemaChanged`` (exit status 3) when the file holds
+    a trigger, view, index or table stalklog did not create (``check_schema=False`` for
+    ``verify`` and ``db check``, which report it with everything else).
     """
     path = Path(path).expanduser()
     if not path.exists():
@@ -261,6 +275,10 @@ def open_db(
         db = Database(conn, path, encrypted=passphrase is not None)
         if migrate:
             _migrate(db, path)
+            if check_schema:
+                from stalklog.store import schema_check
+
+                schema_check.check_on_open(conn)
         db.execute("PRAGMA foreign_keys = ON")
     except driver_errors() as e:
         raise _translate(e, path) from None
@@ -377,6 +395,10 @@ def transaction(db: Database) -> Iterator[Database]:
     with write_lock(db):
         with db.atomic():
             yield db
+            from stalklog.store import anchor
+
+            anchor.ensure_id(db)
+    db.__dict__["_anchor_dirty"] = True  # the anchor is written once, when the file is closed
 
 
 def _translate(e: BaseException, path: Path) -> Exception:
@@ -397,7 +419,7 @@ def _translate(e: BaseException, path: Path) -> Exception:
             hint="Free some space and try again.",
         )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return CaseFileError(
+        return DamagedFile(
             f"{path} is damaged ({text}).",
             hint="Run: stalklog db check; restore from a backup with: stalklog db restore BACKUP",
         )

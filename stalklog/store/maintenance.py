@@ -159,6 +159,9 @@ def _sound(conn, path: Path, what: str) -> Snapshot:
             f"{what} {path} fails SQLite's integrity check: {problems[0]}",
             hint="Nothing was changed. Restore from a backup with: stalklog db restore BACKUP",
         )
+    from stalklog.store import schema_check
+
+    schema_check.check(conn, f"{what} {path}")  # a planted trigger is never copied on
     return snapshot(conn)
 
 
@@ -523,7 +526,12 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
     finally:
         source.close()
     db = open_db(path, key)  # brings an older backup to the current schema
-    db.close()
+    try:
+        from stalklog.store import anchor
+
+        anchor.update(db, force=True)  # the restored history is now the one kept on this computer
+    finally:
+        db.close()
     return {
         "path": str(path),
         "backup": str(backup_path),
@@ -571,24 +579,25 @@ def _set_aside(path: Path) -> Path | None:
 
 
 def check(db: Database) -> dict:
-    """SQLite's integrity check plus ``verify`` for an open case file (``ok`` says if both pass)."""
-    from stalklog.store import ledger
+    """Every check ``verify`` makes (SQLite's and SQLCipher's page checks, the schema, the
+    ledger, the search index, the anchor); ``ok`` says whether all of them pass."""
+    from stalklog.store import integrity
 
-    sqlite_problems = integrity_check(db.conn)
-    report = ledger.verify(db) if not sqlite_problems else None
+    report = integrity.check(db)
+    damage = [p.text for p in report.problems if p.code == "damaged"]
+    rest = [p for p in report.problems if p.code != "damaged"]
     return {
         "path": str(getattr(db, "path", "")),
         "encrypted": bool(getattr(db, "encrypted", False)),
-        "integrity_check": sqlite_problems or ["ok"],
-        "ok": not sqlite_problems and report is not None and report.ok,
-        "ledger": None
-        if report is None
-        else {
-            "ok": report.ok,
+        "integrity_check": damage or ["ok"],
+        "schema": [p.text for p in rest if p.code == "schema_changed"] or ["ok"],
+        "ok": report.ok,
+        "ledger": {
+            "ok": not rest,
             "entries": report.entries,
             "records": report.records,
             "exhibits_checked": report.exhibits_checked,
             "head": report.head,
-            "problems": [p.as_dict() for p in report.problems],
+            "problems": [p.as_dict() for p in rest],
         },
     }

@@ -208,3 +208,14 @@ def build_base(db: Path, ref: str = "C-1", incidents: int = 3) -> Path:
     finally:
         d.close()
     return db
+
+
+def separate_copy(db: Path) -> Path:
+    """Make a copied case file a case file of its own: a new anchor id, so that writing to
+    it and to the original (as these tests do with copies of one base file) does not look
+    like one file's history being rolled back (docs/integrity.md, "Copies")."""
+    conn = sqlite3.connect(str(db))
+    conn.execute("UPDATE meta SET value = lower(hex(randomblob(16))) WHERE key = 'anchor_id'")
+    conn.commit()
+    conn.close()
+    return db

@@ -30,6 +30,7 @@ from rel_support import (
     env_for,
     make_bundle,
     popen,
+    separate_copy,
     write_bundle,
 )
 
@@ -76,7 +77,7 @@ def base(tmp_path, big_bundle):
 def _fresh(base_db: Path, tmp_path: Path, name: str) -> Path:
     db = tmp_path / name
     shutil.copyfile(base_db, db)
-    return db
+    return separate_copy(db)
 
 
 def test_import_killed_at_random_points_is_all_or_nothing(base, tmp_path):

@@ -1,0 +1,302 @@
+"""Issue 16: the ways an abuser with the victim's laptop (or a careless handover) got past
+``verify``, each attacked again. Every test here failed on the code before the fix.
+
+Attacks are made as that person would: with a SQLite tool on the case file, and, for the
+cleverer ones, recomputing hashes with the published recipe (docs/integrity.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+PASSPHRASE = "correct horse battery staple (fictional)"
+
+
+def sql(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        for s in statements:
+            conn.execute(s)
+    finally:
+        conn.close()
+
+
+def rows(path: Path, query: str) -> list:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def diary(run, case, isolated):
+    """C-1 with three incidents and an exhibit, written through the CLI."""
+    run("add", "He waited outside my work", "--case", "C-1", "--when", "03/03/2025 17:10", "-b", "loitering")
+    run("add", "Twelve texts overnight", "--case", "C-1", "--when", "05/03/2025 23:00", "-b", "contacting")
+    run("add", "Flowers left on the doorstep", "--case", "C-1", "--when", "07/03/2025 08:00", "-b", "contacting")
+    clip = isolated / "doorbell.mp4"
+    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42 fictional doorbell clip")
+    run("exhibit", "add", "1", clip, "--producer", "Alex Doe", "--description", "Doorbell clip")
+    return isolated / "stalklog.db"
+
+
+def not_intact(run, *args) -> str:
+    result = run(*args, code=3)
+    assert result.stdout.startswith("NOT intact"), result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "unexpected problem" not in result.stderr
+    return result.stdout
+
+
+# ---------------------------------------------------------------- 1. the schema is verified
+
+TRIGGER = (
+    "CREATE TRIGGER quiet_edit AFTER INSERT ON ledger BEGIN "
+    "UPDATE incidents SET summary = 'nothing happened' WHERE id = new.entity_id; END"
+)
+
+
+def test_planted_trigger_stops_every_command_and_nothing_is_written(run, diary):
+    sql(diary, TRIGGER)
+    before = rows(diary, "SELECT count(*) FROM incidents")
+    result = run("add", "He followed me home", "--case", "C-1", "--when", "08/03/2025", code=3)
+    assert "quiet_edit" in result.stderr and "trigger" in result.stderr
+    assert rows(diary, "SELECT count(*) FROM incidents") == before
+    assert "quiet_edit" in not_intact(run, "verify")
+    assert "quiet_edit" in not_intact(run, "db", "check")
+
+
+def test_planted_trigger_is_never_copied_into_a_backup_or_an_encrypted_file(run, diary, monkeypatch):
+    sql(diary, TRIGGER)
+    target = diary.parent / "backup.db"
+    run("db", "backup", target, code=3)
+    assert not target.exists()
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", PASSPHRASE)
+    run("db", "encrypt", code=3)
+    assert diary.read_bytes()[:16] == b"SQLite format 3\x00"  # still the plain file, as it was
+    assert rows(diary, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = 'quiet_edit'")
+
+
+def test_restore_refuses_a_backup_holding_a_planted_trigger(run, diary):
+    backup = diary.parent / "backup.db"
+    run("db", "backup", backup)
+    sql(backup, TRIGGER)
+    result = run("db", "restore", backup, code=3)
+    assert "quiet_edit" in result.stderr
+    assert not rows(diary, "SELECT name FROM sqlite_master WHERE name = 'quiet_edit'")
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ("CREATE VIEW incidents_shown AS SELECT * FROM incidents WHERE id > 1", "view 'incidents_shown'"),
+        ("CREATE INDEX idx_sneaky ON incidents (summary)", "index 'idx_sneaky'"),
+        ("ALTER TABLE incidents ADD COLUMN hidden_note TEXT", "definition of the table 'incidents'"),
+        ("DROP INDEX idx_cases_ref", "index 'idx_cases_ref' is missing"),
+        ("DROP TABLE screenings", "table 'screenings' is missing"),
+    ],
+)
+def test_any_schema_change_is_tampering(run, diary, change, words):
+    sql(diary, change)
+    assert words in not_intact(run, "verify")
+    assert words in not_intact(run, "db", "check")
+
+
+def test_a_cached_expected_schema_is_never_trusted_by_verify(run, diary, isolated):
+    """Opening uses a cache of the expected schema (speed); verify derives it afresh."""
+    caches = list((isolated / "config" / "stalklog" / "cache").glob("schema-*.json"))
+    assert caches
+    sql(diary, TRIGGER)
+    trigger_sql = rows(diary, "SELECT sql FROM sqlite_master WHERE name = 'quiet_edit'")[0][0]
+    from stalklog.store import schema_check
+
+    for cache in caches:  # the attacker also "teaches" the cache their trigger
+        data = json.loads(cache.read_text())
+        data["objects"].append(["trigger", "quiet_edit", schema_check.normalise(trigger_sql)])
+        cache.write_text(json.dumps(data))
+    assert "quiet_edit" in not_intact(run, "verify")
+
+
+def test_definitions_quoted_the_old_way_still_match(run, diary):
+    """A file written by an older sqlite-utils ([brackets] rather than "quotes", other
+    spacing) is not tampering."""
+    sql(
+        diary,
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_master SET sql = 'CREATE TABLE [meta] ( [key] TEXT PRIMARY KEY,  [value] TEXT )' "
+        "WHERE name = 'meta'",
+        "PRAGMA writable_schema = OFF",
+    )
+    assert run("verify").stdout.startswith("Intact")
+
+
+# ---------------------------------------------------------------- 2. an anchor outside the file
+
+
+def _drop_newest_incident(db: Path) -> None:
+    seq, entity_id = rows(db, "SELECT seq, entity_id FROM ledger WHERE entity = 'incidents' ORDER BY seq DESC")[0]
+    # the newest entries after it (the exhibit's) go too, as a careful attacker would
+    sql(db, f"DELETE FROM ledger WHERE seq >= {seq}", "DELETE FROM exhibit_events", "DELETE FROM exhibits")
+    sql(db, f"DELETE FROM incidents WHERE id = {entity_id}")
+
+
+def test_truncation_is_caught(run, diary):
+    _drop_newest_incident(diary)
+    assert "entries were removed" in not_intact(run, "verify")
+
+
+def test_emptied_file_is_caught(run, diary):
+    from stalklog.store.ledger import ENTITIES
+
+    sql(diary, "DELETE FROM ledger", *[f"DELETE FROM {t}" for t in reversed(ENTITIES)])
+    assert "entries were removed" in not_intact(run, "verify")
+
+
+def _rechain(db: Path, from_seq: int = 1) -> None:
+    """Recompute every record hash and entry from ``from_seq`` on, with the published recipe."""
+    from stalklog.store import ledger
+
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    try:
+        prev = (
+            conn.execute("SELECT entry_hash FROM ledger WHERE seq = ?", [from_seq - 1]).fetchone() or [ledger.GENESIS]
+        )[0]
+        entries = conn.execute(
+            f"SELECT {', '.join(ledger.LEDGER_COLUMNS)} FROM ledger WHERE seq >= ? ORDER BY seq", [from_seq]
+        ).fetchall()
+        for values in entries:
+            e = dict(zip(ledger.LEDGER_COLUMNS, values, strict=True))
+            cur = conn.execute(f"SELECT * FROM {e['entity']} WHERE id = ?", [e["entity_id"]])
+            names = [d[0] for d in cur.description]
+            row = dict(zip(names, cur.fetchone(), strict=True))
+            e["content_sha256"] = ledger.row_hash(e["entity"], row)
+            e["prev_hash"] = prev
+            e["entry_hash"] = prev = ledger.entry_hash(e)
+            conn.execute(
+                "UPDATE ledger SET content_sha256 = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?",
+                [e["content_sha256"], e["prev_hash"], e["entry_hash"], e["seq"]],
+            )
+    finally:
+        conn.close()
+
+
+def test_forged_record_with_a_recomputed_chain_is_caught(run, diary):
+    sql(diary, "UPDATE incidents SET summary = 'Flowers, nothing more' WHERE id = 3")
+    _rechain(diary, from_seq=1)  # the whole history rewritten consistently
+    from stalklog.store import ledger
+    from stalklog.store.database import open_db
+
+    db = open_db(diary)
+    try:
+        assert ledger.verify(db).ok  # what verify alone used to see
+    finally:
+        db.close()
+    assert "history was rewritten" in not_intact(run, "verify")
+
+
+def test_removing_the_anchor_id_from_the_file_does_not_hide_truncation(run, diary):
+    sql(diary, "DELETE FROM meta WHERE key = 'anchor_id'")
+    _drop_newest_incident(diary)
+    assert "entries were removed" in not_intact(run, "verify")
+
+
+def test_head_kept_elsewhere_is_checked_with_verify_head(run, diary, isolated):
+    head = run.json("verify")["head"]
+    run("verify", "--head", head)
+    run("verify", "--head", head[:16])
+    _drop_newest_incident(diary)
+    shutil.rmtree(isolated / "config" / "stalklog" / "anchors")  # the laptop's settings wiped too
+    assert run("verify").stdout.startswith("Intact")  # nothing on this computer remembers
+    assert "does not pass through the head you gave" in not_intact(run, "verify", "--head", head)
+
+
+def test_the_anchor_holds_only_hashes_in_private_folders(run, diary, isolated):
+    folder = isolated / "config" / "stalklog" / "anchors"
+    files = list(folder.iterdir())
+    assert len(files) == 1
+    anchor = files[0]
+    assert stat.S_IMODE(anchor.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    assert "stalklog" not in anchor.name and diary.stem not in anchor.name
+    data = json.loads(anchor.read_text())
+    assert set(data) == {"format", "version", "seq", "head", "first"}
+    assert data["head"] == run.json("verify")["head"]
+    assert str(diary) not in anchor.read_text() and "C-1" not in anchor.read_text()
+
+
+def test_the_anchor_is_written_once_per_command(run, case, monkeypatch):
+    """One small file write per command, however many records it writes (not one per row)."""
+    from stalklog.store import anchor
+
+    saved = []
+    real = anchor.save
+    monkeypatch.setattr(anchor, "save", lambda *a: (saved.append(a), real(*a)))
+    run("import", Path(__file__).resolve().parents[1] / "data" / "bundle_full.json")
+    assert len(saved) == 1
+
+
+def test_a_copy_written_to_separately_is_told_apart(run, diary, isolated):
+    """A backup used as a case file of its own on the same computer is noticed (it is not
+    the history kept here); the case file itself still verifies."""
+    backup = isolated / "copy.db"
+    run("db", "backup", backup)
+    run("add", "Later, in the real file", "--case", "C-1", "--when", "08/03/2025")
+    run("--db", backup, "add", "Written in the copy", "--case", "C-1", "--when", "08/03/2025")
+    assert run("verify").stdout.startswith("Intact")
+    assert "written to separately" in not_intact(run, "--db", backup, "verify")
+
+
+# ---------------------------------------------------------------- 6. damage is tampering, never a crash
+
+
+def test_exhibit_bytes_stored_as_text_is_not_intact(run, diary):
+    sql(diary, "UPDATE exhibits SET content = 'just some text' WHERE id = 1")
+    assert "exhibit" in not_intact(run, "verify")
+    not_intact(run, "db", "check")
+
+
+def test_deleted_search_index_row_is_caught(run, diary):
+    sql(diary, "DELETE FROM incidents_fts WHERE rowid = 2")
+    assert "Twelve texts" not in run("search", "texts").stdout  # search no longer finds incident 2 …
+    assert "search index" in not_intact(run, "verify")  # … and verify says so
+    assert "search index" in not_intact(run, "db", "check")
+
+
+def test_damaged_plain_file_is_not_intact_with_exit_3(run, diary):
+    """(A plain file has no checksums: bytes changed in a page's unused space are harmless
+    and cannot be seen; damage to what a page holds can.)"""
+    sql(diary, "PRAGMA wal_checkpoint(TRUNCATE)")
+    page = rows(diary, "SELECT rootpage FROM sqlite_master WHERE name = 'incidents'")[0][0]
+    with open(diary, "r+b") as f:
+        f.seek(4096 * (page - 1))
+        f.write(b"\xff" * 200)
+    not_intact(run, "verify")
+    not_intact(run, "db", "check")
+
+
+def test_every_damaged_page_of_an_encrypted_file_is_not_intact(run, case, isolated, monkeypatch):
+    """Every page but the first: SQLCipher cannot tell a damaged first page from a wrong
+    passphrase (docs/integrity.md)."""
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", PASSPHRASE)
+    run("db", "encrypt")
+    for i in range(12):
+        run("add", f"Fictional incident {i} " * 20, "--case", "C-1", "--when", "01/03/2025")
+    src = isolated / "stalklog.db"
+    pages = src.stat().st_size // 4096
+    assert pages > 5
+    for page in range(1, pages):
+        damaged = isolated / f"damaged-{page}.db"
+        shutil.copyfile(src, damaged)
+        with open(damaged, "r+b") as f:
+            f.seek(page * 4096 + 1000)
+            f.write(os.urandom(32))
+        not_intact(run, "--db", damaged, "verify")
+        not_intact(run, "--db", damaged, "db", "check")
