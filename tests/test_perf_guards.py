@@ -667,8 +667,10 @@ def _dump(path) -> str:
 
     conn = sqlite3.connect(path)
     try:
-        # every row but the migrations' own (they note when they ran)
-        return "\n".join(line for line in conn.iterdump() if "_sqlite_migrations" not in line)
+        # every row but the migrations' own (they note when they ran) and the random anchor id
+        return "\n".join(
+            line for line in conn.iterdump() if "_sqlite_migrations" not in line and "'anchor_id'" not in line
+        )
     finally:
         conn.close()
 
