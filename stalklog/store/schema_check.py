@@ -24,7 +24,6 @@ import sqlite3
 from pathlib import Path
 
 from stalklog.errors import IntegrityError
-from stalklog.store.database import driver_errors
 
 # SQLite's own bookkeeping tables: created by SQLite itself (AUTOINCREMENT, ANALYZE), never
 # by a CREATE statement anyone can plant.
@@ -110,12 +109,11 @@ def objects(conn) -> dict[tuple[str, str], str | None]:
 
 def applied_migrations(conn) -> list[str]:
     """The stalklog migrations the file records as applied, in the order they were applied."""
-    try:
-        rows = conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog' ORDER BY rowid"
-        ).fetchall()
-    except driver_errors():
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
         return []
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = 'stalklog' ORDER BY rowid"
+    ).fetchall()
     return [r[0] for r in rows]
 
 
