@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 from stalklog.errors import InvalidDate
 
+# The zone a case's times are in and shown in, unless the case says otherwise (dates.md §12).
+DEFAULT_ZONE = "Europe/London"
+
+
+def zone(name: str | None = None) -> ZoneInfo:
+    """The named time zone (IANA), or the default one."""
+    return ZoneInfo(name or DEFAULT_ZONE)
+
 
 def local_now() -> dt.datetime:
-    """Now, as a naive local date-time (to the second)."""
+    """Now, as a naive date-time in the default zone (to the second): the local time in
+    which times are typed and shown, whatever zone the machine itself is set to."""
     text = os.environ.get("STALKLOG_NOW")
     if text:
         try:
@@ -21,13 +31,13 @@ def local_now() -> dt.datetime:
                 hint="Use a form such as 2025-03-10T12:00, or unset it.",
             ) from None
         if value.tzinfo is not None:
-            value = value.astimezone().replace(tzinfo=None)
+            value = value.astimezone(zone()).replace(tzinfo=None)
         return value
-    return dt.datetime.now().replace(microsecond=0)
+    return dt.datetime.now(zone()).replace(microsecond=0, tzinfo=None)
 
 
 def utc_now() -> dt.datetime:
-    return local_now().astimezone(dt.UTC)
+    return local_now().replace(tzinfo=zone()).astimezone(dt.UTC)
 
 
 def utc_now_iso() -> str:

@@ -52,7 +52,7 @@ _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fort
 
 _ISO = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-    r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?",
+    r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?",
     re.IGNORECASE,
 )
 _TIME = re.compile(r"([0-9]{1,2})(?:([:.])([0-9]{2})(?::([0-9]{2}))?)?(am|pm)?")
@@ -95,8 +95,9 @@ class When:
     def occurred_end(self) -> str | None:
         return None if self.end is None else self._stored(self.end)
 
-    def describe(self) -> str:
-        """The moment in words, to echo to the person who typed it."""
+    def describe(self, zone: str | None = None) -> str:
+        """The moment in words, to echo to the person who typed it: a time with its zone's
+        name in the case's local time (``Sun 19 Jul 2026 00:30 BST``; dates.md §12)."""
         if self.precision == "month":
             text = _month_text(self.start)
             if self.end is not None:
@@ -106,6 +107,8 @@ class When:
         if self.end is not None:
             same_day = self.has_time and self.end.date() == self.start.date()
             text += " to " + (_time_text(self.end) if same_day else _moment_text(self.end, self.has_time))
+        if self.has_time:
+            text += " " + zone_name(self.end or self.start, zone)
         if self.precision == "approximate":
             return "about " + text
         return text if self.has_time else text + " (time not known)"
@@ -134,12 +137,16 @@ def parse_when(
     *,
     us_dates: bool = False,
     allow_future: bool = False,
+    zone: str | None = None,
 ) -> When:
-    """Read a date, time or span as a person types it (see the module docstring)."""
-    current = _clock() if now is None else now.replace(tzinfo=None)
+    """Read a date, time or span as a person types it (see the module docstring).
+
+    ``zone`` is the case's time zone (IANA name; the default zone if None): a typed
+    date-time with an offset becomes the local time there, and an aware ``now`` is read there."""
+    current = _clock() if now is None else _naive_local(now, zone)
     shown = _shown(text)
     try:
-        when, short_year = _parse(text or "", current, us_dates)
+        when, short_year = _parse(text or "", current, us_dates, zone)
     except _Unread as problem:
         raise InvalidDate(f'"{shown}" is not a date: {problem}. {EXPECTED}') from None
     if not allow_future:
@@ -211,8 +218,62 @@ def _fast_stored(text, precision: str) -> tuple[dt.datetime, bool] | None:
         return None
 
 
-def describe_stored(occurred: str, precision: str, occurred_end: str | None = None) -> str:
-    return from_stored(occurred, precision, occurred_end).describe()
+def describe_stored(occurred: str, precision: str, occurred_end: str | None = None, zone: str | None = None) -> str:
+    return from_stored(occurred, precision, occurred_end).describe(zone)
+
+
+def zone_name(local: dt.datetime, zone: str | None = None) -> str:
+    """The zone's name at a local moment: ``GMT`` or ``BST`` for Europe/London."""
+    from stalklog.clock import zone as zone_info
+
+    return local.replace(tzinfo=zone_info(zone)).tzname() or (zone or "")
+
+
+def moment_text(value: str | dt.datetime | None, zone: str | None = None, *, missing: str = "") -> str:
+    """A stored moment for a person, in the case's local time with its zone's name: the ONE
+    way to show when something happened, was written down, corrected, withdrawn or an
+    exhibit obtained (dates.md §12), so an entry can never look written before its event.
+
+    ``2026-07-18T23:40:00+00:00`` (a UTC time stalklog stored) → ``Sun 19 Jul 2026 00:40 BST``;
+    a date-time without an offset is already local (``2026-07-19T00:30`` → ``… 00:30 BST``);
+    a date alone → ``Sun 19 Jul 2026``. ``missing`` is what an empty value shows as; text that
+    is not ISO 8601 is shown as it is."""
+    from stalklog.clock import zone as zone_info
+
+    if value is None or value == "":
+        return missing
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        text = value.strip()
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            try:
+                return _day_text(dt.date.fromisoformat(text))
+            except ValueError:
+                return value
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone_info(zone)).replace(tzinfo=None)
+    return f"{_day_text(moment)} {moment:%H:%M} {zone_name(moment, zone)}"
+
+
+def local_moment(value: str | None, zone: str | None = None) -> dt.datetime | None:
+    """A stored moment as a naive local date-time in the zone (None if empty or unreadable):
+    for comparing a time of writing with the event, both in the same local time."""
+    from stalklog.clock import zone as zone_info
+
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone_info(zone)).replace(tzinfo=None)
+    return moment
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -236,8 +297,16 @@ class _Reading:
     approx: bool = False
 
 
-def _parse(text: str, current: dt.datetime, us_dates: bool) -> tuple[When, bool]:
-    found = _from_iso(text.strip())
+def _naive_local(moment: dt.datetime, zone: str | None) -> dt.datetime:
+    if moment.tzinfo is None:
+        return moment
+    from stalklog.clock import zone as zone_info
+
+    return moment.astimezone(zone_info(zone)).replace(tzinfo=None)
+
+
+def _parse(text: str, current: dt.datetime, us_dates: bool, zone: str | None = None) -> tuple[When, bool]:
+    found = _from_iso(text.strip(), zone)
     if found is not None:
         moment, has_time = found
         return When(moment, "exact" if has_time else "day", has_time=has_time), False
@@ -259,6 +328,7 @@ def _normalise(text: str) -> str:
     s = re.sub(r"([0-9])\s+([ap]m)\b", r"\1\2", s)  # 9 pm -> 9pm
     s = re.sub(r"\b12\s*noon\b", "noon", s)
     s = re.sub(r"\btonight\b", "this night", s)
+    s = re.sub(r"(?<=[0-9])\s*o['\u2019 ]?\s?clock\b", " oclock", s)  # 10 o'clock
     s = re.sub(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])", r"\1 ", s)  # ISO's T
     s = re.sub(r"(?<=[ap]m)-(?=[0-9])|(?<=[0-9]:[0-9]{2})-(?=[0-9])", " - ", s)  # 9pm-10pm
     s = re.sub(r"[,;]", " ", s)
@@ -278,10 +348,14 @@ def _split_span(text: str) -> tuple[str, str | None]:
 
 def _read(text: str, current: dt.datetime, us_dates: bool) -> _Reading:
     reading, words = _Reading(), []
-    for token in text.split():
-        if token.endswith(".") and token[:-1].isalpha():
-            token = token[:-1]
+    tokens = [t[:-1] if t.endswith(".") and t[:-1].isalpha() else t for t in text.split()]
+    hour_at = _bare_hour_at(tokens, current.date(), us_dates)
+    for at, token in enumerate(tokens):
+        if at == hour_at or (token == "oclock" and at == (hour_at or 0) + 1):
+            continue
         if token in _APPROX:
+            if hour_at is not None and _next_word_at(tokens, at) == hour_at:
+                continue  # "about 10": the hour is given, the date is certain (dates.md §10)
             reading.approx = True
         elif token in _PERIOD_TIME:
             reading.period = _once(reading.period, token, "a part of the day")
@@ -291,6 +365,10 @@ def _read(text: str, current: dt.datetime, us_dates: bool) -> _Reading:
             words.append(token)
     if reading.period and reading.time and reading.time.hour not in _PERIOD_HOURS[reading.period]:
         raise _Unread(f"{_time_text(reading.time)} is not in the {reading.period}")
+    if hour_at is not None:
+        if reading.time is not None:
+            raise _Unread("it gives a time twice")
+        reading.time = _hour_in_words(int(tokens[hour_at]), reading.period)
     if reading.period and words == ["this"]:
         words = ["today"]
     elif reading.period == "night" and words == ["last"]:
@@ -302,6 +380,75 @@ def _read(text: str, current: dt.datetime, us_dates: bool) -> _Reading:
     elif reading.time is None and reading.period is None:
         raise _Unread("no date or time found in it")
     return reading
+
+
+_BARE_HOUR = re.compile(r"[0-9]{1,2}")
+
+
+def _next_word_at(tokens: list[str], at: int) -> int | None:
+    """The index of the next token after ``at`` that is not a filler word such as ``at``."""
+    for following in range(at + 1, len(tokens)):
+        if tokens[following] not in _FILLER:
+            return following
+    return None
+
+
+def _bare_hour_at(tokens: list[str], today: dt.date, us_dates: bool) -> int | None:
+    """Where a bare hour is (``last night about 10``, ``10 o'clock last night``, ``yesterday
+    at 9``, ``2/12 at 7``: dates.md §10–11), or None: a number followed by ``o'clock``, or the
+    last bare number when the other words are a part of the day or name a day without it."""
+    for at, token in enumerate(tokens[1:], 1):
+        if token == "oclock":
+            if not _BARE_HOUR.fullmatch(tokens[at - 1]):
+                raise _Unread("o'clock needs an hour before it, such as 10 o'clock")
+            return at - 1
+    numbers = [at for at, token in enumerate(tokens) if _BARE_HOUR.fullmatch(token)]
+    if not numbers:
+        return None
+    at = numbers[-1]
+    rest = [
+        t
+        for n, t in enumerate(tokens)
+        if n != at and t not in _APPROX and t not in _FILLER and t not in _PERIOD_TIME and _time_of_day(t) is None
+    ]
+    if any(t in _PERIOD_TIME for t in tokens) and rest in ([], ["this"], ["last"]):
+        return at
+    if not rest:
+        return None
+    whole = [t for t in tokens if t not in _APPROX and t not in _FILLER and t not in _PERIOD_TIME]
+    try:
+        _date_words([t for t in whole if _time_of_day(t) is None], today, us_dates)
+        return None  # the number belongs to the date: "6 Nov 24"
+    except _Unread:
+        pass
+    try:
+        part = _date_words(rest, today, us_dates)
+    except _Unread:
+        return None
+    return None if part.month_only else at
+
+
+def _hour_in_words(hour: int, period: str | None) -> dt.time:
+    """A bare hour, given a part of the day (dates.md §10): night and evening 6–11 are pm,
+    12 is midnight and 1–5 the small hours after it; morning am; afternoon pm. Without one
+    an hour of 1–12 is refused, asking which (0 and 13–23 are clear)."""
+    if hour > 23:
+        raise _Unread(f"there is no hour {hour} (hours go from 0 to 23)")
+    if hour == 0 or hour > 12:
+        if period is not None and hour not in _PERIOD_HOURS[period]:
+            raise _Unread(f"{hour:02d}:00 is not in the {period}")
+        return dt.time(hour)
+    if period is None:
+        raise _Unread(f"{hour}am or {hour}pm? Say which, e.g. {hour}pm")
+    if period in ("night", "evening"):
+        return dt.time(0 if hour == 12 else hour if hour < 6 else hour + 12)
+    if period == "morning":
+        if hour == 12:
+            raise _Unread("12 in the morning: say noon or midnight")
+        return dt.time(hour)
+    if hour == 12 or 1 <= hour <= 6:  # afternoon
+        return dt.time(hour % 12 + 12)
+    raise _Unread(f"{hour} is not in the afternoon: say {hour}am or {hour}pm")
 
 
 def _once(old, new, what: str):
@@ -510,7 +657,7 @@ def _resolve(reading: _Reading, anchor: dt.datetime, on: dt.date | None = None) 
         clock = dt.time(_PERIOD_TIME[reading.period]) if reading.period else dt.time()
     if reading.day is not None:
         day = reading.day(anchor.date())
-        if reading.period == "night" and reading.time is not None and reading.time.hour < 6:
+        if reading.period in ("night", "evening") and reading.time is not None and reading.time.hour < 6:
             day = _shift(day, 1)  # "last night at 2am" is in the small hours after it
         return dt.datetime.combine(day, clock)
     if on is not None:
@@ -553,16 +700,40 @@ def _refuse_future(when: When, current: dt.datetime, shown: str, short_year: boo
 # --- checked building blocks and formatting ------------------------------------------------
 
 
-def _from_iso(text: str) -> tuple[dt.datetime, bool] | None:
-    """An ISO 8601 date or date-time (an offset is dropped, keeping the wall time), or None."""
+def _from_iso(text: str, zone: str | None = None) -> tuple[dt.datetime, bool] | None:
+    """An ISO 8601 date or date-time, or None. A date-time with an offset or ``Z`` is that
+    moment, given as the local time in ``zone`` (the default zone unless named; dates.md §12);
+    without one it is local time already."""
     match = _ISO.fullmatch(text)
     if match is None:
         return None
-    year, month, day, hour, minute, second = match.groups()
+    year, month, day, hour, minute, second, offset = match.groups()
     date = _make_date(int(year), int(month), int(day))
     if hour is None:
         return dt.datetime.combine(date, dt.time()), False
-    return dt.datetime.combine(date, _make_time(int(hour), int(minute), int(second or 0))), True
+    moment = dt.datetime.combine(date, _make_time(int(hour), int(minute), int(second or 0)))
+    if offset is not None:
+        moment = _to_local(moment, offset, zone)
+    return moment, True
+
+
+def _to_local(moment: dt.datetime, offset: str, zone: str | None) -> dt.datetime:
+    """``moment`` at UTC ``offset`` (``Z``, ``+01:00``, ``-0800``, ``+05``) as local time in ``zone``."""
+    from stalklog.clock import zone as zone_info
+
+    if offset.upper() == "Z":
+        delta = dt.timedelta(0)
+    else:
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if minutes > 59 or hours * 60 + minutes > 14 * 60:
+            raise _Unread(f"the offset {offset} is beyond \u00b114:00, so it is not a time zone")
+        delta = dt.timedelta(hours=hours, minutes=minutes) * (-1 if offset[0] == "-" else 1)
+    aware = moment.replace(tzinfo=dt.timezone(delta))
+    try:
+        return aware.astimezone(zone_info(zone)).replace(tzinfo=None)
+    except OverflowError:
+        raise _Unread("that date is out of range") from None
 
 
 def _stored_moment(text: str, precision: str) -> tuple[dt.datetime, bool]:

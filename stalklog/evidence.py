@@ -179,7 +179,9 @@ def obtained_text(when) -> str:
 
     if not when.has_time:
         return when.start.date().isoformat()
-    return when.start.astimezone(dt.UTC).isoformat(timespec="seconds")
+    from stalklog.clock import zone
+
+    return when.start.replace(tzinfo=zone()).astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 def add_exhibit(

@@ -180,6 +180,7 @@ def show(
 
     from stalklog.cli.markup import escape
     from stalklog.cli.render import field_table
+    from stalklog.dates import moment_text
 
     console = out()
     console.print(
@@ -193,14 +194,16 @@ def show(
         ("SHA-256", exhibit["sha256"]),
         ("File held", "yes, inside the case file" if exhibit["has_file"] else "no (reference only)"),
         ("Producer", exhibit["producer"]),
-        ("Obtained", exhibit["obtained"]),
+        ("Obtained", moment_text(exhibit["obtained"])),
         ("How obtained", exhibit["how_obtained"]),
     ]
     console.print(field_table(rows))
-    cont = Table("When (UTC)", "Event", "By", "Detail", title="Continuity")
+    cont = Table("When", "Event", "By", "Detail", title="Continuity")
     for ev in exhibit["continuity"]:
         # "at" may come from an imported zip's manifest, which checks only that it is text
-        cont.add_row(escape(ev["at"]), ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or ""))
+        cont.add_row(
+            escape(moment_text(ev["at"])), ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or "")
+        )
     console.print(cont)
 
 

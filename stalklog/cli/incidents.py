@@ -45,7 +45,7 @@ def add(
         list[str] | None,
         typer.Option(
             "--by",
-            help="Key of the person who did it (default: the case's only subject).",
+            help="Key of the person who did it (default: the case's only subject, unless --attribution unknown).",
             autocompletion=complete_person,
         ),
     ] = None,
@@ -190,6 +190,12 @@ def _say_who_is_missing(db, case_ref: str, incident: dict) -> None:
     not later as "nothing to check"."""
     from stalklog import records
 
+    if not incident["by"] and incident.get("attribution") == "unknown":
+        say(
+            "Kept with who did it as not known, so the check does not count it against anyone. If you learn "
+            f"who it was: stalklog amend {incident['id']} --set by=KEY --set attribution=… --reason …"
+        )
+        incident = {**incident, "by": ["(not known)"]}  # said above: not listed again below
     people = records.people(db, records.get_case(db, case_ref)["id"])
     missing, fixes = [], []
     for field, role, who in (("by", "subject", "who did it"), ("towards", "victim", "who it was aimed at")):
@@ -245,7 +251,7 @@ def _fields_from_options(
         "occurred_end": when_parsed.occurred_end(),
         "precision": when_parsed.precision,
         "summary": summary,
-        "by": by or default_by,
+        "by": by or (default_by if attribution != "unknown" else []),  # "not known" names no one
         "towards": towards or default_towards,
         "affected": affected or [],
         "attribution": attribution,

@@ -87,16 +87,11 @@ def _shown(value) -> str:
 
 
 def _utc(value: str | None) -> str:
-    """``2025-01-05T20:10:00+00:00`` → ``Sun 5 Jan 2025 20:10 UTC`` (as the reports write it)."""
-    import datetime as dt
+    """A stored moment (``2025-01-05T20:10:00+00:00``) as ``Sun 5 Jan 2025 20:10 GMT``: in the
+    case's local time with its zone, as the event's own time is shown (dates.md §12)."""
+    from stalklog.dates import moment_text
 
-    if not value:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(value).astimezone(dt.UTC)
-    except ValueError:
-        return value
-    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M} UTC"
+    return moment_text(value)
 
 
 def incident_table(incidents: list[dict]) -> RichTable:

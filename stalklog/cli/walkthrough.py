@@ -13,19 +13,52 @@ def default_people(db, case_ref: str) -> tuple[list[str], list[str]]:
     return vocab.sole_parties(records.people(db, records.get_case(db, case_ref)["id"]))
 
 
-def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, str]) -> list[str]:
+# Answers that mean "nothing to say" to any guided question: kept as a skip, never as the
+# words themselves (a witness called "none", words said "no").
+SKIP_ANSWERS = frozenset(
+    ("no", "n", "none", "nobody", "no one", "noone", "no-one", "nothing", "-", "--", "n/a", "na", "nil", "nope")
+)
+
+
+def skipped(answer: str | None) -> bool:
+    """Whether a typed answer is a skip: empty, or a word such as no, none, nobody, nothing, n, -."""
+    text = " ".join((answer or "").lower().split()).rstrip(".!")
+    return not text or text in SKIP_ANSWERS
+
+
+def _ask_text(console, question: str) -> str:
+    """A free-text question that may be skipped; a skip answer is returned as empty."""
     from rich.prompt import Prompt
 
-    console.print(f"\n[bold]{question}[/bold] (numbers separated by commas; Enter to skip)")
+    answer = Prompt.ask(question, default="", show_default=False, console=console).strip()
+    return "" if skipped(answer) else answer
+
+
+# How she knows who did it: the answers offered, in her words, and the ATTRIBUTIONS word each means.
+KNOWING = (
+    ("seen", "I saw them"),
+    ("heard", "I heard them (their voice)"),
+    ("known_account", "It came from their number or account"),
+    ("told_by_other", "Someone told me"),
+    ("suspected", "I suspect it, but cannot be sure"),
+    ("unknown", "I don't know who it was"),
+)
+
+
+def _choose(console, question: str, words: tuple[str, ...], labels: dict[str, str], *, one: bool = False) -> list[str]:
+    from rich.prompt import Prompt
+
+    how = "a number" if one else "numbers separated by commas"
+    console.print(f"\n[bold]{question}[/bold] ({how}; Enter to skip)")
     for n, w in enumerate(words, 1):
         console.print(f"  {n:>2}. {labels.get(w, vocab.label(w))}")
     while True:
         answer = Prompt.ask("  ", default="", show_default=False, console=console).strip()
-        if not answer:
+        if skipped(answer):
             return []
         try:
             picks = [int(x) for x in answer.replace(" ", "").split(",") if x]
-            if all(1 <= p <= len(words) for p in picks):
+            if all(1 <= p <= len(words) for p in picks) and not (one and len(picks) > 1):
                 return [words[p - 1] for p in picks]
         except ValueError:
             pass
@@ -76,37 +109,35 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
         "nothing is saved until the end."
     )
     when = _ask_when(console, when_text)
-    location = Prompt.ask("[bold]Where did it happen?[/bold]", default="", show_default=False, console=console)
+    location = _ask_text(console, "[bold]Where did it happen?[/bold]")
     summary = summary or ""
-    while not summary.strip():
+    while not summary.strip() or skipped(summary):
         summary = Prompt.ask("[bold]What happened?[/bold] (a sentence or two)", console=console)
     behaviours = _choose(console, "Which of these describe it?", vocab.BEHAVIOURS, vocab.BEHAVIOUR_LABELS)
-    words = Prompt.ask(
-        "[bold]Was anything said or written?[/bold] Word for word if you can (Enter to skip)",
-        default="",
-        show_default=False,
-        console=console,
-    )
+    words = _ask_text(console, "[bold]Was anything said or written?[/bold] Word for word if you can (Enter to skip)")
     people = records.people(db, records.get_case(db, case_ref)["id"])
     by, towards = vocab.sole_parties(people)
-    if not by:
+    attribution = _ask_attribution(console, people, by)
+    if attribution == "unknown":
+        by = []  # "I don't know who": no one is named for her
+    elif not by:
         by = _ask_person(console, "Who did it?", people, "subject")
     if not towards:
         towards = _ask_person(console, "Who was it aimed at?", people, "victim")
-    witnesses = Prompt.ask(
+    witnesses = _ask_text(
+        console,
         "[bold]Did anyone else see or hear it?[/bold] Names or descriptions, separated by ; (Enter if no one)",
-        default="",
-        show_default=False,
-        console=console,
     )
     effects = _choose(console, "How did it make you feel?", vocab.EFFECTS, vocab.EFFECT_LABELS)
     impacts = _choose(console, "Did it change anything in your daily life?", vocab.IMPACTS, vocab.IMPACT_LABELS)
     police_ref = None
     if Confirm.ask("[bold]Did you report it to the police?[/bold]", default=False, console=console):
-        police_ref = (
-            Prompt.ask("  The crime reference number, if you have it", default="", show_default=False, console=console)
-            or None
-        )
+        police_ref = _ask_text(console, "  The crime reference number, if you have it") or None
+    private_notes = _ask_text(
+        console,
+        "[bold]Anything private to note?[/bold] Kept in the case file, left out of every export and report"
+        " (Enter to skip)",
+    )
     console.print("\n[dim]If you have a photo or screenshot, you can add it once this is saved.[/dim]")
     if not Confirm.ask(f"Save this incident ({when.describe()})?", default=True, console=console):
         return None
@@ -115,16 +146,31 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
         "occurred_end": when.occurred_end(),
         "precision": when.precision,
         "summary": summary.strip(),
-        "location": location.strip(),
-        "words": words.strip(),
+        "location": location,
+        "words": words,
         "behaviours": behaviours,
         "effects": effects,
         "impacts": impacts,
         "by": by,
+        "attribution": attribution,
         "towards": towards,
-        "witnesses": [w.strip() for w in witnesses.split(";") if w.strip()],
+        "witnesses": [w.strip() for w in witnesses.split(";") if w.strip() and not skipped(w)],
         "police_ref": police_ref,
+        "private_notes": private_notes or None,
     }
+
+
+def _ask_attribution(console, people: list[dict], sole_subject: list[str]) -> str | None:
+    """How she knows who did it (seen, heard, their number or account, told, suspected, don't
+    know), as an ATTRIBUTIONS word; None if skipped."""
+    names = {p["key"]: p["name"] for p in people}
+    name = names.get(sole_subject[0]) if sole_subject else None
+    from stalklog.safetext import escape
+
+    question = f"How do you know it was {escape(name)}?" if name else "How do you know who did it?"
+    words = tuple(w for w, _ in KNOWING)
+    picked = _choose(console, question, words, dict(KNOWING), one=True)
+    return picked[0] if picked else None
 
 
 def _ask_person(console, question: str, people: list[dict], role: str) -> list[str]:
@@ -140,4 +186,6 @@ def _ask_person(console, question: str, people: list[dict], role: str) -> list[s
     answer = Prompt.ask(
         f"[bold]{question}[/bold] ({listing}; Enter to skip)", default="", show_default=False, console=console
     )
+    if skipped(answer):
+        return []
     return [k.strip() for k in answer.split(",") if k.strip() in keys]

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from stalklog import __version__, records
 from stalklog import vocab as model
-from stalklog.dates import describe_stored
+from stalklog.dates import describe_stored, local_moment, moment_text
 from stalklog.errors import InvalidValue
 from stalklog.interchange.json_bundle import export_bundle
 from stalklog.reports import phrases as W
@@ -285,16 +285,9 @@ def _person_view(p: dict) -> dict:
 
 
 def _utc_text(value: str | None) -> str:
-    """``2025-01-05T20:10:00+00:00`` → ``Sun 5 Jan 2025 20:10 UTC``."""
-    if not value:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC)
-    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M} UTC"
+    """A stored moment in the case's local time with its zone: ``Sun 5 Jan 2025 20:10 GMT``
+    (dates.md §12; one helper for every view, ``dates.moment_text``)."""
+    return moment_text(value)
 
 
 def _date_text(value: str | None) -> str:
@@ -313,12 +306,9 @@ def _recorded_after(inc: dict) -> int | None:
     """Whole days from the end of the event to when it was first written down."""
     if not inc.get("recorded"):
         return None
-    try:
-        recorded = dt.datetime.fromisoformat(inc["recorded"].replace("Z", "+00:00"))
-    except ValueError:
+    recorded = local_moment(inc["recorded"])
+    if recorded is None:
         return None
-    if recorded.tzinfo is not None:
-        recorded = recorded.astimezone().replace(tzinfo=None)
     event = dt.date.fromisoformat((inc.get("occurred_end") or inc["occurred"])[:10])
     if inc.get("precision") == "month":
         event = event.replace(day=28)  # the benefit of the doubt: late in the month
@@ -392,6 +382,15 @@ def _exhibit_view(e: dict, held: dict, continuity: dict, db_encrypted: bool) -> 
     }
 
 
+def _by_text(inc: dict, names: dict) -> str:
+    """Who did it, in words; "not known" when she said she does not know (never a name put
+    there for her: issue 15)."""
+    named = W.join([names.get(k, k) for k in inc["by"]])
+    if inc.get("attribution") == "unknown":
+        return f"not known (the entry names {named})" if named else "not known"
+    return named
+
+
 def _incident_view(inc: dict, names: dict, held: dict, continuity: dict, *, db_encrypted: bool) -> dict:
     late = _recorded_after(inc)
     withdrawn = inc.get("withdrawn")
@@ -410,7 +409,7 @@ def _incident_view(inc: dict, names: dict, held: dict, continuity: dict, *, db_e
         "by": list(inc["by"]),
         "procured_by": inc.get("procured_by"),
         "towards": list(inc["towards"]),
-        "by_text": W.join([names.get(k, k) for k in inc["by"]]),
+        "by_text": _by_text(inc, names),
         "procured_by_text": names.get(inc.get("procured_by"), inc.get("procured_by") or ""),
         "towards_text": W.join([names.get(k, k) for k in inc["towards"]]),
         "affected_text": W.join([names.get(k, k) for k in inc.get("affected") or []]),
@@ -465,6 +464,15 @@ def _amendment_view(h: dict) -> dict:
         "at_text": _utc_text(h.get("at")),
         "made_by": h.get("by") or "",
     }
+
+
+def _correction_text(h: dict) -> str:
+    """One correction with the first account: what it said, what it says now, who changed
+    it, when and why (the earlier account is relevant material for disclosure)."""
+    return (
+        f'{h["field"]} changed from "{h["old"]}" to "{h["new"]}" on {h["at_text"]}'
+        f" by {h['made_by'] or 'a person not recorded'} ({h['reason'] or 'no reason given'})"
+    )
 
 
 def _impact_view(imp: dict) -> dict:
@@ -737,6 +745,8 @@ def _why_not(inc: dict, courses: list[tuple[int, dict, set]], in_summary: set[in
                 why = W.EXCLUSIONS.get(e["reason"], e["reason"].replace("_", " "))
                 who = names.get(c["subject"], c["subject"])
                 return e["reason"], f"Left out of course {n} ({who}): {why}."
+    if not inc["by"] and not inc["procured_by"] and inc.get("attribution") == "unknown":
+        return "attribution_unknown", "Who did it is not known, so it belongs to no course of conduct."
     if not inc["by"] and not inc["procured_by"]:
         return "no_subject", "No subject is named as having done it, so it belongs to no course of conduct."
     if not inc["towards"]:
@@ -852,9 +862,7 @@ def _case_review(report: dict) -> list[dict]:
                 [inc["key"]],
             )
         if inc["history"]:
-            changes = "; ".join(
-                f"{h['field']} changed on {h['at_text']} ({h['reason'] or 'no reason given'})" for h in inc["history"]
-            )
+            changes = "; ".join(_correction_text(h) for h in inc["history"])
             add(
                 "Corrected after recording",
                 f"{inc['key']} ({inc['date_text']}): {changes}. The earlier values are kept in the record.",

@@ -32,11 +32,13 @@ FULL = answers(
     "He was waiting by the door again (fictional)",  # what happened
     "1,5",  # following, loitering
     "I'll always find you",  # words
+    "1",  # how she knows it was him: seen
     "a colleague; the security guard",  # witnesses
     "1,3",  # alarm, fear of violence
     "2",  # changed route
     "y",  # reported to the police
     "CC-25-000999",  # the reference
+    "",  # private notes: none
     "y",  # save
 )
 
@@ -66,13 +68,13 @@ def test_walk_through_records_every_answer(run, case):
         "Did you report it to the police?",
     ):
         assert question in result.stderr
-    assert "That is Tue 11 Mar 2025 17:10. Is that right?" in result.stderr
+    assert "That is Tue 11 Mar 2025 17:10 GMT. Is that right?" in result.stderr
     assert "Recorded:" in result.stderr
     assert count() == 1
 
 
 def test_summary_on_the_command_line_is_not_asked_again(run, case):
-    script = answers("yesterday", "", "", "", "", "", "", "", "n", "")  # Enter takes the defaults
+    script = answers("yesterday", "", "", "", "", "", "", "", "", "n", "", "")  # Enter takes the defaults
     result = run("add", "Texts all evening (fictional)", "--interactive", "--case", case, "--json", input=script)
     inc = json.loads(result.stdout)
     assert inc["summary"] == "Texts all evening (fictional)" and "What happened?" not in result.stderr
@@ -81,7 +83,7 @@ def test_summary_on_the_command_line_is_not_asked_again(run, case):
 
 
 def test_when_given_as_an_option_is_still_confirmed(run, case):
-    script = answers("y", "", "", "", "", "", "", "n", "y")
+    script = answers("y", "", "", "", "", "", "", "", "n", "", "y")
     result = run("add", "x (fictional)", "-I", "--when", "2 days ago", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["occurred"] == "2025-03-10"
     assert "That is Mon 10 Mar 2025 (time not known). Is that right?" in result.stderr
@@ -89,7 +91,7 @@ def test_when_given_as_an_option_is_still_confirmed(run, case):
 
 def test_a_bad_date_is_asked_again(run, case):
     script = answers(
-        "31/02/2025", "next year", "05/03/2025 9pm", "y", "", "x (fictional)", "", "", "", "", "", "n", "y"
+        "31/02/2025", "next year", "05/03/2025 9pm", "y", "", "x (fictional)", "", "", "", "", "", "", "n", "", "y"
     )
     result = run("add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["occurred"] == "2025-03-05T21:00"
@@ -98,14 +100,14 @@ def test_a_bad_date_is_asked_again(run, case):
 
 
 def test_a_date_that_is_not_confirmed_is_asked_again(run, case):
-    script = answers("05/03/2025", "n", "03/05/2024", "y", "", "x (fictional)", "", "", "", "", "", "n", "y")
+    script = answers("05/03/2025", "n", "03/05/2024", "y", "", "x (fictional)", "", "", "", "", "", "", "n", "", "y")
     result = run("add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["occurred"] == "2024-05-03"
     assert "Wed 5 Mar 2025" in result.stderr and "Fri 3 May 2024" in result.stderr
 
 
 def test_a_bad_choice_number_is_asked_again(run, case):
-    script = answers("yesterday", "y", "", "x (fictional)", "99", "abc", "2", "", "", "", "", "n", "y")
+    script = answers("yesterday", "y", "", "x (fictional)", "99", "abc", "2", "", "", "", "", "", "n", "", "y")
     result = run("add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["behaviours"] == ["contacting"]
     assert "Please give numbers from 1 to" in result.stderr
@@ -144,14 +146,14 @@ def test_ctrl_c_saves_nothing(run, case, monkeypatch):
 
 def test_who_is_asked_when_the_case_has_several_subjects(run, case):
     run("person", "add", "--case", case, "--role", "subject", "--name", "[bold]Jo[/bold] (fictional)", "--key", "J")
-    script = answers("yesterday", "y", "", "x (fictional)", "", "", "J", "", "", "", "n", "y")
+    script = answers("yesterday", "y", "", "x (fictional)", "", "", "", "J", "", "", "", "n", "", "y")
     result = run("add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["by"] == ["J"]
     assert "Who did it?" in result.stderr and "[bold]Jo[/bold]" in result.stderr  # names printed literally
 
 
 def test_us_dates_are_read_month_first_in_the_walk_through(run, case):
-    script = answers("03/11/2024", "y", "", "x (fictional)", "", "", "", "", "", "n", "y")
+    script = answers("03/11/2024", "y", "", "x (fictional)", "", "", "", "", "", "", "n", "", "y")
     result = run("--us-dates", "add", "-I", "--case", case, "--json", input=script)
     assert json.loads(result.stdout)["occurred"] == "2024-03-11"
 

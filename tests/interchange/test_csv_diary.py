@@ -49,7 +49,7 @@ def test_dry_run_previews_every_row_and_writes_nothing(run, case, isolated):
     assert rows[2]["when"] == "2025-01-06T17:10"
     assert rows[2]["ambiguous"] == "ambiguous (read as 6 January 2025, day first)"
     assert rows[3]["when"] == "2025-01-14T20:30" and rows[3]["ambiguous"] is None
-    assert rows[4]["when_text"] == "about Mon 20 Jan 2025 21:00"
+    assert rows[4]["when_text"] == "about Mon 20 Jan 2025 21:00 GMT"
     assert rows[5]["when"] == "2025-01-27" and rows[5]["when_text"].endswith("(time not known)")
     assert rows[6]["when"] == "2025-02-03T22:00" and "3 February 2025" in rows[6]["ambiguous"]
     assert incidents(run) == []
