@@ -43,6 +43,7 @@ _COLUMNS = (
     "obtained",
     "how_obtained",
     "created_utc",
+    "added_by",
 )
 
 
@@ -130,7 +131,8 @@ def allocate_ref(db: Database, case_id: int, *, producer: str | None, ref: str |
         return ref
     if not producer or not producer.strip():
         raise InvalidValue(
-            "--producer: say who produced the exhibit (its reference starts with their initials).",
+            "--producer: say who produced the exhibit (its reference starts with their initials); "
+            "the case has no single named victim to take it as.",
             hint='For example: --producer "Alex Doe" gives AD/1. Or set the reference with --ref.',
         )
     return next_ref(db, case_id, initials(producer))
@@ -184,6 +186,13 @@ def obtained_text(when) -> str:
     return when.start.replace(tzinfo=zone()).astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
+def default_producer(db: Database, case: dict) -> str | None:
+    """Who produced an exhibit when no one is named: the case's only victim, by name (the
+    person keeping the diary captures her own screenshots); None if that is not clear."""
+    victims = [p for p in records.people(db, case["id"]) if p["role"] == "victim"]
+    return victims[0]["name"] if len(victims) == 1 and victims[0]["name"] else None
+
+
 def add_exhibit(
     db: Database,
     incident: int | str,
@@ -215,6 +224,9 @@ def add_exhibit(
     if not content:
         raise InvalidValue(f"{file_name} is empty (0 bytes). Nothing was added.")
     producer = producer.strip() if producer and producer.strip() else None
+    if producer is None and not ref and not part_of:
+        producer = default_producer(db, case)
+    added_by = by.strip() if by and by.strip() else None
     the_ref = allocate_ref(db, case["id"], producer=producer, ref=ref, part_of=part_of)
     appender = Appender(db)
     now = appender.at
@@ -234,22 +246,26 @@ def add_exhibit(
                 "obtained": obtained,
                 "how_obtained": how_obtained,
                 "created_utc": now,
+                "added_by": added_by,
             }
         )
         .last_pk
     )
     appender.record("create", "exhibits", eid, case["id"])
     if obtained:
-        _event(db, appender, eid, case["id"], "obtained", by=producer, at=obtained, detail=how_obtained)
+        detail = "produced (made or found) by " + (producer or "a person not recorded")
+        detail += f": {how_obtained}" if how_obtained else ""
+        _event(db, appender, eid, case["id"], "obtained", by=producer, at=obtained, detail=detail)
     _event(
         db,
         appender,
         eid,
         case["id"],
         "added",
-        by=by or producer,
+        by=added_by,  # who put it in the case file: never assumed to be the producer
         at=now,
-        detail=f"{file_name}, {len(content)} bytes, SHA-256 {digest}",
+        detail=f"added to the case file by {added_by or 'a person not recorded'}: "
+        f"{file_name}, {len(content)} bytes, SHA-256 {digest}",
     )
     appender.flush()
     return get_exhibit(db, the_ref, case["ref"])
@@ -314,6 +330,7 @@ def _exhibit_dict(row: dict, case_ref: str, incident_key: str) -> dict:
         "obtained": row["obtained"],
         "how_obtained": row["how_obtained"],
         "added_utc": row["created_utc"],
+        "added_by": row["added_by"],
         "has_file": bool(row["has_file"]),
         "id": row["id"],
     }

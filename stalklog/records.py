@@ -323,6 +323,87 @@ def add_person(
     return {**_person_dict(row), "id": pid}
 
 
+PERSON_EDITABLE = ("name", "role", "relationship", "lived_together_until", "identifiers")
+
+
+def edit_person(db: Database, case_ref: str, key: str, changes: dict, *, reason: str, by: str | None = None) -> dict:
+    """Rename or correct a person. The old value, the new one, the reason, who and when are
+    kept in ``person_amendments`` (ledger-covered, like an incident's corrections)."""
+    if not reason or not reason.strip():
+        raise InvalidValue("--reason: say why the person's details are being changed.")
+    case = get_case(db, case_ref)
+    row = db.execute("SELECT * FROM people WHERE case_id = ? AND key = ?", [case["id"], key]).fetchone()
+    if row is None:
+        keys = [p["key"] for p in people(db, case["id"])]
+        raise NotFound(f'Case {case_ref} has no person "{key}".', hint=f"People: {', '.join(keys) or 'none yet'}")
+    cur = db.execute("SELECT * FROM people WHERE id = ?", [row[0]])
+    cols = [d[0] for d in cur.description]
+    stored = dict(zip(cols, cur.fetchone(), strict=True))
+    current = _person_dict(stored)
+    for name in changes:
+        if name not in PERSON_EDITABLE:
+            raise InvalidValue(f'"{name}" cannot be changed. Fields: {", ".join(PERSON_EDITABLE)}.')
+    if "role" in changes:
+        check_word(changes["role"], vocab.ROLES, "role", "--role")
+    if changes.get("relationship") is not None:
+        check_word(changes["relationship"], vocab.RELATIONSHIPS, "relationship", "--relationship")
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise InvalidValue("--name: give the name (or a description) to use.")
+    appender = Appender(db)
+    now = utc_now_iso()
+    changed = {}
+    for name, new in changes.items():
+        old = current[name]
+        if old == new:
+            continue
+        changed[name] = json.dumps(list(new)) if name == "identifiers" else new
+        aid = (
+            db["person_amendments"]
+            .insert(
+                {
+                    "case_id": case["id"],
+                    "person_id": stored["id"],
+                    "field": name,
+                    "old_value": json.dumps(old, ensure_ascii=False),
+                    "new_value": json.dumps(new, ensure_ascii=False),
+                    "reason": reason.strip(),
+                    "by": by,
+                    "at_utc": now,
+                }
+            )
+            .last_pk
+        )
+        appender.record("create", "person_amendments", aid, case["id"])
+    if not changed:
+        raise InvalidValue("Nothing to change: the new values are the same as the old.")
+    db["people"].update(stored["id"], changed)
+    appender.record("amend", "people", stored["id"], case["id"])
+    appender.flush()
+    return {**_person_dict({**stored, **changed}), "history": person_history(db, stored["id"])}
+
+
+def person_history(db: Database, person_id: int) -> list[dict]:
+    cur = db.execute(
+        "SELECT field, old_value, new_value, reason, by, at_utc FROM person_amendments WHERE person_id = ? ORDER BY id",
+        [person_id],
+    )
+    return [_amendment(*a) for a in cur.fetchall()]
+
+
+def people_history(db: Database, case_id: int) -> dict[str, list[dict]]:
+    """Each person's corrections, by person key (only people that have any)."""
+    cur = db.execute(
+        "SELECT people.key, a.field, a.old_value, a.new_value, a.reason, a.by, a.at_utc"
+        " FROM person_amendments AS a JOIN people ON people.id = a.person_id"
+        " WHERE a.case_id = ? ORDER BY a.id",
+        [case_id],
+    )
+    found: dict[str, list[dict]] = {}
+    for key, *rest in cur.fetchall():
+        found.setdefault(key, []).append(_amendment(*rest))
+    return found
+
+
 # ---------------------------------------------------------------- incidents
 
 
@@ -622,10 +703,10 @@ def _fetch(db: Database, where: str, params: list) -> list[dict]:
     return [_tuple_to_incident(r) for r in db.execute(f"{_INCIDENT_QUERY} {where}", params)]
 
 
-_EXHIBIT_COLUMNS = "incident_id, ref, description, file_name, sha256, obtained, producer, how_obtained, size"
+_EXHIBIT_COLUMNS = "incident_id, ref, description, file_name, sha256, obtained, producer, how_obtained, size, added_by"
 
 
-def _exhibit(ref, desc, fname, digest, obtained, producer, how, size) -> dict:
+def _exhibit(ref, desc, fname, digest, obtained, producer, how, size, added_by) -> dict:
     return {
         "ref": ref,
         "description": desc,
@@ -635,6 +716,7 @@ def _exhibit(ref, desc, fname, digest, obtained, producer, how, size) -> dict:
         "producer": producer,
         "how_obtained": how,
         "size": size,
+        "added_by": added_by,
     }
 
 

@@ -94,7 +94,12 @@ def test_reference_taken_or_malformed(run, incident, clip):
     assert "start at 1" in run("exhibit", "add", incident, clip, "--ref", "AD/0", code=1).stderr
 
 
-def test_producer_or_reference_required(run, incident, clip):
+def test_producer_defaults_to_the_case_victim_and_is_required_without_one(run, incident, clip):
+    """Issue 15: --producer was demanded of a victim who does not know the word; the producer
+    is the case's victim unless named, and still required when the case has no single victim."""
+    added = run.json("exhibit", "add", incident, clip)
+    assert added["ref"] == "AD/1" and added["producer"] == "Alex Doe" and added["added_by"] is None
+    run("person", "add", "--case", "C-1", "--role", "victim", "--name", "Kit Doe", "--key", "V2")
     result = run("exhibit", "add", incident, clip, code=1)
     assert "--producer" in result.stderr
 

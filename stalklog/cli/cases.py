@@ -273,6 +273,57 @@ def person_add(
         )
 
 
+@person_app.command("edit")
+def person_edit(
+    key: Annotated[str, typer.Argument(help="The person's key (from stalklog person list), e.g. V or P.")],
+    case: CaseOption,
+    reason: Annotated[str, typer.Option("--reason", help="Why the details are being changed.")],
+    name: Annotated[str | None, typer.Option("--name", help="The name to use from now on.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="victim, subject, witness or other.")] = None,
+    relationship: Annotated[
+        str | None, typer.Option("--relationship", help="The subject's relationship to the victim.")
+    ] = None,
+    lived_together_until: Annotated[
+        str | None,
+        typer.Option("--lived-together-until", help="For a former partner: when you stopped living together."),
+    ] = None,
+    identifier: Annotated[
+        list[str] | None,
+        typer.Option("--identifier", help="The phone numbers, handles or emails they use (replaces the list)."),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who is making the change (a name).")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Rename or correct a person. The old value, the new one, who, when and why are kept.
+
+    Example: stalklog person edit V --case C-2025-001 --name "Alex Doe" --reason "was entered as Me"
+    """
+    from stalklog import records
+    from stalklog.cli.console import parse_date_arg
+    from stalklog.store.database import transaction
+
+    changes: dict = {}
+    for field, value in (("name", name), ("role", role), ("relationship", relationship)):
+        if value is not None:
+            changes[field] = value.strip()
+    if lived_together_until is not None:
+        changes["lived_together_until"] = parse_date_arg(lived_together_until, "--lived-together-until")
+    if identifier is not None:
+        changes["identifiers"] = [i.strip() for i in identifier if i.strip()]
+    if not changes:
+        raise typer.BadParameter(
+            "say what to change: --name, --role, --relationship, --lived-together-until or --identifier.",
+            param_hint="--name",
+        )
+    db = open_case_file()
+    with transaction(db):
+        person = records.edit_person(db, case, key, changes, reason=reason, by=by)
+    if json_:
+        print_json(person)
+    else:
+        say(f"Person {key} in case {case} changed ({', '.join(changes)}); the earlier values are kept in its history.")
+
+
 @person_app.command("list")
 def person_list(case: RequiredCaseOption, json_: JsonOption = False) -> None:
     """List the people of a case.

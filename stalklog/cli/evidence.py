@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from stalklog.cli.console import open_case_file, out, parse_when_arg, print_json, say
+from stalklog.cli.console import open_case_file, out, parse_when_arg, print_json, say, stdin_is_tty
 from stalklog.cli.options import CaseOption, JsonOption
 
 exhibit_app = typer.Typer(
@@ -19,7 +19,9 @@ exhibit_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ByOpt = Annotated[str | None, typer.Option("--by", help="Who is doing this, for the continuity record (a name).")]
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="Who is doing this (adding, exporting), for the continuity record (a name).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +39,11 @@ def add(
     case: CaseOption = None,
     producer: Annotated[
         str | None,
-        typer.Option("--producer", "-p", help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2….'),
+        typer.Option(
+            "--producer",
+            "-p",
+            help='Who produced (found, captured) it: "Alex Doe" gives AD/1, AD/2… (default: the case\'s victim).',
+        ),
     ] = None,
     description: Annotated[
         str | None, typer.Option("--description", "-d", help="What it is, without abbreviations.")
@@ -70,6 +76,8 @@ def add(
     content, digest = evidence.read_file(file)
     obtained_at = evidence.obtained_text(parse_when_arg(obtained, "--obtained")) if obtained else None
     db = open_case_file()
+    if not json_ and stdin_is_tty() and not (ref or part_of):
+        producer, by = _ask_who(db, incident, case, producer, by)
     with transaction(db):
         exhibit = evidence.add_exhibit(
             db,
@@ -99,6 +107,28 @@ def add(
         say(f"Note: the same file (same SHA-256) is already exhibit {', '.join(same)} in this case.")
     if json_:
         print_json(_public(exhibit))
+
+
+def _ask_who(db, incident: str, case: str | None, producer: str | None, by: str | None) -> tuple:
+    """In a terminal: who produced (made or found) the file, and who is adding it: two people
+    a continuity record keeps apart. Enter takes the case's victim, then the producer."""
+    from rich.console import Console
+    from rich.prompt import Prompt
+
+    from stalklog import evidence, records
+
+    console = Console(stderr=True, highlight=False, emoji=False)
+    inc = records.get_incident(db, incident, case)
+    default = evidence.default_producer(db, records.get_case(db, inc["case"])) or ""
+    if producer is None:
+        producer = Prompt.ask(
+            "[bold]Who made or found this file?[/bold] (took the photo, saved the screenshot)",
+            default=default or None,
+            console=console,
+        )
+    if by is None:
+        by = Prompt.ask("[bold]Who is adding it to the case file?[/bold]", default=producer or None, console=console)
+    return producer, by
 
 
 def _public(exhibit: dict) -> dict:
@@ -193,7 +223,9 @@ def show(
         ("Size", f"{exhibit['size']} bytes" if exhibit["size"] is not None else None),
         ("SHA-256", exhibit["sha256"]),
         ("File held", "yes, inside the case file" if exhibit["has_file"] else "no (reference only)"),
-        ("Producer", exhibit["producer"]),
+        ("Produced by", f"{exhibit['producer']} (made or found it)" if exhibit["producer"] else "not recorded"),
+        ("Added by", f"{exhibit['added_by']} (put it in the case file)" if exhibit["added_by"] else "not recorded"),
+        ("Added", moment_text(exhibit["added_utc"])),
         ("Obtained", moment_text(exhibit["obtained"])),
         ("How obtained", exhibit["how_obtained"]),
     ]

@@ -50,6 +50,14 @@ def _orders(db: Database, case: dict) -> dict:
     return {"orders": found} if found else {}
 
 
+def _bundle_exhibit(e: dict) -> dict:
+    """An exhibit in the bundle's shape; ``added_by`` (an addition) only when recorded."""
+    out = {k: e.get(k) for k in EXHIBIT_KEYS}
+    if e.get("added_by"):
+        out["added_by"] = e["added_by"]
+    return out
+
+
 def _bundle_head(db: Database, case: dict) -> dict:
     return {
         "format": FORMAT,
@@ -66,7 +74,7 @@ def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = F
     for inc in records.iter_case_incidents(db, case["id"], with_history=True):
         del inc["id"], inc["case"]
         if inc["exhibits"]:
-            inc["exhibits"] = [{k: e.get(k) for k in EXHIBIT_KEYS} for e in inc["exhibits"]]
+            inc["exhibits"] = [_bundle_exhibit(e) for e in inc["exhibits"]]
         if not include_private:
             del inc["private_notes"]
         if not inc["withdrawn"]:
@@ -157,7 +165,7 @@ def _indented(value, pad: str) -> str:
 
 def bundle_incident(inc: dict, *, include_private: bool = False, history: list | None = None) -> dict:
     out = {k: inc[k] for k in records.BUNDLE_INCIDENT_FIELDS if k != "private_notes"}
-    out["exhibits"] = [{k: e.get(k) for k in EXHIBIT_KEYS} for e in inc["exhibits"]]
+    out["exhibits"] = [_bundle_exhibit(e) for e in inc["exhibits"]]
     if include_private:
         out["private_notes"] = inc["private_notes"]
     if inc.get("withdrawn"):
@@ -482,10 +490,16 @@ def _validate_exhibits(exhibits, where: str) -> list[dict]:
         digest = e.get("sha256")
         if digest is not None and (not isinstance(digest, str) or not _SHA_RE.match(digest)):
             raise _fail(f"{w}.sha256", "expected 64 lowercase hex digits")
-        for k in ("description", "file", "producer", "how_obtained"):
+        for k in ("description", "file", "producer", "how_obtained", "added_by"):
             if e.get(k) is not None:
                 _type_check(e[k], str, f"{w}.{k}", "text")
-        out.append({**{k: e.get(k) for k in EXHIBIT_KEYS}, "obtained": _utc(e.get("obtained"), f"{w}.obtained")})
+        out.append(
+            {
+                **{k: e.get(k) for k in EXHIBIT_KEYS},
+                "obtained": _utc(e.get("obtained"), f"{w}.obtained"),
+                "added_by": e.get("added_by"),
+            }
+        )
     return out
 
 
@@ -754,6 +768,7 @@ def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files
                 "obtained": e["obtained"],
                 "how_obtained": e["how_obtained"],
                 "created_utc": appender.at,
+                "added_by": e.get("added_by"),
             }
         )
         .last_pk

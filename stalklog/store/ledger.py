@@ -38,6 +38,7 @@ ENTITIES = (
     "screenings",
     "orders",
     "order_changes",
+    "person_amendments",
 )
 ENTITY_PK = dict.fromkeys(ENTITIES, "id")
 BLOB_COLUMNS = {"exhibits": ("content",)}
@@ -365,4 +366,5 @@ def _name(entity: str) -> str:
         "screenings": "screening",
         "orders": "order",
         "order_changes": "order change",
+        "person_amendments": "correction to a person",
     }[entity]

@@ -273,3 +273,31 @@ def m003_orders(db: Database) -> None:
     )
     db["order_changes"].create_index(["order_id"])
     db.execute("ALTER TABLE incidents ADD COLUMN order_in_force_said INTEGER")
+
+
+@migrations()
+def m004_provenance(db: Database) -> None:
+    """Who wrote, produced and corrected what (issue 15): an incident's time of writing when
+    known apart from when it was entered (a spreadsheet diary's own column) and where it came
+    from; who added an exhibit, beside who produced it; corrections to a person. Nullable
+    columns, so every earlier ledger hash stays valid."""
+    db.execute("ALTER TABLE incidents ADD COLUMN written TEXT")  # when first written down, if known
+    db.execute("ALTER TABLE incidents ADD COLUMN provenance TEXT")  # "csv:diary.csv row 14"; NULL = typed in
+    db.execute("ALTER TABLE exhibits ADD COLUMN added_by TEXT")  # who added the file (producer: made or found it)
+    db.table("person_amendments").create(
+        {
+            "id": int,
+            "case_id": int,
+            "person_id": int,
+            "field": str,
+            "old_value": str,  # JSON
+            "new_value": str,  # JSON
+            "reason": str,
+            "by": str,
+            "at_utc": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id"), ("person_id", "people", "id")],
+        not_null={"case_id", "person_id", "field", "reason", "at_utc"},
+    )
+    db.table("person_amendments").create_index(["person_id"])

@@ -168,7 +168,7 @@ def test_round_trip_victim_advocate_police(run, victim_zip, tmp_path):
     # the continuity travelled: obtained and added by the victim, the exports and imports on the way
     events = [(e["event"], e["by"]) for e in run.json(*police, "exhibit", "show", "AD/1")["continuity"]]
     assert events[0] == ("obtained", "Alex Doe")
-    assert events[1] == ("added", "Alex Doe")
+    assert events[1] == ("added", None)  # who added it was not given: not assumed to be the producer
     assert [e for e, _ in events].count("imported") == 2
     assert events[-1] == ("exported", "PC Jo Bloggs")
     for db in (advocate, police):

@@ -76,6 +76,8 @@ TABLES = {
         "withdrawn_reason",
         "created_utc",
         "order_in_force_said",
+        "written",
+        "provenance",
     },
     "case_impacts": {"id", "case_id", "kind", "date", "detail", "created_utc"},
     "amendments": {"id", "incident_id", "field", "old_value", "new_value", "reason", "by", "at_utc"},
@@ -93,6 +95,7 @@ TABLES = {
         "obtained",
         "how_obtained",
         "created_utc",
+        "added_by",
     },
     "exhibit_events": {"id", "exhibit_id", "event", "by", "at_utc", "detail"},
     "screenings": {"id", "case_id", "taken", "by", "answers", "created_utc"},
@@ -113,6 +116,7 @@ TABLES = {
         "created_utc",
     },
     "order_changes": {"id", "order_id", "change", "field", "old_value", "new_value", "on_date", "reason", "at_utc"},
+    "person_amendments": {"id", "case_id", "person_id", "field", "old_value", "new_value", "reason", "by", "at_utc"},
     "ledger": {
         "seq",
         "at_utc",
@@ -137,6 +141,7 @@ INDEXES = {
     "idx_exhibits_incident_id",
     "idx_exhibit_events_exhibit_id",
     "idx_ledger_entity_entity_id",
+    "idx_person_amendments_person_id",
 }
 
 
