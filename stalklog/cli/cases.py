@@ -276,7 +276,7 @@ def person_add(
 @person_app.command("edit")
 def person_edit(
     key: Annotated[str, typer.Argument(help="The person's key (from stalklog person list), e.g. V or P.")],
-    case: CaseOption,
+    case: RequiredCaseOption,
     reason: Annotated[str, typer.Option("--reason", help="Why the details are being changed.")],
     name: Annotated[str | None, typer.Option("--name", help="The name to use from now on.")] = None,
     role: Annotated[str | None, typer.Option("--role", help="victim, subject, witness or other.")] = None,
