@@ -253,9 +253,7 @@ def add_exhibit(
     )
     appender.record("create", "exhibits", eid, case["id"])
     if obtained:
-        detail = "produced (made or found) by " + (producer or "a person not recorded")
-        detail += f": {how_obtained}" if how_obtained else ""
-        _event(db, appender, eid, case["id"], "obtained", by=producer, at=obtained, detail=detail)
+        _event(db, appender, eid, case["id"], "obtained", by=producer, at=obtained, detail=how_obtained)
     _event(
         db,
         appender,
@@ -264,8 +262,7 @@ def add_exhibit(
         "added",
         by=added_by,  # who put it in the case file: never assumed to be the producer
         at=now,
-        detail=f"added to the case file by {added_by or 'a person not recorded'}: "
-        f"{file_name}, {len(content)} bytes, SHA-256 {digest}",
+        detail=f"{file_name}, {len(content)} bytes, SHA-256 {digest}",
     )
     appender.flush()
     return get_exhibit(db, the_ref, case["ref"])

@@ -109,6 +109,10 @@ def add(
         print_json(_public(exhibit))
 
 
+# The continuity says which person is which: the producer obtained it, another may have added it.
+_EVENT_WHO = {"obtained": "obtained (by its producer)", "added": "added to the case file"}
+
+
 def _ask_who(db, incident: str, case: str | None, producer: str | None, by: str | None) -> tuple:
     """In a terminal: who produced (made or found) the file, and who is adding it: two people
     a continuity record keeps apart. Enter takes the case's victim, then the producer."""
@@ -234,7 +238,10 @@ def show(
     for ev in exhibit["continuity"]:
         # "at" may come from an imported zip's manifest, which checks only that it is text
         cont.add_row(
-            escape(moment_text(ev["at"])), ev["event"], escape(ev["by"] or "not recorded"), escape(ev["detail"] or "")
+            escape(moment_text(ev["at"])),
+            _EVENT_WHO.get(ev["event"], ev["event"]),
+            escape(ev["by"] or "not recorded"),
+            escape(ev["detail"] or ""),
         )
     console.print(cont)
 

@@ -314,7 +314,7 @@ def test_evidence_html_is_self_contained_and_inert(run, report_case):
         assert digest in text
     assert PRIVATE not in html
     assert 'Page " counter(page) " of " counter(pages)' in html  # page x of y when printed
-    assert "Mon 10 Mar 2025 09:00 UTC: obtained by Alex Doe (screenshot on the phone)" in text  # MG12 continuity
+    assert "Mon 10 Mar 2025 09:00 GMT: obtained by Alex Doe (screenshot on the phone)" in text  # MG12 continuity
 
 
 def test_private_notes_only_when_asked_and_the_document_says_so(run, report_case):

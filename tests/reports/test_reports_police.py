@@ -133,7 +133,7 @@ def test_every_course_in_one_summary_each_with_its_own_headline_and_points(run, 
     # "not relied on" holds only what no course relies on, each with why
     assert {x["record"]: x["reason"] for x in doc["not_relied_on"]} == {
         "I30": "below_threshold",
-        "I31": "no_subject",
+        "I31": "attribution_unknown",  # "who did it is not known" (issue 15)
         "I32": "withdrawn",
     }
     assert all(x["why"] for x in doc["not_relied_on"])
@@ -142,7 +142,7 @@ def test_every_course_in_one_summary_each_with_its_own_headline_and_points(run, 
     assert text.count("Points to prove") == 2 and text.count("Time limits") == 2
     assert "3 occasions of conduct attributed to Sam Roe (former partner)" in text
     assert "3 occasions of conduct attributed to Chris Poe" in text
-    assert "No subject is named as having done it" in text
+    assert "Who did it is not known, so it belongs to no course of conduct" in text  # issue 15
 
 
 def test_course_and_subject_choose_and_the_rest_is_listed_with_the_course_that_relies_on_it(run, police_case):
@@ -243,8 +243,8 @@ def test_exhibit_schedule_is_an_mg12_table_in_reference_order_with_continuity(ru
     assert "AV/3" not in schedule  # below threshold: unused material, not the MG12
     for n in (1, 2, 3):
         assert SHA[n] in schedule
-    assert "Sat 1 Mar 2025 09:00 UTC; photograph on the phone" in schedule  # when and how obtained
-    assert "Wed 12 Mar 2025 12:00 UTC: imported into the case file (reference only)" in schedule  # continuity
+    assert "Sat 1 Mar 2025 09:00 GMT; photograph on the phone" in schedule  # when and how obtained
+    assert "Wed 12 Mar 2025 12:00 GMT: imported into the case file (reference only)" in schedule  # continuity
     md = run("report", "--case", REF, "--kind", "evidence").stdout
     assert "| Exhibit reference | Description | Produced by | When and how obtained | SHA-256 | Continuity |" in md
 
