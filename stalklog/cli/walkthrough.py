@@ -165,7 +165,7 @@ def _ask_attribution(console, people: list[dict], sole_subject: list[str]) -> st
     know), as an ATTRIBUTIONS word; None if skipped."""
     names = {p["key"]: p["name"] for p in people}
     name = names.get(sole_subject[0]) if sole_subject else None
-    from stalklog.safetext import escape
+    from stalklog.cli.markup import escape
 
     question = f"How do you know it was {escape(name)}?" if name else "How do you know who did it?"
     words = tuple(w for w, _ in KNOWING)
