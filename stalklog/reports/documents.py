@@ -70,7 +70,7 @@ def html_document(model: dict, *, for_pdf: bool = False) -> str:
 
     from stalklog.reports.chart import timeline_svg
 
-    chart = Markup(timeline_svg(model.get("chart_points") or []))  # noqa: S704 - dates and vocabulary words only
+    chart = Markup(timeline_svg(model.get("chart_points") or [], png=for_pdf))  # noqa: S704 - dates and vocabulary words only
     env = _environment()
     css = env.loader.get_source(env, "report.css")[0]
     template = env.get_template(TEMPLATES[model["kind"]])
@@ -82,9 +82,12 @@ def render_html(model: dict) -> str:
     return html_document(model)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """WeasyPrint may fetch nothing: a report is built from the case file alone."""
-    raise ValueError(f"stalklog reports do not load external resources ({url[:40]})")
+def _data_only():
+    """WeasyPrint may fetch nothing: a report is built from the case file alone. The one
+    resource, the chart, is a data URL inside the document; every other scheme is refused."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",))
 
 
 PANGO_HELP = (
@@ -168,5 +171,5 @@ def render_pdf(model: dict, progress: Progress | None = None) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     with progress or contextlib.nullcontext(), _weasyprint_steps(progress):
-        document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_no_fetch, base_url=None)
+        document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_data_only(), base_url=None)
         return document.write_pdf()

@@ -412,3 +412,43 @@ def test_points_never_could_be_supported_beside_none_and_dates_are_one_style(run
     import re
 
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", doc.split("## ")[0] + "".join(doc.split("## ")[1:-1]))
+
+
+def _long_case(isolated, n: int = 160) -> None:
+    bundle = police_bundle()
+    start = __import__("datetime").date(2024, 1, 1)
+    bundle["incidents"] = [
+        _inc(f"I{k}", (start + __import__("datetime").timedelta(days=k)).isoformat() + "T09:00", "P", ["contacting"])
+        for k in range(1, n + 1)
+    ]
+    bundle["incidents"][0]["private_notes"] = "NOTE-ON-FIRST"
+    db = open_db(isolated / "stalklog.db", create=True)
+    with transaction(db):
+        json_bundle.import_bundle(db, bundle)
+    db.close()
+
+
+def test_a_long_case_is_one_line_per_occasion_with_ranges_and_natural_order(run, isolated):
+    _long_case(isolated)
+    html = run("report", "--case", REF, "--kind", "evidence", "-f", "html", "--include-private").stdout
+    text = _html_text(html)
+    assert "One line per occasion (a long record)" in text
+    assert "The occasions, in date order (occasions 1–160)" in text
+    lines = html.split('<p class="rec">')[1:161]
+    assert lines[0].startswith("1. ") and "I1 · place not recorded" in lines[0]
+    assert text.index("I99 ·") < text.index("I100 ·") < text.index("I160 ·")
+    assert "Private note on record I1 (occasion 1): NOTE-ON-FIRST" in text
+    assert "<dl" not in html[html.index("One line per occasion") : html.index("Points to prove")]
+
+
+@pytest.mark.slow
+def test_a_long_case_pdf_reads_back_with_every_occasion(run, isolated, tmp_path):
+    _long_case(isolated)
+    out = tmp_path / "long.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    pages = _pdf_pages(out)
+    text = " ".join(pages)
+    for k in (1, 80, 160):
+        assert f"I{k} ·" in text
+    for n, page in enumerate(pages, 1):
+        assert f"Page {n} of {len(pages)}" in page and "OFFICIAL-SENSITIVE" in page
