@@ -38,6 +38,7 @@ EXCLUDED_WORDS = {
 }
 REVIEW_CODES = (
     "wide_gap_review",
+    "indirect_conduct_counted",
     "attribution_review",
     "defence_review",
     "procured_conduct",

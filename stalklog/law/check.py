@@ -84,12 +84,11 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
         others = [_judge(case, course, o, as_of) for o in juris.other_offences]
         who = {"subject": course.subject, "victims": list(course.victims)}
         singles: list[dict] = []
-        if course.kind == "single":
-            found = single_incident_offences(course.occasions, juris.id, as_of, frozenset(o["id"] for o in offences))
-            if course.status == "not_met":
-                alternatives += [{**a, **who} for a in single_incident_offences(course.occasions, juris.id, as_of)]
-            else:
-                singles = [{**a, **who} for a in found]
+        if course.kind == "single" and course.status == "not_met":
+            alternatives += [{**a, **who} for a in single_incident_offences(course.occasions, juris.id, as_of)]
+        elif course.kind == "single":
+            listed = frozenset(o["id"] for o in offences)
+            singles = [{**a, **who} for a in single_incident_offences(course.occasions, juris.id, as_of, listed)]
         doc_courses.append(course_doc(course, offences, others, singles))
         warnings += course_warnings(course, offences, juris)
         warnings += single_warnings(singles, course)

@@ -211,6 +211,15 @@ def assess(course: Course, roots: dict[str, str], context, cite: list[str], juri
     course.status, course.reasons, course.wide_gaps = status, reasons, wide
     course.juris = juris
     course.reasons += _review_reasons(course, juris)
+    indirect = [o.key for o in course.occasions if o.indirect]
+    if indirect and not any(r["code"] == "indirect_conduct" for r in course.reasons):
+        words = (
+            f"{text.names(indirect)} reached {text.names(course.victims)} through conduct aimed at someone else: "
+            "counted as alarm only, never the effects recorded for the person it was aimed at"
+        )
+        course.reasons.append(
+            {**_reason("indirect_conduct_counted", words, INDIRECT_CITE[juris]), "incidents": indirect}
+        )
     codes = {r["code"] for r in course.reasons}
     course.flags = [c for c in FLAG_CODES if c in codes]
     if any(o.indirect for o in course.occasions):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
@@ -66,6 +67,7 @@ PENALTY_RISE = dt.date(2017, 4, 3)  # Policing and Crime Act 2017 s.175
 APPROXIMATE_DAYS = 3  # check-v2 §8: "approximate" is within 3 days either side
 
 
+@lru_cache(maxsize=65536)
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day number ``months`` calendar months later, or the last day of a shorter
     month (31 Aug 2023 + 6 → 29 Feb 2024). MCA 1980 s.127; Dodds v Walker."""
@@ -118,6 +120,7 @@ def _month_end(day: dt.date) -> dt.date:
     return day + relativedelta(day=31)
 
 
+@lru_cache(maxsize=65536)
 def date_range(day: dt.date, precision: str) -> tuple[dt.date, dt.date]:
     """The earliest and latest date a recorded date may stand for (check-v2 §8)."""
     if precision == "month":

@@ -66,7 +66,8 @@ def judge_pfsa_s1(offence: Offence, course: Course, facts, status_of):
     want of a recorded effect (check-v2 §11). Only occasions from 27 Apr 2022 count."""
     occasions = counted(offence, course)
     facts.occasions = occasions
-    facts.status = status_of(occasions)
+    if len(occasions) != len(course.occasions):
+        facts.status = status_of(occasions)
     met = [(r, *r.test(facts)) for r in (PFSA_COURSE, points.single_victim(("PfS(NI)A 2022 s.1",)))]
     conduct_ok, conduct_keys = PFSA_CONDUCT.test(facts)[:2]
     effect_ok, effect_keys = PFSA_EFFECT.test(facts)[:2]

@@ -174,8 +174,8 @@ def judge(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status
         return _entry(offence, course, status, met, reasons, as_of, occasions)
     occasions = counted(offence, course)
     facts.occasions = occasions
-    if offence.scope == "own_course":
-        facts.status = status_of(occasions)
+    if offence.scope == "own_course" and len(occasions) != len(course.occasions):
+        facts.status = status_of(occasions)  # the later occasions alone (check-v2 §3)
     met = [(r, *r.test(facts)) for r in offence.requirements]
     status, reasons = _status(offence, course, facts, met)
     return _entry(offence, course, status, met, reasons, as_of, occasions)

@@ -1,6 +1,6 @@
 """Citations the research marks below high confidence (check-v2 §13): never printed in the
 check's output or in documents; ``stalklog law --sources`` lists them, marked "needs
-checking". ``scrub`` takes them out of any citation list. Pure."""
+checking". Pure."""
 
 from __future__ import annotations
 
@@ -16,13 +16,3 @@ OTHER_POINTS = {
     "Public Order Act 1986 s.4A": "the offence and its six-month limit are from secondary summaries",
     "Offences against the Person Act 1861 s.16": "the 10-year maximum is from memory",
 }
-_PREFIXES = tuple(c.split(" [")[0] for c in UNCERTAIN)
-
-
-def is_uncertain(cite: str) -> bool:
-    return cite.startswith(_PREFIXES)
-
-
-def scrub(cites) -> list[str]:
-    """``cites`` without the uncertain citations."""
-    return [c for c in cites if not is_uncertain(c)]

@@ -8,6 +8,7 @@ out — that is for the police, prosecutors and the courts.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 DISCLAIMER = (
     "This is not legal advice. These results only say what the recorded facts could "
@@ -22,6 +23,7 @@ SHORT_DISCLAIMER = (
 )
 
 
+@lru_cache(maxsize=8192)
 def day(d: dt.date) -> str:
     """``5 Jan 2025``."""
     return f"{d.day} {d.strftime('%b %Y')}"

@@ -438,6 +438,7 @@ def test_cjlsa_2010_s39_6_conduct_towards_any_other_person_is_judged_as_usual_in
     doc = check(bundle(series("2025-03-01", [10], towards=["W"], affected=["V"]), jurisdiction="scotland"))
     v = course(doc, victims=("V",))
     assert v["status"] == "met" and "indirect_conduct" in v["flags"]
+    assert "indirect_conduct_counted" in codes(v["reasons"])
     assert offence(v, "cjlsa-s39")["status"] == "indicated"
 
 
