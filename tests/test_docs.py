@@ -52,3 +52,12 @@ def test_the_readme_quick_start_is_two_commands():
     lines = [line for line in block.strip().splitlines() if line.strip()]
     assert len(lines) == 2
     assert "stalklog demo" in lines[0] and "pytest" in lines[1]
+
+
+def test_every_package_is_in_the_architecture_page():
+    """docs/architecture.md names every package of stalklog/ (a new one is explained there)."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = sorted(p.parent.name for p in (ROOT / "stalklog").glob("*/__init__.py"))
+    assert {"cli", "store", "interchange", "desk", "law", "reports"} <= set(packages)
+    missing = [name for name in packages if f"`stalklog/{name}/`" not in page]
+    assert not missing, f"docs/architecture.md does not name: {', '.join(missing)}"
