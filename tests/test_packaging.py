@@ -40,3 +40,17 @@ def test_the_changelog_is_in_keep_a_changelog_form():
 
 def test_the_packages_version_has_its_changelog_section():
     assert any(line.startswith(f"## [{PROJECT['version']}] - ") for line in CHANGELOG.splitlines())
+
+
+def test_ci_lints_and_checks_the_format_before_the_readmes_test_command():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    steps = [
+        "python -m pip install -q -e '.[test]'",
+        "ruff check stalklog tests bench",
+        "ruff format --check stalklog tests bench",
+        "python -m pytest -q",
+    ]
+    assert [lines.index(step) for step in steps] == sorted(lines.index(step) for step in steps)
+    assert "python -m pytest -q" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert any(dep.startswith("ruff") for dep in PROJECT["optional-dependencies"]["test"])
