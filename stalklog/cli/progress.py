@@ -30,6 +30,5 @@ class PdfProgress:
         if self.task is not None:
             self.bar.update(self.task, description=text)
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         self.bar.stop()
-        return False

@@ -103,6 +103,7 @@ def _import_json(path: Path, open_case_file: Callable[[], Database], *, as_ref: 
     # cyclic garbage collector would walk all of them again and again while they are
     # made (it tripled the time of a 100,000-incident import). Reference counting frees
     # everything here; the collector is back on before the result is returned.
+    result: dict
     collecting = gc.isenabled()
     gc.disable()
     try:
