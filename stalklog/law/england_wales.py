@@ -357,7 +357,15 @@ def judge_s76(offence: Offence, course: Course, facts) -> tuple[str, list, list[
     ]
     failed = [r for r, ok, _ in met if not ok]
     if failed:
-        return "not_indicated", met, [_reason(r.code, r.missing, r.cite) for r in failed], counted or course.occasions
+        reasons = [_reason(r.code, r.missing, r.cite) for r in failed]
+        early = [o.key for o in course.occasions if "controlling_or_coercive" in o.behaviours and o.end_hi < SCA_DATE]
+        if early and not repeated:  # check-v2 §3: name the behaviour the offence cannot reach
+            words = (
+                f"{text_names(early)} {'is' if len(early) == 1 else 'are'} before s.76 came into force on 29 Dec 2015 "
+                "and cannot count; too little is left"
+            )
+            reasons.insert(0, {**_reason("before_force", words, (offence.force_cite,)), "incidents": early})
+        return "not_indicated", met, reasons, counted or course.occasions
     reasons = []
     if unknown:
         words = (

@@ -203,6 +203,14 @@ def test_osa_2023_s181_only_from_its_commencement_on_31_january_2024():
 # ---------------------------------------------------------------- §4 s.76's own test
 
 
+def test_sca_2015_s76_behaviour_before_29_december_2015_is_named_as_before_force():
+    incidents = series("2015-12-01", [40], behaviours=["controlling_or_coercive"], effects=["fear_of_violence"])
+    off = offence(course(check(bundle(incidents, subject={"relationship": "spouse"}))), "sca-s76")
+    assert off["status"] == "not_indicated"
+    before = next(r for r in off["reasons"] if r["code"] == "before_force")
+    assert before["incidents"] == ["I1"]
+
+
 def test_sca_2015_s76_reconciliation_and_wide_gaps_are_not_borderline_for_s76():
     incidents = series("2024-01-01", [200], behaviours=["controlling_or_coercive"], effects=["fear_of_violence"])
     doc = check(bundle(incidents, subject={"relationship": "spouse"}, context=["volatile_mutual_relationship"]))
