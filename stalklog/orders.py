@@ -552,3 +552,11 @@ def import_orders(db: Database, case_id: int, orders: list[dict], appender: Appe
             )
             appender.record("import", "order_changes", cid, case_id)
     return len(orders)
+
+
+def orders_protecting(db: Database, case_ref: str, towards: list[str], by: list[str] | None = None) -> list[dict]:
+    """The case's orders that protect one of ``towards`` (and, when ``by`` is given, are
+    against one of them): the orders guided ``add`` asks about."""
+    return [
+        o for o in list_orders(db, case_ref) if set(o["protects"]) & set(towards) and (not by or o["against"] in by)
+    ]

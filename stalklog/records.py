@@ -539,6 +539,9 @@ def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
         value = inc.get(name)
         row[name] = _json_list(value) if value else "[]"
     row["below_threshold"] = 1 if inc.get("below_threshold") else 0
+    said = inc.get("order_in_force_said")  # orders-v1: the answer to "was the order in force?"
+    if said is not None:
+        row["order_in_force_said"] = 1 if said else 0
     return row
 
 
@@ -627,6 +630,7 @@ _READ_COLUMNS = (
     "private_notes",
     "withdrawn_utc",
     "withdrawn_reason",
+    "order_in_force_said",
 )
 _INCIDENT_QUERY = (
     "SELECT "
@@ -665,6 +669,7 @@ def _tuple_to_incident(r: tuple) -> dict:
         private_notes,
         withdrawn_utc,
         withdrawn_reason,
+        said,
         case_ref,
     ) = r
     return {
@@ -695,6 +700,7 @@ def _tuple_to_incident(r: tuple) -> dict:
         "police_ref": police_ref,
         "exhibits": [],
         "private_notes": private_notes,
+        "order_in_force_said": None if said is None else bool(said),
         "withdrawn": {"at": withdrawn_utc, "reason": withdrawn_reason} if withdrawn_utc else None,
     }
 

@@ -50,3 +50,35 @@ def build_timeline(incidents: list[dict]) -> dict:
             filled[key] = months.get(key, 0)
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return {"entries": entries, "months": filled}
+
+
+def add_order_spans(data: dict, orders: list[dict]) -> dict:
+    """Each protective order as a span (made → the day it ends) beside the timeline:
+    ``data["orders"]`` lists them with the incidents whose possible dates fall inside, and
+    each such entry gets ``orders`` (the keys). Nothing is added for a case without orders."""
+    if not orders:
+        return data
+    from stalklog.law.orders import possible_days, read_order
+
+    spans = []
+    for raw in orders:
+        o = read_order(raw)
+        inside = []
+        for e in data["entries"]:
+            first, last = possible_days(e)
+            if last >= o.made and (o.until is None or first <= o.until):
+                inside.append(e["key"])
+                e.setdefault("orders", []).append(o.key)
+        spans.append(
+            {
+                "key": o.key,
+                "kind": o.kind.id,
+                "title": o.kind.title,
+                "made": o.made.isoformat(),
+                "until": o.until.isoformat() if o.until else None,
+                "discharged": o.discharged.isoformat() if o.discharged else None,
+                "incidents": inside,
+            }
+        )
+    data["orders"] = spans
+    return data

@@ -124,6 +124,7 @@ def case_show(ref: CaseArgument, json_: JsonOption = False) -> None:
         "first_incident": incidents[0]["occurred"] if incidents else None,
         "last_incident": incidents[-1]["occurred"] if incidents else None,
         "impacts": impacts,
+        "orders": _case_orders(db, case["ref"]),
     }
     extra = _case_show_extras(db, case, incidents)
     data.update(extra)
@@ -138,6 +139,14 @@ def case_show(ref: CaseArgument, json_: JsonOption = False) -> None:
         from stalklog.cli.desk import render_case_extras
 
         render_case_extras(console, data)
+
+
+def _case_orders(db, ref: str) -> list[dict]:
+    """The case's protective orders, in force first (fewest days left first)."""
+    from stalklog import orders
+    from stalklog.cli.orders import sorted_orders, with_status
+
+    return sorted_orders([with_status(o) for o in orders.list_orders(db, ref)])
 
 
 def _case_show_extras(db, case, incidents: list[dict]) -> dict:

@@ -377,6 +377,10 @@ def timeline(
     case = case or resolve_case(db, None, "show")
     incidents = records.list_incidents(db, case_ref=case, exhibits=False)
     data = build_timeline(incidents)
+    from stalklog.orders import list_orders
+    from stalklog.timeline import add_order_spans
+
+    add_order_spans(data, list_orders(db, case))  # each protective order as a span
     if json_:
         print_json(data)
         return

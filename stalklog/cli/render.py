@@ -213,6 +213,13 @@ def render_case(console, data: dict) -> None:
         f"{data['jurisdiction']}, {data['status']}, opened {_day(data['opened'])}"
         + (f"; context: {_words(data['context'])}" if data["context"] else "")
     )
+    if data.get("orders"):  # protective orders first: in force, with the days left
+        from stalklog.cli.orders import status_words
+
+        for o in data["orders"]:
+            style = "bold" if o["in_force"] else "dim"
+            line = f"Order {o['key']}: {o['title']} against {o['against']}: {status_words(o)}"
+            console.print(f"[{style}]{escape(line)}[/{style}]")
     if data["people"]:
         people = Table("Key", "Role", "Name", "Relationship")
         for p in data["people"]:
@@ -243,11 +250,14 @@ def render_timeline(console, case_ref: str, data: dict, stream=None) -> None:
         console.print(f"No incidents in case {escape(case_ref)} yet.")
         return
     table = Table("When", "Gap (days)", "What happened", "Behaviour", "Effect", title=f"Timeline of {escape(case_ref)}")
-    for e in data["entries"]:
+    for e in _with_order_rows(data):
+        if e.get("order_row"):
+            table.add_row(_order_day(e["day"]), "", f"[bold]{escape(e['order_row'])}[/bold]", "", "")
+            continue
         gap = "" if e["gap_days"] is None else str(e["gap_days"])
         if e["gap_days"] is not None and e["gap_days"] > 90:
             gap = f"[yellow]{gap}[/yellow]"
-        summary = escape(e["summary"]) + (" [dim](context only)[/dim]" if e["below_threshold"] else "")
+        summary = escape(_order_mark(e) + e["summary"]) + (" [dim](context only)[/dim]" if e["below_threshold"] else "")
         table.add_row(_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"]))
     console.print(table)
     peak = max(data["months"].values()) or 1
@@ -257,11 +267,42 @@ def render_timeline(console, case_ref: str, data: dict, stream=None) -> None:
         console.print(f"  {month}  {bar} {n}")
 
 
+def _order_mark(e: dict) -> str:
+    """``[in force: O1] `` before an incident inside a protective order's span."""
+    return f"[in force: {', '.join(e['orders'])}] " if e.get("orders") else ""
+
+
+def _order_day(iso: str) -> str:
+    import datetime as dt
+
+    d = dt.date.fromisoformat(iso)
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def _with_order_rows(data: dict) -> list[dict]:
+    """The timeline's entries with a row where each protective order begins and ends."""
+    spans = data.get("orders") or []
+    if not spans:
+        return data["entries"]
+    marks = []
+    for o in spans:
+        marks.append((o["made"], 0, {"order_row": f"▶ Order {o['key']} made: {o['title']}", "day": o["made"]}))
+        if o["until"]:
+            ends = "discharged" if o["discharged"] == o["until"] else "ends (last day in force)"
+            marks.append((o["until"], 2, {"order_row": f"■ Order {o['key']} {ends}", "day": o["until"]}))
+    rows = [(e["occurred"][:10], 1, e) for e in data["entries"]] + marks
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [r[2] for r in rows]
+
+
 def _plain_timeline(stream, case_ref: str, data: dict) -> None:
     rows = []
-    for e in data["entries"]:
+    for e in _with_order_rows(data):
+        if e.get("order_row"):
+            rows.append([_order_day(e["day"]), "", _cell(e["order_row"]), "", ""])
+            continue
         gap = "" if e["gap_days"] is None else str(e["gap_days"])
-        summary = _cell(e["summary"]) + (" (context only)" if e["below_threshold"] else "")
+        summary = _cell(_order_mark(e) + e["summary"]) + (" (context only)" if e["below_threshold"] else "")
         rows.append([_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"])])
     write_plain_table(
         stream,

@@ -138,6 +138,7 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
         "[bold]Anything private to note?[/bold] Kept in the case file, left out of every export and report"
         " (Enter to skip)",
     )
+    said = ask_order_in_force(console, db, case_ref, people, by, towards)  # orders-v1
     console.print("\n[dim]If you have a photo or screenshot, you can add it once this is saved.[/dim]")
     if not Confirm.ask(f"Save this incident ({when.describe()})?", default=True, console=console):
         return None
@@ -157,6 +158,7 @@ def _walk_through(db, case_ref: str, summary: str | None, when_text: str | None)
         "witnesses": [w.strip() for w in witnesses.split(";") if w.strip() and not skipped(w)],
         "police_ref": police_ref,
         "private_notes": private_notes or None,
+        **({"order_in_force_said": said} if said != "skip" else {}),
     }
 
 
@@ -171,6 +173,27 @@ def _ask_attribution(console, people: list[dict], sole_subject: list[str]) -> st
     words = tuple(w for w, _ in KNOWING)
     picked = _choose(console, question, words, dict(KNOWING), one=True)
     return picked[0] if picked else None
+
+
+def ask_order_in_force(console, db, case_ref: str, people: list[dict], by: list[str], towards: list[str]):
+    """When an order protects the person it was aimed at: "Did this happen while it was in
+    force?" → True, False or None (don't know); "skip" when no order was asked about."""
+    from rich.prompt import Prompt
+
+    from stalklog.orders import orders_protecting
+    from stalklog.cli.markup import escape
+
+    if not towards or not orders_protecting(db, case_ref, towards, by):
+        return "skip"
+    names = {p["key"]: p["name"] or p["key"] for p in people}
+    against = ", ".join(names.get(k, k) for k in by) or "the person it is against"
+    answer = Prompt.ask(
+        f"[bold]There is an order against {escape(against)}. Did this happen while it was in force?[/bold]",
+        choices=["yes", "no", "don't know"],
+        default="don't know",
+        console=console,
+    )
+    return {"yes": True, "no": False}.get(answer)
 
 
 def _ask_person(console, question: str, people: list[dict], role: str) -> list[str]:

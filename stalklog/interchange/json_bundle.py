@@ -77,6 +77,8 @@ def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = F
             inc["exhibits"] = [_bundle_exhibit(e) for e in inc["exhibits"]]
         if not include_private:
             del inc["private_notes"]
+        if inc["order_in_force_said"] is None:  # orders-v1: written only when answered
+            del inc["order_in_force_said"]
         if not inc["withdrawn"]:
             del inc["withdrawn"]
         history = inc.pop("history", None)
@@ -168,6 +170,8 @@ def bundle_incident(inc: dict, *, include_private: bool = False, history: list |
     out["exhibits"] = [_bundle_exhibit(e) for e in inc["exhibits"]]
     if include_private:
         out["private_notes"] = inc["private_notes"]
+    if inc.get("order_in_force_said") is not None:
+        out["order_in_force_said"] = inc["order_in_force_said"]
     if inc.get("withdrawn"):
         out["withdrawn"] = inc["withdrawn"]
     if history and not include_private:  # a corrected private note must not leak through its history
@@ -440,6 +444,10 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
             f"{e.message} (incident {inc['key']})", hint="Nothing from this bundle was written."
         ) from None
     norm["exhibits"] = _validate_exhibits(inc.get("exhibits") or [], where)
+    said = inc.get("order_in_force_said")
+    if said is not None and not isinstance(said, bool):
+        raise _fail(f"{where}.order_in_force_said", "expected true, false or null")
+    norm["order_in_force_said"] = said
     norm["withdrawn"] = _validate_withdrawn(inc.get("withdrawn"), where)
     norm["history"] = _validate_history(inc.get("history") or [], where)
     return norm

@@ -297,3 +297,101 @@ def test_check_view_shows_orders_and_possible_breaches_above_the_courses(run, sp
     assert text.index("possible breach") < text.index("Sam Roe (P) → Alex Doe (V)")
     assert "Orders that could be applied for" in text and "could support an application" in text
     assert "guilty" not in text.lower() and "breached" not in text.lower()
+
+
+def guided(*extra: str) -> str:
+    """The walk-through's answers (one victim, one subject), with ``extra`` answered before save."""
+    lines = [
+        "10/02/2025 10:00",  # when
+        "y",  # right
+        "Mill Road",  # where
+        "He texted me (fictional)",  # what happened
+        "2",  # contacting
+        "",  # words
+        "",  # witnesses
+        "1",  # alarm
+        "",  # daily life
+        "n",  # not reported
+        *extra,
+        "y",  # save
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("yes", True), ("no", False), ("don't know", None)])
+def test_guided_add_asks_once_whether_the_order_was_in_force(run, spo, answer, kept):
+    result = run("add", "--interactive", "--case", spo, "--json", input=guided(answer))
+    assert "There is an order against Sam Roe. Did this happen while it was in force?" in result.stderr
+    assert json.loads(result.stdout)["order_in_force_said"] is kept
+
+
+def test_guided_add_without_an_order_does_not_ask(run, case):
+    result = run("add", "--interactive", "--case", case, "--json", input=guided())
+    assert "order" not in result.stderr.lower()
+    assert json.loads(result.stdout)["order_in_force_said"] is None
+
+
+def test_order_in_force_said_travels_in_the_bundle_and_the_check_still_uses_the_dates(run, spo, tmp_path):
+    run("add", "--interactive", "--case", spo, input=guided("no"))  # she thinks not; the dates say it was
+    out = tmp_path / "b.json"
+    run("export", "--case", spo, "--format", "json", "-o", out)
+    [inc] = json.loads(out.read_text())["incidents"]
+    assert inc["order_in_force_said"] is False
+    [breach] = run.json("check", "--case", spo)["possible_breaches"]
+    assert breach["incident"] == "I1" and [r["code"] for r in breach["reasons"]] == ["said_not_in_force"]
+    other = ["--db", tmp_path / "other.db"]
+    run(*other, "init")
+    run(*other, "import", out)
+    again = tmp_path / "again.json"
+    run(*other, "export", "--case", spo, "--format", "json", "-o", again)
+    assert out.read_bytes() == again.read_bytes()
+
+
+def test_case_show_lists_orders_in_force_first_with_days_left(run, spo):
+    run(
+        "order",
+        "add",
+        "--case",
+        spo,
+        "--kind",
+        "non-molestation-order",
+        "--made",
+        "01/03/2025",
+        "--expires",
+        "01/09/2025",
+    )
+    text = run("case", "show", spo).stdout
+    assert "Order O2: non-molestation order against P: in force, 173 days left" in text
+    assert text.index("Order O2") < text.index("Order O1") < text.index("Key")  # before the people
+    data = run.json("case", "show", spo)
+    assert [(o["key"], o["in_force"], o["days_to_expiry"]) for o in data["orders"]] == [
+        ("O2", True, 173),
+        ("O1", False, -11),
+    ]
+
+
+def test_timeline_shows_each_order_as_a_span_with_incidents_inside_marked(run, spo):
+    run("add", "Before the order", "--case", spo, "--when", "20/12/2024 10:00", "-b", "contacting")
+    run("add", "While in force", "--case", spo, "--when", "10/02/2025 10:00", "-b", "contacting")
+    run("add", "After it ended", "--case", spo, "--when", "05/03/2025 10:00", "-b", "contacting")
+    data = run.json("timeline", "--case", spo)
+    assert data["orders"] == [
+        {
+            "key": "O1",
+            "kind": "spo",
+            "title": "stalking protection order",
+            "made": "2025-01-02",
+            "until": "2025-03-01",
+            "discharged": None,
+            "incidents": ["I2"],
+        }
+    ]
+    assert [e.get("orders") for e in data["entries"]] == [None, ["O1"], None]
+    text = run("timeline", "--case", spo).stdout
+    lines = text.splitlines()
+    made = next(n for n, line in enumerate(lines) if "Order O1 made" in line)
+    ends = next(n for n, line in enumerate(lines) if "Order O1 ends" in line)
+    inside = next(n for n, line in enumerate(lines) if "[in force: O1] While in force" in line)
+    before = next(n for n, line in enumerate(lines) if "Before the order" in line)
+    assert before < made < inside < ends
+    assert "[in force" not in next(line for line in lines if "After it ended" in line)
