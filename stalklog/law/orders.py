@@ -14,7 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from stalklog.law import wording as text
-from stalklog.law.incidents import STALKING_BEHAVIOURS, add_months, to_date
+from stalklog.law.incidents import STALKING_BEHAVIOURS, add_months, contact_by_any_means, to_date
+from stalklog.law.offence import NO_LIMIT
 
 EW, SCOT, NI = "england-wales", "scotland", "northern-ireland"
 
@@ -27,8 +28,7 @@ PHA_IN_FORCE = dt.date(1997, 6, 16)
 BREACH_FROM = {"spo": SPA_IN_FORCE, "non-molestation-order": FLA_S42A_IN_FORCE, "pha-injunction": PHA_IN_FORCE}
 
 # Every breach offence: no time limit (either way), except the DVPO, whose breach is not a
-# prosecution at all. The one shape of a time limit (check-v2 §7).
-NO_LIMIT = {"applies": False, "deadline": None, "deadline_latest": None, "status": "none", "days_left": None}
+# prosecution at all: NO_LIMIT, the one shape of a time limit (check-v2 §7), status "none".
 
 
 @dataclass(frozen=True)
@@ -389,9 +389,6 @@ def _window(order: Order) -> str:
 
 # ---------------------------------------------------------------- protective options
 
-CONTACT_CHANNELS = frozenset(
-    {"phone_call", "text_message", "messaging_app", "email", "social_media", "letter", "online_other"}
-)
 ASSOCIATED = frozenset({"partner", "ex-partner", "spouse", "ex-spouse", "family"})
 NOT_ASSOCIATED = frozenset({"stranger", "acquaintance", "colleague", "neighbour"})
 
@@ -399,14 +396,7 @@ NOT_ASSOCIATED = frozenset({"stranger", "acquaintance", "colleague", "neighbour"
 def stalking_act(inc: dict) -> bool:
     """An act associated with stalking (PHA 1997 s.2A(3)): the check's stalking behaviours, or
     contact by any means (check-v2 §2: a message channel, a third party, or words in person)."""
-    if STALKING_BEHAVIOURS.intersection(inc.get("behaviours") or ()):
-        return True
-    channel = inc.get("channel")
-    return (
-        channel in CONTACT_CHANNELS
-        or channel == "via_third_party"
-        or (channel == "in_person" and bool(inc.get("words")))
-    )
+    return bool(STALKING_BEHAVIOURS.intersection(inc.get("behaviours") or ())) or contact_by_any_means(inc)
 
 
 def _pairs(incidents: list[dict], people: dict) -> list[tuple[str, str]]:
