@@ -17,7 +17,7 @@ import pytest
 
 from stalklog import records
 
-INCIDENT_KEYS = set(records.BUNDLE_INCIDENT_FIELDS) | {"id", "case", "withdrawn"}
+INCIDENT_KEYS = set(records.BUNDLE_INCIDENT_FIELDS) | {"id", "case", "withdrawn", "order_in_force_said"}
 
 
 def db_file() -> Path:
