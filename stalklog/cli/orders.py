@@ -30,7 +30,7 @@ def _day(iso: str | None) -> str:
 
 
 def _case(db, case: str | None, doing: str) -> str:
-    from stalklog.cli.walkthrough import resolve_case
+    from stalklog.records import resolve_case
 
     return resolve_case(db, case, doing)
 
@@ -153,25 +153,18 @@ def with_status(order: dict, as_of=None) -> dict:
     }
 
 
+def status_words(o: dict) -> str:
+    """An order's state in words (orders_view, which loads rich, imported only when used)."""
+    from stalklog.cli.orders_view import status_words as words
+
+    return words(o)
+
+
 def sorted_orders(found: list[dict]) -> list[dict]:
     """In force first (fewest days left first), then the rest as recorded."""
     live = [o for o in found if o["in_force"]]
     live.sort(key=lambda o: (o["days_to_expiry"] is None, o["days_to_expiry"] or 0))
     return live + [o for o in found if not o["in_force"]]
-
-
-def status_words(o: dict) -> str:
-    from stalklog.law.wording import plural
-
-    if o["in_force"]:
-        if o["days_to_expiry"] is None:
-            return "in force, until further order"
-        return f"in force, {plural(o['days_to_expiry'], 'day')} left (ends {_day(o['expires'])})"
-    if o.get("discharged"):
-        return f"discharged on {_day(o['discharged'])}"
-    if o["days_to_expiry"] is not None and o["days_to_expiry"] < 0:
-        return f"expired on {_day(o['expires'])}"
-    return f"not yet in force (made {_day(o['made'])})"
 
 
 def render_orders(console, found: list[dict]) -> None:

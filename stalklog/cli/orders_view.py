@@ -116,3 +116,16 @@ def render_options_section(console: Console, doc: dict, people: dict[str, str] |
             _print(console, f"    {escape(o['who_applies'])}")
         if reason:
             _print(console, f"    [dim]{escape(reason)}[/dim]")
+
+
+def status_words(o: dict) -> str:
+    """An order's state on the day asked about, in words."""
+    if o["in_force"]:
+        if o["days_to_expiry"] is None:
+            return "in force, until further order"
+        return f"in force, {plural(o['days_to_expiry'], 'day')} left (ends {_d(o['expires'])})"
+    if o.get("discharged"):
+        return f"discharged on {_d(o['discharged'])}"
+    if o["days_to_expiry"] is not None and o["days_to_expiry"] < 0:
+        return f"expired on {_d(o['expires'])}"
+    return f"not yet in force (made {_d(o['made'])})"

@@ -214,7 +214,7 @@ def render_case(console, data: dict) -> None:
         + (f"; context: {_words(data['context'])}" if data["context"] else "")
     )
     if data.get("orders"):  # protective orders first: in force, with the days left
-        from stalklog.cli.orders import status_words
+        from stalklog.cli.orders_view import status_words
 
         for o in data["orders"]:
             style = "bold" if o["in_force"] else "dim"

@@ -180,8 +180,8 @@ def ask_order_in_force(console, db, case_ref: str, people: list[dict], by: list[
     force?" → True, False or None (don't know); "skip" when no order was asked about."""
     from rich.prompt import Prompt
 
-    from stalklog.orders import orders_protecting
     from stalklog.cli.markup import escape
+    from stalklog.orders import orders_protecting
 
     if not towards or not orders_protecting(db, case_ref, towards, by):
         return "skip"
