@@ -609,9 +609,10 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
         for place in places:
             if jurisdiction and place != jurisdiction:
                 continue
-            caveats = [f"Needs checking: {kind.needs_checking}."] if kind.needs_checking else []
+            caveats = [f"The breach's {kind.needs_checking}: needs checking."] if kind.needs_checking else []
+            summary = f"Breaking a {kind.title} ({kind.made_under}) without reasonable excuse."
             if not kind.offence:
-                caveats.append("Not an offence: a breach is contempt, dealt with by the magistrates' court.")
+                summary += " Not an offence: a breach is contempt, dealt with by the magistrates' court."
             out.append(
                 {
                     "id": kind.breach,
@@ -619,7 +620,7 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
                     "jurisdiction": place,
                     "kind": "order_breach" if kind.offence else "contempt",
                     "order_kind": kind.id,
-                    "summary": f"Breaking a {kind.title} ({kind.made_under}) without reasonable excuse.",
+                    "summary": summary,
                     "requirements": [
                         {
                             "code": "order_in_force",

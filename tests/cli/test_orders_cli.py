@@ -395,3 +395,10 @@ def test_timeline_shows_each_order_as_a_span_with_incidents_inside_marked(run, s
     before = next(n for n, line in enumerate(lines) if "Before the order" in line)
     assert before < made < inside < ends
     assert "[in force" not in next(line for line in lines if "After it ended" in line)
+
+
+def test_law_sources_marks_the_northern_ireland_breach_maxima_as_needing_checking(run):
+    points = run.json("law", "northern-ireland", "--sources")
+    flagged = {p["id"] for p in points if "maximum penalty" in p["point"]}
+    assert {"ni-ro-breach", "ni-spo-breach"} <= flagged
+    assert "needs checking" not in json.dumps(run.json("law", "northern-ireland"))
