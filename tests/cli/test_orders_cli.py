@@ -308,10 +308,12 @@ def guided(*extra: str) -> str:
         "He texted me (fictional)",  # what happened
         "2",  # contacting
         "",  # words
+        "1",  # how she knows it was him: seen
         "",  # witnesses
         "1",  # alarm
         "",  # daily life
         "n",  # not reported
+        "",  # private notes: none
         *extra,
         "y",  # save
     ]
