@@ -666,41 +666,24 @@ def _occasions(number: int, course: dict, incidents: list[dict]) -> list[dict]:
 
 
 def _deadlines(course: dict, as_of: str) -> list[dict]:
-    """Each offence's own time limit, beside that offence only."""
+    """Each offence's own time limit, beside that offence only, in the check's words."""
+    from stalklog.law.wording import prosecution_sentence
+
     out = []
     for o in course["offences"]:
         limit = o.get("time_limit") or {}
-        if not limit.get("applies"):
-            continue
+        civil = o.get("kind") == "civil"
         out.append(
             {
                 "offence": o["title"],
                 "id": o["id"],
                 "kind": o.get("kind") or "",
-                "text": deadline_text(limit, as_of),
+                "status": o["status"],
+                "text": prosecution_sentence(limit, civil=civil),
                 "rule": limit.get("rule") or "",
             }
         )
     return out
-
-
-def deadline_text(limit: dict, as_of: str) -> str:
-    """The time limit in words, by its status (a date only when the date is certain)."""
-    deadline, status = limit.get("deadline"), limit.get("status")
-    latest = limit.get("deadline_latest")
-    days = limit.get("days_left")
-    if not deadline:
-        return "no time limit could be worked out from the record"
-    if status == "in_time":
-        left = f" ({plural(days, 'day')} after {_date_text(as_of)})" if isinstance(days, int) else ""
-        return f"runs to {_date_text(deadline)}{left}"
-    if status == "expired":
-        return f"passed on {_date_text(deadline)}"
-    if latest and latest != deadline:
-        return f"may already have passed on {_date_text(deadline)}; at the latest {_date_text(latest)}"
-    if status == "unverified":
-        return f"if the six-month limit applies, runs to {_date_text(deadline)}"
-    return f"{_date_text(deadline)} ({str(status or 'status not known').replace('_', ' ')}; needs checking)"
 
 
 def _not_relied_on(report: dict, chosen: list[tuple[int, dict]], names: dict) -> list[dict]:

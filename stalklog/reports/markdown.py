@@ -148,7 +148,10 @@ def _course(lines: list[str], m: dict, c: dict, number: int) -> None:
         lines += ["### Time limits", "", "| Offence | Time limit | Rule |", "|---|---|---|"]
         for d in c["deadlines"]:
             civil = " (civil claim)" if d["kind"] == "civil" else ""
-            lines.append(f"| {esc(d['offence'])}{civil} | {esc(d['text'])} | {esc(d['rule'])} |")
+            status = d["status"].replace("_", " ")
+            lines.append(
+                f"| {esc(d['offence'])}{civil} (in the check: {status}) | {esc(d['text'])} | {esc(d['rule'])} |"
+            )
         lines.append("")
     rng = f" (occasions {c['occasion_range']})" if c["occasions"] else ""
     lines += [f"### The occasions, in date order{rng}", ""]
