@@ -105,6 +105,11 @@ def build_report(
     incidents.sort(key=lambda i: (i["occurred"], natural_key(i["key"])))
     report["incidents"] = incidents
     report["impacts"] = [_impact_view(i) for i in bundle["impacts"]]
+    from stalklog.reports.orders import order_views, protecting
+
+    report["orders"] = order_views(check, names, {i["key"]: i for i in bundle["incidents"]})  # orders-v1
+    victims = [p["key"] for p in bundle["people"] if p["role"] == "victim"]
+    report["orders_protecting"] = protecting(report["orders"], victims)
     report["screening"] = latest_screening(db, case["id"])
     report["integrity"] = _integrity(db, case["id"], report["generated"])
     chosen = choose_courses(check, subject=subject, number=course, names=names)

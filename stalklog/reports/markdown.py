@@ -192,6 +192,39 @@ def _course(lines: list[str], m: dict, c: dict, number: int) -> None:
     )
 
 
+def _order_section(lines: list[str], orders: list[dict], number: int) -> None:
+    lines += [
+        f"## {number}. Protective orders and possible breaches",
+        "",
+        "Breaking an order is an offence on its own: one incident can be enough, and no course of conduct is "
+        "needed. Whether an incident broke a condition of the order, and whether there was a reasonable excuse, "
+        "is for review.",
+        "",
+    ]
+    for o in orders:
+        lines += [f"### {esc(o['title'])} {esc(o['key'])} against {esc(o['against'])}", ""]
+        _field(lines, "Protects", esc(", ".join(o["protects"])))
+        _field(lines, "Made", o["made_text"])
+        _field(lines, "Ends", o["ends_text"])
+        _field(lines, "Status", o["status_text"])
+        _field(lines, "Court", esc(o["court"]))
+        _field(lines, "Reference", esc(o["reference"]))
+        _field(lines, "Conditions", esc("; ".join(o["conditions"])) or "none recorded")
+        _field(lines, "History", esc(" · ".join(o["history"])))
+        lines.append("")
+        if not o["breaches"]:
+            lines += ["No recorded incident falls within this order's days as a possible breach.", ""]
+            continue
+        lines += ["| Incident | When | What happened | Possible breach, for review |", "|---|---|---|---|"]
+        for b in o["breaches"]:
+            notes = "".join(f" *{esc(n)}*" for n in b["notes"])
+            lines.append(
+                f"| {_cell(b['incident'])} | {_cell(b['when'])} | {_cell(b['summary'])} | "
+                f"{_cell(b['offence'])}; maximum {_cell(b['max_penalty'])}; {_cell(b['time_limit_text'])}{notes} |"
+            )
+        lines.append("")
+
+
 @renderer("md", kinds=("evidence",))
 def render_evidence(m: dict) -> str:
     lines = _header(m)
@@ -213,6 +246,9 @@ def render_evidence(m: dict) -> str:
     if m["chart_points"]:
         lines += [f"*{TEXT['chart']} {TEXT['chart_evidence']}*", ""]
     number = 1
+    if m.get("orders"):  # protective orders and possible breaches, before the courses (orders-v1)
+        number += 1
+        _order_section(lines, m["orders"], number)
     if not m["courses"]:
         number += 1
         lines += [
@@ -355,6 +391,17 @@ def render_diary(m: dict) -> str:
     ]
     if m["chart_points"]:
         lines += [f"*{TEXT['chart']} {TEXT['chart_diary']}*", ""]
+    if m.get("orders_protecting"):
+        lines += ["## Orders protecting me", ""]
+        for o in m["orders_protecting"]:
+            where = ", ".join(x for x in (o["court"], o["reference"]) if x)
+            lines.append(
+                f"- {esc(o['title'])} against {esc(o['against'])}, made {o['made_text']}, ends {o['ends_text']} "
+                f"({o['status_text']})"
+                + (f" – {esc(where)}" if where else "")
+                + (f". Conditions: {esc('; '.join(o['conditions']))}" if o["conditions"] else "")
+            )
+        lines.append("")
     lines += ["## What happened", ""]
     if not live:
         lines += ["No entries yet.", ""]

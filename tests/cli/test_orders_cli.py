@@ -404,3 +404,54 @@ def test_law_sources_marks_the_northern_ireland_breach_maxima_as_needing_checkin
     flagged = {p["id"] for p in points if "maximum penalty" in p["point"]}
     assert {"ni-ro-breach", "ni-spo-breach"} <= flagged
     assert "needs checking" not in json.dumps(run.json("law", "northern-ireland"))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_evidence_summary_leads_with_the_order_and_its_possible_breaches(run, spo, tmp_path, fmt):
+    run(
+        "order",
+        "vary",
+        "O1",
+        "--case",
+        spo,
+        "--add-condition",
+        "must not post about V online",
+        "--reason",
+        "varied (fictional)",
+    )
+    run("add", "Before the order", "--case", spo, "--when", "20/12/2024 10:00", "-b", "contacting")
+    run("add", "While in force", "--case", spo, "--when", "10/02/2025 10:00", "-b", "contacting")
+    run("add", "While in force again", "--case", spo, "--when", "11/02/2025 10:00", "-b", "contacting", "-e", "alarm")
+    out = tmp_path / f"summary.{fmt}"
+    run("report", "--case", spo, "--kind", "evidence", "-f", fmt, "-o", out)
+    text = out.read_text()
+    section = text.index("Protective orders and possible breaches")
+    assert section < text.index("towards Alex Doe", section)  # before the course of conduct
+    for words in ("Cambridge Magistrates", "SPO/2025/114", "must not enter Mill Road", "2 Jan 2025", "1 Mar 2025"):
+        assert words in text[section:], words
+    orders_part = text[section : text.index("towards Alex Doe", section)]
+    assert "I2" in orders_part and "I3" in orders_part and "I1" not in orders_part
+    assert "Breach of a stalking protection order (SPA 2019 s.8)" in orders_part and "no time limit" in orders_part
+    assert "must not post about V online" in orders_part  # the history is disclosed too
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_diary_lists_orders_protecting_the_victim_with_end_dates(run, spo, tmp_path, fmt):
+    run(
+        "order",
+        "add",
+        "--case",
+        spo,
+        "--kind",
+        "non-molestation-order",
+        "--made",
+        "01/03/2025",
+        "--expires",
+        "01/09/2025",
+    )
+    out = tmp_path / f"diary.{fmt}"
+    run("report", "--case", spo, "--kind", "diary", "-f", fmt, "-o", out)
+    text = out.read_text()
+    part = text[text.index("Orders protecting me") : text.index("What happened")]
+    assert "ends 1 Sep 2025" in part and "ends 1 Mar 2025" in part
+    assert part.index("Non-molestation order") < part.index("Stalking protection order")  # in force first
