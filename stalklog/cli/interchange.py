@@ -31,6 +31,14 @@ def import_(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="For a CSV diary: import the good rows, report the bad.")
     ] = False,
+    expect_manifest: Annotated[
+        str | None,
+        typer.Option(
+            "--expect-manifest",
+            metavar="SHA256",
+            help="For a zip bundle: the manifest SHA-256 the sender gave you; any other bundle is refused.",
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Import a case bundle (JSON or zip) as a new case, or a CSV diary into a case.
@@ -51,6 +59,7 @@ def import_(
         us_dates=us_dates,
         dry_run=dry_run,
         skip_bad=skip_bad,
+        expect_manifest=expect_manifest,
     )
     if done.format == "csv":
         _report_csv(done, json_)
@@ -59,9 +68,17 @@ def import_(
         result = done.result
         say(
             f"Every file matched its SHA-256 in the manifest ({_plural(result['exhibit_files'], 'exhibit file')}). "
-            f"Sender's ledger head: {result['sender_ledger_head']['hash']}. "
             f"Manifest SHA-256: {result['manifest_sha256']}"
         )
+        if expect_manifest is not None:
+            say("It is the manifest SHA-256 you expected: this is the bundle the sender made.")
+        else:
+            say(
+                "This shows the bundle is whole, not who made it: anyone can change a bundle and write a new "
+                "manifest. Ask the sender to confirm that their stalklog export printed this manifest SHA-256 "
+                f"(by phone or in person, not by replying to the message that brought it): {result['manifest_sha256']}"
+                " — or import with --expect-manifest SHA256."
+            )
     _report_import(done.result, json_, dry_run)
 
 

@@ -340,12 +340,17 @@ def backup(
 @db_app.command("restore")
 def restore(
     backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="A backup made with stalklog db backup.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Restore even if it rolls back entries written after the backup.")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Replace the case file with a backup, after checking the backup in full.
 
-    The current case file is not deleted: it is kept beside it as
-    <name>.before-restore-<time>, so nothing is lost.
+    The case file is first taken for exclusive use (it stops, changing nothing, if another
+    stalklog has it open). A backup behind the case file would roll back what was written
+    since: it says what, and asks (or needs --force). The current case file is not
+    deleted: it is kept beside it as <name>.before-restore-<time>, so nothing is lost.
 
     Example: stalklog db restore /media/usb/stalklog-backup.db
     """
@@ -354,8 +359,20 @@ def restore(
 
     path = db_path()
     passphrase = passphrase_source(backup_file)() if backup_file.exists() and is_encrypted(backup_file) else None
-    result = privacy.restore(path, backup_file, passphrase)
+    live_passphrase = None
+    if path.exists() and is_encrypted(path):
+        live_passphrase = passphrase if passphrase is not None else passphrase_source(path)()
+    try:
+        result = privacy.restore(path, backup_file, passphrase, live_passphrase=live_passphrase, allow_rollback=force)
+    except privacy.RollbackRefused as e:
+        if not _tty():
+            raise
+        say(e.message.removesuffix(" Nothing was changed."))
+        _confirm("Restore the backup anyway (the current file is kept beside it)?", False)
+        result = privacy.restore(path, backup_file, passphrase, live_passphrase=live_passphrase, allow_rollback=True)
     message = f"Restored {path} from {backup_file}: {result['records']} records checked."
+    if result["rolled_back"]:
+        message += f" {result['rolled_back']['entries']} ledger entries written after the backup were rolled back."
     if result["kept"]:
         message += f" The previous case file was kept as {result['kept']}."
     _report(result, json_, message)

@@ -61,6 +61,7 @@ def import_file(
     us_dates: Callable[[], bool] | None = None,
     dry_run: bool = False,
     skip_bad: bool = False,
+    expect_manifest: str | None = None,
 ) -> Imported:
     """Import a case bundle (JSON), a zip bundle or a CSV diary, chosen by content (``sniff``).
 
@@ -78,6 +79,11 @@ def import_file(
         raise BundleError(f"{path} is a folder, not a bundle.")
     with path.open("rb") as f:
         kind = sniff(f.read(SNIFF_BYTES), path.name)
+    if expect_manifest is not None and kind != "zip":
+        raise BundleError(
+            f"{path} is not a zip bundle: only a zip bundle has a manifest to check (--expect-manifest).",
+            hint="Nothing was written.",
+        )
     if kind == "csv":
         return _import_csv(
             path,
@@ -89,7 +95,7 @@ def import_file(
             skip_bad=skip_bad,
         )
     if kind == "zip":
-        return _import_zip(path, open_case_file, as_ref=as_ref, dry_run=dry_run)
+        return _import_zip(path, open_case_file, as_ref=as_ref, dry_run=dry_run, expect_manifest=expect_manifest)
     return _import_json(path, open_case_file, as_ref=as_ref, dry_run=dry_run)
 
 
@@ -128,12 +134,20 @@ def _import_json(path: Path, open_case_file: Callable[[], Database], *, as_ref: 
     return Imported("json", dry_run, result, result["case"])
 
 
-def _import_zip(path: Path, open_case_file: Callable[[], Database], *, as_ref: str | None, dry_run: bool) -> Imported:
-    """Every hash is checked before anything is written (zip_bundle.read_zip)."""
+def _import_zip(
+    path: Path,
+    open_case_file: Callable[[], Database],
+    *,
+    as_ref: str | None,
+    dry_run: bool,
+    expect_manifest: str | None = None,
+) -> Imported:
+    """Every hash is checked before anything is written (zip_bundle.read_zip); with
+    ``expect_manifest``, any manifest but that one is refused first."""
     from stalklog.interchange import json_bundle, zip_bundle
     from stalklog.store.database import transaction
 
-    checked = zip_bundle.read_zip(path)
+    checked = zip_bundle.read_zip(path, expect_manifest=expect_manifest)
     if dry_run:
         _, warnings = json_bundle.validate(checked.bundle)
         result = {
@@ -150,6 +164,7 @@ def _import_zip(path: Path, open_case_file: Callable[[], Database], *, as_ref: s
         with transaction(db):
             result = zip_bundle.import_checked(db, checked, as_ref=as_ref)
     result["warnings"] = checked.warnings + result.get("warnings", [])
+    result["manifest_confirmed"] = expect_manifest is not None
     return Imported("zip", dry_run, result, result["case"])
 
 

@@ -208,9 +208,12 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
     return bytes(out)
 
 
-def read_zip(path, *, max_total: int | None = None, max_members: int | None = None) -> Checked:
+def read_zip(
+    path, *, max_total: int | None = None, max_members: int | None = None, expect_manifest: str | None = None
+) -> Checked:
     """Open a zip bundle and check every name, size and hash. Raises ``BundleError`` naming
-    the first problem; writes nothing."""
+    the first problem; writes nothing. With ``expect_manifest`` (the SHA-256 the sender's
+    export printed, passed on another channel) any other manifest is refused first."""
     max_total = MAX_TOTAL_BYTES if max_total is None else max_total
     max_members = MAX_MEMBERS if max_members is None else max_members
     if not hasattr(path, "read"):  # a path; a file-like object (bytes in memory) is read as it is
@@ -234,6 +237,11 @@ def read_zip(path, *, max_total: int | None = None, max_members: int | None = No
         if BUNDLE_NAME not in members:
             raise _refuse(f"{BUNDLE_NAME}: missing from the zip.")
         manifest_bytes = _read_member(zf, members[MANIFEST_NAME], MAX_JSON_BYTES)
+        if expect_manifest is not None and sha256(manifest_bytes) != expect_manifest.strip().lower():
+            raise _refuse(
+                f"This bundle's manifest SHA-256 is {sha256(manifest_bytes)}, not the {expect_manifest.strip()} "
+                "you expected: it is not the bundle the sender made, or it was changed on the way."
+            )
         manifest = _parse_manifest(manifest_bytes)
         listed = {f["path"]: f for f in manifest["files"]}
         for name in members:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from stalklog.errors import CaseFileError, IntegrityError, PassphraseError
 from stalklog.store.database import BUSY_TIMEOUT_SECONDS, Database, driver_errors, is_encrypted, open_db, quote_key
-from stalklog.store.private_files import new_private_file
+from stalklog.store.private_files import make_private_dir, new_private_file
 
 WRONG_PASSPHRASE = "Wrong passphrase, or not a stalklog case file."
 SHRED_CHUNK = 1 << 20
@@ -479,12 +479,111 @@ def _sound_copy(copy: Path, key: str | None) -> Snapshot:
         conn.close()
 
 
-def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
+class RollbackRefused(CaseFileError):
+    """Restoring this backup would roll back entries written after it: the user must say so."""
+
+
+def rollback(live_conn, backup_conn) -> dict | None:
+    """What restoring ``backup_conn`` over ``live_conn`` would roll back, or None when
+    nothing would be lost (the backup's history is the live file's, or newer).
+
+    ``{"live_seq", "backup_seq", "entries", "records": {table: n}, "diverged"}``: the
+    ledger entries after the backup's head (by the table they touched), and whether the
+    two histories differ (the backup is not an earlier state of this file).
+    """
+    try:
+        live = live_conn.execute("SELECT max(seq) FROM ledger").fetchone()[0] or 0
+        back = backup_conn.execute("SELECT max(seq) FROM ledger").fetchone()[0] or 0
+        common = min(live, back)
+        diverged = bool(common) and (
+            live_conn.execute("SELECT entry_hash FROM ledger WHERE seq = ?", [common]).fetchone()
+            != backup_conn.execute("SELECT entry_hash FROM ledger WHERE seq = ?", [common]).fetchone()
+        )
+        if live <= back and not diverged:
+            return None
+        since = common if not diverged else 0
+        counts = dict(
+            live_conn.execute(
+                "SELECT entity, count(DISTINCT entity_id) FROM ledger WHERE seq > ? GROUP BY entity ORDER BY entity",
+                [since],
+            ).fetchall()
+        )
+    except driver_errors():
+        return None  # a live file this damaged has nothing to lose by being replaced
+    return {"live_seq": live, "backup_seq": back, "entries": live - since, "records": counts, "diverged": diverged}
+
+
+def describe_rollback(found: dict) -> str:
+    names = {
+        "incidents": "incident",
+        "people": "person",
+        "amendments": "amendment",
+        "exhibits": "exhibit",
+        "exhibit_events": "exhibit event",
+        "cases": "case",
+        "case_impacts": "case impact",
+        "screenings": "screening",
+    }
+    parts = []
+    for table, n in found["records"].items():
+        word = names.get(table, table.rstrip("s").replace("_", " "))
+        parts.append(
+            f"{n} {word}{'' if n == 1 else ('s' if not word.endswith('son') else '')}".replace("persons", "people")
+        )
+    what = ", ".join(parts) or "nothing"
+    if found["diverged"]:
+        return (
+            f"The backup is not an earlier state of this case file: their histories differ. Restoring it would "
+            f"roll back all {found['live_seq']} ledger entries of the current file ({what} written or changed)."
+        )
+    return (
+        f"The backup is behind the case file: restoring it would roll back {found['entries']} ledger "
+        f"{'entry' if found['entries'] == 1 else 'entries'} written after it ({what} added or changed since)."
+    )
+
+
+def _lock_live(path: Path, key: str | None):
+    """The live case file, held for exclusive use (as ``encrypt`` holds it), or None when
+    it is missing or so damaged that it does not open at all."""
+    if not path.exists():
+        return None
+    try:
+        live = _cipher(path, key)
+    except PassphraseError:
+        raise PassphraseError(
+            f"The current case file {path} does not open with that passphrase, so it cannot be locked "
+            "for the restore. Nothing was changed.",
+            hint="Give the current file's passphrase (STALKLOG_PASSPHRASE), or move the file away first.",
+        ) from None
+    except CaseFileError:
+        return None  # not a database any more: nothing can be using it
+    try:
+        _take_exclusive(live, path)
+    except CaseFileError:
+        live.close()
+        raise
+    except driver_errors():
+        return live  # damaged, but open: hold what lock we have
+    return live
+
+
+def restore(
+    path: Path,
+    backup_path: Path,
+    passphrase: str | None,
+    *,
+    live_passphrase: str | None = None,
+    allow_rollback: bool = False,
+) -> dict:
     """Put a backup in place of the case file, after checking the backup fully.
 
-    The backup must open (with ``passphrase`` when it is encrypted), pass SQLite's
-    integrity check and ``verify``. The current case file, if any, is never deleted: it
-    is renamed ``<name>.before-restore-<time>`` (its WAL beside it), so nothing is lost.
+    The current case file is first taken for exclusive use (a restore never happens under
+    another stalklog's feet: a write in progress elsewhere makes it stop, changing nothing).
+    A backup behind the current file (or with another history) is refused unless
+    ``allow_rollback`` (``RollbackRefused`` says what would be rolled back). The backup must
+    open (with ``passphrase`` when it is encrypted), pass SQLite's integrity check, the
+    schema check and ``verify``. The current case file is never deleted: it is renamed
+    ``<name>.before-restore-<time>``, so nothing is lost.
     """
     path = Path(path).expanduser()
     backup_path = Path(backup_path).expanduser()
@@ -495,7 +594,9 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
     key = passphrase if is_encrypted(backup_path) else None
     if key is None and is_encrypted(backup_path):
         raise PassphraseError(f"{backup_path} is encrypted: a passphrase is needed.")
+    live_key = (live_passphrase if live_passphrase is not None else passphrase) if is_encrypted(path) else None
     source = _cipher(backup_path, key)
+    live = None
     try:
         _check_is_stalklog(source, backup_path)
         before = _sound(source, backup_path, "The backup")
@@ -504,8 +605,15 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
                 f"The backup {backup_path} does not pass verify: {before.problems[0]['text']}",
                 hint="Nothing was changed. Try an older backup.",
             )
+        live = _lock_live(path, live_key)
+        lost = rollback(live, source) if live is not None else None
+        if lost and not allow_rollback:
+            raise RollbackRefused(
+                describe_rollback(lost) + " Nothing was changed.",
+                hint="The current file would be kept beside it; to restore anyway: stalklog db restore BACKUP --force",
+            )
         if not path.parent.exists():
-            path.parent.mkdir(parents=True, mode=0o700)
+            make_private_dir(path.parent)
         tmp = _temp_beside(path, "restoring")
         _remove(tmp)
         new_private_file(tmp)
@@ -525,6 +633,8 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
                 _remove(tmp)
     finally:
         source.close()
+        if live is not None:
+            live.close()  # the lock goes with it, once the restored file is in place
     db = open_db(path, key)  # brings an older backup to the current schema
     try:
         from stalklog.store import anchor
@@ -540,6 +650,7 @@ def restore(path: Path, backup_path: Path, passphrase: str | None) -> dict:
         "records": before.records,
         "exhibits": before.exhibits_checked,
         "ledger_head": before.head,
+        "rolled_back": lost,
     }
 
 

@@ -88,10 +88,63 @@ def _keyring():
     return keyring, KeyringError, NoKeyringError
 
 
+# Backends that keep secrets in a file stalklog cannot vouch for (keyrings.alt's plaintext
+# and "encrypted file" keyrings, whose key sits beside them or is asked for separately), or
+# that keep nothing (null, fail). A real keyring (macOS Keychain, Windows Credential
+# Manager, Secret Service, KWallet) has a priority of at least 1.
+_NOT_A_SYSTEM_KEYRING = ("keyrings.alt",)
+_NO_KEYRING = ("keyring.backends.null", "keyring.backends.fail")
+NONE_AVAILABLE = "no system keyring is available here"
+MIN_PRIORITY = 1
+
+
+def refusal(backend) -> str | None:
+    """Why ``backend`` is not a system keyring stalklog will trust with a passphrase (None if it is)."""
+    subs = getattr(backend, "backends", None)
+    if subs is not None and type(backend).__module__.startswith("keyring.backends.chainer"):
+        if not subs:
+            return NONE_AVAILABLE
+        reasons = [refusal(b) for b in subs]
+        return next((r for r in reasons if r), None)
+    module, name = type(backend).__module__, type(backend).__name__
+    label = f"{module}.{name}"
+    if module.startswith(_NO_KEYRING):
+        return NONE_AVAILABLE
+    if module.startswith(_NOT_A_SYSTEM_KEYRING) or "plaintext" in name.lower():
+        return f"{label} keeps passwords in a file, not in a system keyring"
+    try:
+        priority = float(getattr(backend, "priority", 0))
+    except (TypeError, ValueError):
+        priority = 0
+    if priority < MIN_PRIORITY:
+        return f"{label} is a low-priority keyring (priority {priority:g}), not a system keyring"
+    return None
+
+
 def remember(path: Path, passphrase: str) -> str:
-    """Keep the passphrase in the system keyring and note that this file may use it."""
+    """Keep the passphrase in the system keyring and note that this file may use it.
+
+    Only a real system keyring: a plaintext or "encrypted file" keyring (keyrings.alt), a
+    null one or a low-priority one is refused, so ``db path`` never says "remembered in the
+    system keyring" of a passphrase lying in a file."""
     keyring, KeyringError, NoKeyringError = _keyring()
     account = _account(path)
+    try:
+        backend = keyring.get_keyring()
+    except (KeyringError, RuntimeError):
+        backend = None
+    why = refusal(backend) if backend is not None else NONE_AVAILABLE
+    if why == NONE_AVAILABLE:
+        raise KeyringUnavailable(
+            "No system keyring is available here, so the passphrase was not remembered.",
+            hint="You will be asked for it each time (or set STALKLOG_PASSPHRASE for one session).",
+        )
+    if why:
+        raise KeyringUnavailable(
+            f"The passphrase was not remembered: {why}. It is not a system keyring stalklog will trust with it.",
+            hint="You will be asked for it each time (or set STALKLOG_PASSPHRASE for one session); "
+            "see docs/privacy.md about keyrings.",
+        )
     try:
         keyring.set_password(SERVICE, account, passphrase)
     except NoKeyringError:

@@ -329,7 +329,9 @@ def test_backup_restore_and_check_through_the_cli(run, encrypted, isolated):
     assert folder_result["backup"].endswith("stalklog-backup-2025-03-12.db")
 
     run("add", "A later entry", "--when", "2025-03-11")
-    restored = run.json("db", "restore", target)
+    run("db", "restore", target, code=1)  # it would roll back the later entry: not without --force
+    restored = run.json("db", "restore", target, "--force")
+    assert restored["rolled_back"]["records"] == {"incidents": 1}
     assert restored["kept"] and ".before-restore-" in restored["kept"]
     assert [i["summary"] for i in run.json("list")] == [f"Left a note {MARKER}"]
 

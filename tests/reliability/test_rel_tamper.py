@@ -300,3 +300,166 @@ def test_every_damaged_page_of_an_encrypted_file_is_not_intact(run, case, isolat
             f.write(os.urandom(32))
         not_intact(run, "--db", damaged, "verify")
         not_intact(run, "--db", damaged, "db", "check")
+
+
+# ---------------------------------------------------------------- 4. restore: the lock first, and no silent rollback
+
+
+def test_restore_refuses_while_another_stalklog_has_the_file_open(run, diary):
+    """A restore under a running import used to put the import's rows into the set-aside
+    file; now it stops first, changing nothing."""
+    import subprocess
+    import sys
+
+    backup = diary.parent / "backup.db"
+    run("db", "backup", backup)
+    holder = subprocess.Popen(  # another stalklog, mid-import: holding the write lock
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"c = sqlite3.connect({str(diary)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "c.execute(\"INSERT INTO meta (key, value) VALUES ('x-busy', '1')\")\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = run("db", "restore", backup, "--force", code=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "open in another stalklog" in result.stderr
+    assert not list(diary.parent.glob("*.before-restore-*"))  # the live file was not set aside
+
+
+def test_restoring_an_older_backup_says_what_would_be_rolled_back(run, diary):
+    backup = diary.parent / "backup.db"
+    run("db", "backup", backup)
+    run("add", "Written after the backup", "--case", "C-1", "--when", "08/03/2025")
+    run("add", "Also after the backup", "--case", "C-1", "--when", "09/03/2025")
+    result = run("db", "restore", backup, code=1)  # no terminal to ask, no --force
+    assert "2 incidents" in result.stderr and "roll back" in result.stderr
+    assert rows(diary, "SELECT count(*) FROM incidents")[0][0] == 5  # nothing was changed
+    result = run("db", "restore", backup, "--force")
+    assert rows(diary, "SELECT count(*) FROM incidents")[0][0] == 3
+    assert run("verify").stdout.startswith("Intact")  # the restore moved the anchor, knowingly
+
+
+def test_restoring_an_older_backup_asks_at_a_terminal(run, diary, monkeypatch):
+    backup = diary.parent / "backup.db"
+    run("db", "backup", backup)
+    run("add", "Written after the backup", "--case", "C-1", "--when", "08/03/2025")
+    import stalklog.cli.console as console
+
+    monkeypatch.setattr(console, "stdin_is_tty", lambda: True)
+    run("db", "restore", backup, input="n\n", code=1)
+    assert rows(diary, "SELECT count(*) FROM incidents")[0][0] == 4
+    run("db", "restore", backup, input="y\n")
+    assert rows(diary, "SELECT count(*) FROM incidents")[0][0] == 3
+
+
+def test_restoring_a_backup_that_is_not_behind_needs_no_question(run, diary):
+    backup = diary.parent / "backup.db"
+    run("db", "backup", backup)
+    run("db", "restore", backup)
+
+
+# ---------------------------------------------------------------- 5. the keyring: real ones only
+
+
+@pytest.mark.parametrize("kind", ["plaintext", "encrypted-file", "low-priority", "null"])
+def test_remember_refuses_a_keyring_that_is_not_a_real_one(run, isolated, monkeypatch, kind):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Stored(KeyringBackend):
+        priority = 1
+        store: dict = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    if kind == "plaintext":  # as keyrings.alt.file.PlaintextKeyring would be
+        Stored.__module__, Stored.__name__, Stored.priority = "keyrings.alt.file", "PlaintextKeyring", 0.5
+    elif kind == "encrypted-file":
+        Stored.__module__, Stored.__name__, Stored.priority = "keyrings.alt.file", "EncryptedKeyring", 0.6
+    elif kind == "low-priority":
+        Stored.priority = 0.1
+    else:
+        from keyring.backends import null
+
+        Stored = null.Keyring  # noqa: N806
+    monkeypatch.setenv("STALKLOG_PASSPHRASE", PASSPHRASE)
+    run("init", "--encrypt", env={"STALKLOG_PASSPHRASE": PASSPHRASE})
+    previous = keyring.get_keyring()
+    backend = Stored()
+    keyring.set_keyring(backend)
+    try:
+        result = run("db", "remember", code=1)
+    finally:
+        keyring.set_keyring(previous)
+    assert "not a system keyring" in result.stderr or "No system keyring" in result.stderr
+    assert getattr(backend, "store", {}) == {} or PASSPHRASE not in getattr(backend, "store", {}).values()
+    assert not run.json("db", "path")["remembered"]
+
+
+# ---------------------------------------------------------------- 3. bundles: confirmed over another channel
+
+
+def _resign(src: Path, dst: Path) -> str:
+    """Change the bundle's text and write a new manifest for it, as a forger would; returns
+    the forged manifest's SHA-256."""
+    import hashlib
+    import zipfile
+
+    with zipfile.ZipFile(src) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    text = members["bundle.json"].decode().replace("He waited outside my work", "He walked past my work")
+    members["bundle.json"] = text.encode()
+    manifest = json.loads(members["manifest.json"])
+    for f in manifest["files"]:
+        if f["path"] == "bundle.json":
+            f["sha256"] = hashlib.sha256(members["bundle.json"]).hexdigest()
+            f["size"] = len(members["bundle.json"])
+    members["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    with zipfile.ZipFile(dst, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return hashlib.sha256(members["manifest.json"]).hexdigest()
+
+
+def test_a_resigned_zip_is_refused_against_the_manifest_hash_the_sender_gave(run, diary, isolated):
+    bundle = isolated / "C-1.zip"
+    exported = run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
+    sent = exported.stderr.split("Manifest SHA-256: ")[1].split()[0]
+    forged = isolated / "forged.zip"
+    _resign(bundle, forged)
+    receiver = isolated / "police.db"
+    run("--db", receiver, "init")
+    result = run("--db", receiver, "import", forged, "--expect-manifest", sent, code=1)
+    assert "not the bundle the sender made" in result.stderr
+    assert rows(receiver, "SELECT count(*) FROM incidents")[0][0] == 0
+    run("--db", receiver, "import", bundle, "--expect-manifest", sent)  # the real one is accepted
+
+
+def test_import_says_plainly_which_hash_the_sender_should_confirm(run, diary, isolated):
+    bundle = isolated / "C-1.zip"
+    run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
+    forged = isolated / "forged.zip"
+    forged_hash = _resign(bundle, forged)
+    receiver = isolated / "police.db"
+    run("--db", receiver, "init")
+    result = run("--db", receiver, "import", forged)
+    assert "Sender's ledger head" not in result.stderr  # the manifest's claim is not shown as if it vouched
+    assert "Ask the sender to confirm" in result.stderr and forged_hash in result.stderr

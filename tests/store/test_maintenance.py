@@ -183,7 +183,9 @@ def test_restore_checks_the_backup_and_keeps_the_current_file(plain, isolated):
     db.execute("COMMIT")
     db.close()
 
-    result = maintenance.restore(plain, backup, FAST_KEY)
+    with pytest.raises(maintenance.RollbackRefused, match="1 incident"):  # it says what would be rolled back
+        maintenance.restore(plain, backup, FAST_KEY)
+    result = maintenance.restore(plain, backup, FAST_KEY, allow_rollback=True)
     assert fingerprint(plain, FAST_KEY) == before
     kept = isolated / os.path.basename(result["kept"])
     assert kept.name.startswith("stalklog.db.before-restore-")
