@@ -37,7 +37,9 @@ def load() -> dict:
 
 def save(settings: dict) -> Path:
     p = path()
-    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from stalklog.store.private_files import make_private_dir
+
+    make_private_dir(p.parent)
     lines = []
     for k, v in sorted(settings.items()):
         lines.append(f"{k} = {'true' if v is True else 'false' if v is False else repr(v)}")

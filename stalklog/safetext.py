@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 but newline and tab, DEL, C1 (8-bit CSI, OSC…), and the bidirectional overrides and
+# isolates that reorder what a line shows (the "Trojan Source" characters).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What ``json.dumps(..., ensure_ascii=False)`` leaves raw that a terminal may obey or that
+# reorders text: DEL, C1, the bidi overrides and isolates, and the Unicode line separators.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _visible(match: re.Match) -> str:
@@ -20,9 +25,31 @@ def _visible(match: re.Match) -> str:
         return chr(0x2400 + code)  # ␛ for ESC, ␇ for BEL …
     if code == 0x7F:
         return "\u2421"  # ␡
+    if code > 0xFF:
+        return f"<U+{code:04X}>"  # a bidi override, shown by name instead of reordering the line
     return f"\\x{code:02x}"
 
 
 def printable(text: str) -> str:
     """``text`` with control characters shown, not obeyed."""
     return _CONTROL.sub(_visible, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with the characters it
+    leaves raw — DEL, C1, bidi overrides, line separators — written as ``\\uXXXX`` escapes.
+    They can only stand inside strings, so the JSON means exactly the same."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class JsonSafeWriter:
+    """A text stream that writes JSON through ``json_safe`` (``stalklog export`` to stdout)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(json_safe(text))
+
+    def flush(self) -> None:
+        self.stream.flush()

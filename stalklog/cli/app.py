@@ -195,8 +195,15 @@ def report_unexpected(e: Exception) -> int:
     if isinstance(e, driver_errors()):
         return report_error(translate_error(e, state._db))
     if isinstance(e, OSError):  # the file name is the user's own text: shown, not obeyed
+        import errno
+
         from stalklog.safetext import printable
 
+        if e.errno == errno.ENOSPC:  # an export, a report or a backup onto a full disk
+            where = f" holding {e.filename}" if e.filename else ""
+            sys.stderr.write(printable(f"Error: the disk{where} is full. Nothing was written.") + "\n")
+            sys.stderr.write("  Free some space and try again.\n")
+            return 1
         sys.stderr.write(printable(f"Error: {e.strerror or e}{': ' + str(e.filename) if e.filename else ''}") + "\n")
         return 1
     if isinstance(e, UnicodeError):  # e.g. "\ud800" in a bundle, or bytes that are not UTF-8 in an argument

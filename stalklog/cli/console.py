@@ -57,7 +57,10 @@ def say(message: str, *, markup: bool = False) -> None:
 
 
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    from stalklog.safetext import json_safe
+
+    # C1 controls and bidi overrides as \\u escapes: ``--json`` piped to a terminal obeys nothing
+    sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
 def db_path() -> Path:

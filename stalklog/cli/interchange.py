@@ -172,6 +172,7 @@ def export(
     include_private: Annotated[
         bool, typer.Option("--include-private", help="Include private notes (left out by default).")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file of that name.")] = False,
 ) -> None:
     """Export a case as a case bundle.
 
@@ -185,6 +186,11 @@ def export(
         raise typer.BadParameter("choose json or zip.", param_hint="--format")
     if output is not None and not output.parent.is_dir():
         raise InvalidValue(f"--output: the folder {output.parent} does not exist.", hint="Nothing was written.")
+    if output is not None and output.exists() and not force:
+        raise InvalidValue(
+            f"--output: {output} already exists; it was left as it is.",
+            hint="Choose another name, or replace it with --force.",
+        )
     db = open_case_file()
     if format_ == "zip":
         if output is None:
@@ -197,7 +203,9 @@ def export(
     if output is None:
         import sys
 
-        bundle.write_bundle(db, case, sys.stdout, include_private=include_private)
+        from stalklog.safetext import JsonSafeWriter
+
+        bundle.write_bundle(db, case, JsonSafeWriter(sys.stdout), include_private=include_private)
         sys.stdout.flush()
     else:
         import io

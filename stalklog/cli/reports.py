@@ -54,6 +54,7 @@ def report(
             help="Write to this file (readable by you only). Without it, text formats go to stdout; pdf needs -o.",
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file of that name.")] = False,
     offence: Annotated[
         str | None,
         typer.Option(
@@ -119,6 +120,13 @@ def report(
     fmt = _format(fmt, output, json_, FORMATS)
     if fmt == "pdf" and output is None:
         raise typer.BadParameter("a PDF needs a file to go to: add -o FILE.pdf.", param_hint="--format")
+    if output is not None and output.exists() and not force:
+        from stalklog.errors import InvalidValue
+
+        raise InvalidValue(
+            f"--output: {output} already exists; it was left as it is.",
+            hint="Choose another name, or replace it with --force.",
+        )
     kinds = redaction.parse(redact)
     model = _build(
         case,
@@ -133,6 +141,10 @@ def report(
     )
     model = redaction.redact(model, kinds)
     document = _render(model, fmt)
+    if fmt == "json" and isinstance(document, str):
+        from stalklog.safetext import json_safe
+
+        document = json_safe(document)  # C1 controls and bidi overrides as \\u escapes
     integrity = model.get("integrity") or {}
     if integrity and not integrity.get("verified", True):  # the document says so too; the person making it must see it
         say(

@@ -29,6 +29,7 @@ def _environment():
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
     env.filters["join_words"] = _join_words
     env.filters["occasion_list"] = _occasion_list
@@ -38,6 +39,18 @@ def _environment():
     env.globals["TEXT"] = TEXT
     env.filters["ranges"] = _ranges
     return env
+
+
+def _visible(value):
+    """Every value a template prints, with control characters and bidi overrides shown as
+    symbols (``stalklog.safetext``), so a document cannot hide or reorder text."""
+    if isinstance(value, str):
+        from markupsafe import Markup
+
+        from stalklog.safetext import printable
+
+        return Markup(printable(value)) if isinstance(value, Markup) else printable(value)
+    return value
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:

@@ -401,6 +401,19 @@ def transaction(db: Database) -> Iterator[Database]:
     db.__dict__["_anchor_dirty"] = True  # the anchor is written once, when the file is closed
 
 
+def _no_space_left(path: Path, margin: int = 64 * 1024) -> bool:
+    """Whether the disk holding ``path`` is full (less than ``margin`` bytes free)."""
+    import shutil
+
+    folder = Path(path).expanduser().absolute().parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < margin
+    except OSError:
+        return False
+
+
 def _translate(e: BaseException, path: Path) -> Exception:
     text = str(e)
     if "locked" in text or "busy" in text:
@@ -413,7 +426,8 @@ def _translate(e: BaseException, path: Path) -> Exception:
             f"{path} cannot be written (read-only). Nothing was changed.",
             hint="Check the file's permissions, or copy it somewhere writable.",
         )
-    if "disk is full" in text or "full" in text:
+    if "full" in text or (("I/O error" in text or "unable to open" in text) and _no_space_left(path)):
+        # SQLITE_FULL; or, at 0 bytes free, the "disk I/O error" (ENOSPC) or failed open it gives then
         return CaseFileError(
             f"The disk holding {path} is full. Nothing was changed.",
             hint="Free some space and try again.",

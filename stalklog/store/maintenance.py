@@ -430,7 +430,7 @@ def backup(path: Path, passphrase: str | None, target: Path, *, force: bool = Fa
     if target.resolve() == path.resolve():
         raise CaseFileError("The backup cannot be the case file itself.")
     if not target.parent.exists():
-        target.parent.mkdir(parents=True, mode=0o700)
+        make_private_dir(target.parent)  # every new folder on the way 0700, not only the last
     key = passphrase if is_encrypted(path) else None
     ensure_case_file(path, key)
     tmp = _temp_beside(target, "backup")

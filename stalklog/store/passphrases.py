@@ -44,7 +44,9 @@ def remembered_files() -> list[str]:
 
 def _save_list(paths: list[str]) -> None:
     p = list_path()
-    p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from stalklog.store.private_files import make_private_dir
+
+    make_private_dir(p.parent)
     if not paths:
         p.unlink(missing_ok=True)
         return

@@ -463,3 +463,71 @@ def test_import_says_plainly_which_hash_the_sender_should_confirm(run, diary, is
     result = run("--db", receiver, "import", forged)
     assert "Sender's ledger head" not in result.stderr  # the manifest's claim is not shown as if it vouched
     assert "Ask the sender to confirm" in result.stderr and forged_hash in result.stderr
+
+
+# ---------------------------------------------------------------- 7. the smaller gaps
+
+
+def test_no_bytes_free_says_the_disk_is_full(tmp_path):
+    """At 0 bytes free SQLite says "disk I/O error" (ENOSPC), not "disk is full": the message
+    must still say what is wrong and what to do."""
+    from rel_support import assert_clean_failure, build_base, cli
+    from test_rel_diskfull import _fill, tmpfs
+
+    base = build_base(tmp_path / "base.db", incidents=5)
+    with tmpfs("1m") as folder:
+        db = folder / "case.db"
+        shutil.copyfile(base, db)
+        _fill(folder)
+        for args in (("add", "Fictional", "--case", "C-1", "--when", "today"), ("list", "--case", "C-1")):
+            proc = cli(db, *args)
+            if proc.returncode == 0:
+                continue  # a read that needs no new page may still work
+            assert_clean_failure(proc)
+            assert "is full" in proc.stderr and "Free some space" in proc.stderr, proc.stderr
+
+
+def test_json_output_escapes_c1_controls_and_bidi_overrides(run, case):
+    hostile = "Flowers\x9b2J\u202eevil\u2066 left\x1b[8m hidden\u2028"
+    run("add", hostile, "--case", "C-1", "--when", "01/03/2025")
+    out = run("show", "1", "--json").stdout
+    for raw in ("\x9b", "\u202e", "\u2066", "\x1b", "\u2028"):
+        assert raw not in out
+    assert json.loads(out)["summary"] == hostile  # escaped, not changed
+    exported = run("export", "--case", "C-1").stdout
+    assert "\x9b" not in exported and "\u202e" not in exported
+    assert json.loads(exported)["incidents"][0]["summary"] == hostile
+
+
+def test_csv_and_html_show_controls_and_bidi_overrides_as_symbols(run, case, isolated):
+    hostile = "Flowers\x9b2J \u202eevil\u202c left\x1b[8m hidden"
+    run("add", hostile, "--case", "C-1", "--when", "01/03/2025", "-b", "contacting")
+    for fmt in ("csv", "html"):
+        out = isolated / f"diary.{fmt}"
+        run("report", "--case", "C-1", "--kind", "diary", "-o", out)
+        text = out.read_text(encoding="utf-8-sig")
+        for raw in ("\x9b", "\u202e", "\u202c", "\x1b"):
+            assert raw not in text, (fmt, raw)
+        assert "<U+202E>" in text or "&lt;U+202E&gt;" in text
+
+
+def test_export_and_report_refuse_an_existing_file_without_force(run, case, isolated):
+    run("add", "Fictional", "--case", "C-1", "--when", "01/03/2025")
+    for args in (("export", "--case", "C-1"), ("report", "--case", "C-1", "--kind", "diary")):
+        target = isolated / "precious.txt"
+        target.write_text("someone's statement")
+        result = run(*args, "-o", target, code=1)
+        assert "already exists" in result.stderr
+        assert target.read_text() == "someone's statement"
+        run(*args, "-o", target, "--force")
+        assert target.read_text() != "someone's statement"
+
+
+def test_every_folder_stalklog_creates_is_private(run, diary, isolated):
+    backup = isolated / "usb" / "deep" / "er" / "backup.db"
+    run("db", "backup", backup)
+    for folder in (backup.parent, backup.parent.parent, backup.parent.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    config = isolated / "config" / "stalklog"
+    for folder in (config, config / "anchors", config / "cache"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
