@@ -123,9 +123,7 @@ def add(
 
     With no summary, in a terminal, stalklog asks plain questions one at a time.
     """
-    from stalklog import records
     from stalklog.cli.walkthrough import resolve_case, walk_through
-    from stalklog.store.database import transaction
 
     summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
     if when and not interactive:  # arguments first: a mistyped date never costs a passphrase
@@ -170,8 +168,7 @@ def add(
             stated_purpose=stated_purpose,
             private_notes=private_notes,
         )
-    with transaction(db):
-        incident = records.add_incident(db, case_ref, fields)
+    incident = _save(db, case_ref, fields, ask_again=walked)
     from stalklog.dates import describe_stored
 
     say(
@@ -183,6 +180,32 @@ def add(
     _say_who_is_missing(db, case_ref, incident)
     if json_:
         print_json(incident)
+
+
+def _save(db, case_ref: str, fields: dict, *, ask_again: bool) -> dict:
+    """Write the incident. After a walk-through, a file kept busy past the busy timeout does
+    not lose the answers: they stay in memory (never in a temporary file) while the person
+    is asked whether to try again."""
+    from stalklog import records
+    from stalklog.store.database import driver_errors, transaction
+
+    while True:
+        try:
+            with transaction(db):
+                return records.add_incident(db, case_ref, fields)
+        except driver_errors() as e:
+            if not (ask_again and ("locked" in str(e) or "busy" in str(e)) and stdin_is_tty()):
+                raise
+            from rich.console import Console
+            from rich.prompt import Confirm
+
+            say("The case file is busy: another stalklog is writing to it. Your answers are kept.")
+            try:
+                again = Confirm.ask("Try saving again?", default=True, console=Console(stderr=True))
+            except EOFError:
+                again = False
+            if not again:
+                raise
 
 
 def _say_who_is_missing(db, case_ref: str, incident: dict) -> None:

@@ -531,3 +531,41 @@ def test_every_folder_stalklog_creates_is_private(run, diary, isolated):
     config = isolated / "config" / "stalklog"
     for folder in (config, config / "anchors", config / "cache"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_a_busy_file_keeps_the_walk_throughs_answers(run, case, monkeypatch):
+    """The file kept busy past the busy timeout: the answers are not lost — the person is
+    asked to try again, and the incident is saved once the other writer is done."""
+    import subprocess
+    import sys
+
+    import stalklog.cli.incidents as incidents
+    import stalklog.store.database as database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(incidents, "stdin_is_tty", lambda: True)
+    db = Path(os.environ["STALKLOG_DB"])
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, time\n"
+            f"c = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE')\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(1.5)\n"
+            "c.execute('ROLLBACK')\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        script = "\n".join(["y", "", "", "", "", "", "", "n", "y", *["y"] * 30]) + "\n"
+        result = run(
+            "add", "Waited by the gate (fictional)", "-I", "--when", "01/03/2025", "--case", "C-1", input=script
+        )
+    finally:
+        holder.wait(timeout=30)
+    assert "Your answers are kept" in result.stderr and "Recorded:" in result.stderr
+    assert rows(db, "SELECT summary FROM incidents")[0][0] == "Waited by the gate (fictional)"
