@@ -70,6 +70,13 @@ def import_(
             f"Every file matched its SHA-256 in the manifest ({_plural(result['exhibit_files'], 'exhibit file')}). "
             f"Manifest SHA-256: {result['manifest_sha256']}"
         )
+        if result.get("ledger_head_checked"):
+            head = result["sender_ledger_head"]
+            say(
+                f"The sender's ledger head {head['hash']} (entry {head['seq']}) follows from the bundle's content: "
+                f"{_plural(result['records_checked_against_ledger'], 'record')} checked against the ledger entries "
+                "it carries."
+            )
         if expect_manifest is not None:
             say("It is the manifest SHA-256 you expected: this is the bundle the sender made.")
         else:

@@ -156,6 +156,8 @@ def _import_zip(
             "dry_run": True,
             "exhibit_files": len(checked.exhibit_files),
             "sender_ledger_head": checked.manifest["ledger_head"],
+            "ledger_head_checked": checked.ledger is not None,
+            "records_checked_against_ledger": checked.ledger["records_checked"] if checked.ledger else 0,
             "manifest_sha256": checked.manifest_sha256,
             "warnings": warnings,
         }

@@ -87,7 +87,14 @@ def write_zip(
             else:
                 e["file"] = None
     bundle_bytes = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
-    files = [{"path": BUNDLE_NAME, "sha256": sha256(bundle_bytes), "size": len(bundle_bytes)}]
+    from stalklog.interchange import zip_ledger
+
+    # The ledger entries and records of the case, so the receiver recomputes the head from the content
+    ledger_bytes = zip_ledger.build(db, case["id"], head, include_private=include_private)
+    files = [
+        {"path": BUNDLE_NAME, "sha256": sha256(bundle_bytes), "size": len(bundle_bytes)},
+        {"path": zip_ledger.NAME, "sha256": sha256(ledger_bytes), "size": len(ledger_bytes)},
+    ]
     continuity = {}
     output = Path(output)
     # The zip appears under its name only once it is complete and its "exported" events are
@@ -95,6 +102,7 @@ def write_zip(
     with private_file(output) as raw:
         with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
             _put(zf, BUNDLE_NAME, bundle_bytes)
+            _put(zf, zip_ledger.NAME, ledger_bytes)
             for ref, eid, path in held:
                 content = evidence.content(db, {"id": eid, "ref": ref})
                 _put(zf, path, content)
@@ -170,6 +178,7 @@ class Checked:
     exhibit_files: dict[str, bytes]
     manifest_sha256: str
     warnings: list[str] = field(default_factory=list)
+    ledger: dict | None = None  # the carried ledger, checked: {head, records_checked, withheld}
 
 
 def _safe_member(name: str) -> None:
@@ -263,15 +272,38 @@ def read_zip(
                 raise _refuse(f"{name}: SHA-256 does not match the manifest.")
             contents[name] = data
     data = bundle.load_json(_text(contents.pop(BUNDLE_NAME), BUNDLE_NAME), BUNDLE_NAME)
+    from stalklog.interchange import zip_ledger
+
+    carried = contents.pop(zip_ledger.NAME, None)
+    checked_ledger = zip_ledger.check(carried, manifest, data) if carried is not None else None
     files = _match_exhibits(data, contents, listed)
     return Checked(
         bundle=data,
         manifest=manifest,
         exhibit_files=files,
         manifest_sha256=sha256(manifest_bytes),
-        warnings=[]
-        if manifest.get("source_verified", True)
-        else ["the sender's case file did not verify when this bundle was made (see their stalklog verify)"],
+        warnings=(
+            []
+            if manifest.get("source_verified", True)
+            else ["the sender's case file did not verify when this bundle was made (see their stalklog verify)"]
+        )
+        + (
+            []
+            if checked_ledger is not None
+            else [
+                "this bundle carries no ledger entries (an older stalklog made it): the sender's ledger head "
+                "in its manifest is only what the bundle says of itself"
+            ]
+        )
+        + (
+            [
+                f"{checked_ledger['unmatched']} record(s) in this bundle do not match the sender's ledger entries "
+                "(their case file did not verify when the bundle was made)"
+            ]
+            if checked_ledger and checked_ledger["unmatched"]
+            else []
+        ),
+        ledger=checked_ledger,
     )
 
 
@@ -434,6 +466,8 @@ def import_checked(db: Database, checked: Checked, *, as_ref: str | None = None)
         **result,
         "exhibit_files": len(checked.exhibit_files),
         "sender_ledger_head": head,
+        "ledger_head_checked": checked.ledger is not None,
+        "records_checked_against_ledger": checked.ledger["records_checked"] if checked.ledger else 0,
         "manifest_sha256": checked.manifest_sha256,
         "source_verified": checked.manifest.get("source_verified"),
     }

@@ -439,30 +439,87 @@ def _resign(src: Path, dst: Path) -> str:
     return hashlib.sha256(members["manifest.json"]).hexdigest()
 
 
-def test_a_resigned_zip_is_refused_against_the_manifest_hash_the_sender_gave(run, diary, isolated):
+def test_a_resigned_zip_is_refused_by_its_own_ledger(run, diary, isolated):
+    """Text changed and the manifest re-signed: the ledger entries the zip carries no longer
+    lead to the records, so it is refused even without the sender's hash."""
     bundle = isolated / "C-1.zip"
-    exported = run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
-    sent = exported.stderr.split("Manifest SHA-256: ")[1].split()[0]
+    run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
     forged = isolated / "forged.zip"
     _resign(bundle, forged)
     receiver = isolated / "police.db"
     run("--db", receiver, "init")
-    result = run("--db", receiver, "import", forged, "--expect-manifest", sent, code=1)
+    result = run("--db", receiver, "import", forged, code=1)
+    assert "is not what the sender's ledger records" in result.stderr
+    assert rows(receiver, "SELECT count(*) FROM incidents")[0][0] == 0
+
+
+def _rewrite_everything(src: Path, dst: Path) -> str:
+    """The cleverer forger: the text, the carried record, every ledger entry after it and
+    the manifest's head all recomputed, consistently. Returns the forged manifest's SHA-256."""
+    import hashlib
+    import zipfile
+
+    from stalklog.store import ledger
+
+    with zipfile.ZipFile(src) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["bundle.json"] = members["bundle.json"].replace(b"He waited outside my work", b"He walked past my work")
+    doc = json.loads(members["ledger.json"])
+    for entity, _id, row in doc["records"]:
+        if entity == "incidents" and row.get("summary") == "He waited outside my work":
+            row["summary"] = "He walked past my work"
+            digest = ledger.row_hash(entity, row)
+            for e in doc["entries"]:
+                if e[3] == entity and e[4] == _id:
+                    e[6] = digest
+    prev = ledger.GENESIS
+    for e in doc["entries"]:
+        fields = dict(zip(ledger.LEDGER_COLUMNS, e, strict=True))
+        fields["prev_hash"] = prev
+        e[7], e[8] = prev, ledger.entry_hash(fields)
+        prev = e[8]
+    members["ledger.json"] = (json.dumps(doc) + "\n").encode()
+    manifest = json.loads(members["manifest.json"])
+    manifest["ledger_head"]["hash"] = prev
+    for f in manifest["files"]:
+        f["sha256"] = hashlib.sha256(members[f["path"]]).hexdigest()
+        f["size"] = len(members[f["path"]])
+    members["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    with zipfile.ZipFile(dst, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return hashlib.sha256(members["manifest.json"]).hexdigest()
+
+
+def test_a_zip_rewritten_with_its_whole_ledger_is_caught_by_the_senders_hash(run, diary, isolated):
+    bundle = isolated / "C-1.zip"
+    exported = run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
+    sent_manifest = exported.stderr.split("Manifest SHA-256: ")[1].split()[0]
+    sent_head = exported.stderr.split("Ledger head: ")[1].split()[0]
+    forged = isolated / "forged.zip"
+    _rewrite_everything(bundle, forged)
+    receiver = isolated / "police.db"
+    run("--db", receiver, "init")
+    result = run("--db", receiver, "import", forged, "--expect-manifest", sent_manifest, code=1)
     assert "not the bundle the sender made" in result.stderr
     assert rows(receiver, "SELECT count(*) FROM incidents")[0][0] == 0
-    run("--db", receiver, "import", bundle, "--expect-manifest", sent)  # the real one is accepted
+    # without the hash it imports, but the head it recomputes is not the one the sender has
+    result = run("--db", receiver, "import", forged)
+    assert sent_head not in result.stderr and "Ask the sender to confirm" in result.stderr
+    run("--db", receiver, "import", bundle, "--as", "C-2", "--expect-manifest", sent_manifest)
 
 
 def test_import_says_plainly_which_hash_the_sender_should_confirm(run, diary, isolated):
     bundle = isolated / "C-1.zip"
-    run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
-    forged = isolated / "forged.zip"
-    forged_hash = _resign(bundle, forged)
+    exported = run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
+    sent_manifest = exported.stderr.split("Manifest SHA-256: ")[1].split()[0]
+    sent_head = exported.stderr.split("Ledger head: ")[1].split()[0]
     receiver = isolated / "police.db"
     run("--db", receiver, "init")
-    result = run("--db", receiver, "import", forged)
-    assert "Sender's ledger head" not in result.stderr  # the manifest's claim is not shown as if it vouched
-    assert "Ask the sender to confirm" in result.stderr and forged_hash in result.stderr
+    result = run("--db", receiver, "import", bundle)
+    assert "Sender's ledger head:" not in result.stderr  # the manifest's claim is not shown as if it vouched
+    assert f"{sent_head} (entry" in result.stderr and "follows from the bundle's content" in result.stderr
+    assert "Ask the sender to confirm" in result.stderr and sent_manifest in result.stderr
 
 
 # ---------------------------------------------------------------- 7. the smaller gaps
