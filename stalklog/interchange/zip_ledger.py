@@ -108,7 +108,7 @@ def check(data: bytes, manifest: dict, bundle: dict) -> dict:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
         raise _refuse(f'not a stalklog ledger (expected format "{FORMAT}", version {VERSION}).')
     entries, records, case_id = doc.get("entries"), doc.get("records"), doc.get("case_id")
-    if not all(isinstance(x, list) for x in (entries, records)):
+    if not isinstance(entries, list) or not isinstance(records, list):
         raise _refuse("expected entries and records.")
     strict = manifest.get("source_verified", True) is not False
     chain: dict[int, list] = {}

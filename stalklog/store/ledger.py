@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from stalklog.clock import utc_now_iso
 from stalklog.store.database import Database
@@ -197,7 +198,7 @@ class Report:
     exhibits_checked: int = 0
     head: str = GENESIS
     problems: list[Problem] = field(default_factory=list)
-    anchor: object | None = None  # anchor.Finding, when the anchor was checked
+    anchor: Any = None  # anchor.Finding, when the anchor was checked
 
     @property
     def ok(self) -> bool:
