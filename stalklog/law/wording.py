@@ -105,11 +105,20 @@ def deadline_passed(labels: list[str], subject: str, victims, deadline) -> str:
     return f"the six-month limit for {'/'.join(labels)} ({subject} towards {names(victims)}) ended on {day(deadline)}"
 
 
-def prosecution_sentence(limit: dict, civil: bool = False) -> str:
+def prosecution_sentence(limit: dict, civil: bool = False, *, advice: bool = True) -> str:
     """One sentence on a time limit for a person, worded by its status (check-v2 §7, §8):
     a prosecution must start by the deadline (Magistrates' Courts Act 1980 s.127), so a
     victim should report well before it. Shared by the views and reports. ``civil``: the
-    limit is for bringing a civil claim, not a prosecution."""
+    limit is for bringing a civil claim, not a prosecution. ``advice=False`` leaves out the
+    advice to report (for a police document, whose reader is not the one to report)."""
+    sentence = _limit_sentence(limit, civil)
+    if not advice:
+        for tail in (" Report well before then.", " Report as soon as you can."):
+            sentence = sentence.removesuffix(tail)
+    return sentence
+
+
+def _limit_sentence(limit: dict, civil: bool) -> str:
     status = limit.get("status")
     if civil:
         return _claim_sentence(limit)

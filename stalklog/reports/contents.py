@@ -620,7 +620,7 @@ def _course_section(report: dict, number: int, course: dict, offence: dict | Non
         "occasion_range": number_ranges([o["n"] for o in occasions]),
         "points": _points(offence, occasion_of, occasions) if offence else [],
         "for_review": list(offence.get("for_review") or []) if offence else [],
-        "deadlines": _deadlines(course, report["as_of"]),
+        "deadlines": _deadlines(course, advice=report["kind"] != "evidence"),
         "exhibits": list(dict.fromkeys(e for o in occasions for e in o["exhibits"])),
     }
     rel = next((p["relationship_text"] for p in report["people"] if p["key"] == course["subject"]), "")
@@ -670,8 +670,9 @@ def _occasions(number: int, course: dict, incidents: list[dict]) -> list[dict]:
     return out
 
 
-def _deadlines(course: dict, as_of: str) -> list[dict]:
-    """Each offence's own time limit, beside that offence only, in the check's words."""
+def _deadlines(course: dict, *, advice: bool) -> list[dict]:
+    """Each offence's own time limit, beside that offence only, in the check's words (the
+    advice to report well before it only where the victim reads it, not in a police file)."""
     from stalklog.law.wording import prosecution_sentence
 
     out = []
@@ -684,7 +685,7 @@ def _deadlines(course: dict, as_of: str) -> list[dict]:
                 "id": o["id"],
                 "kind": o.get("kind") or "",
                 "status": o["status"],
-                "text": prosecution_sentence(limit, civil=civil),
+                "text": prosecution_sentence(limit, civil=civil, advice=advice),
                 "rule": limit.get("rule") or "",
             }
         )

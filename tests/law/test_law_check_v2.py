@@ -615,3 +615,10 @@ def test_people_relationship_ended_is_read_from_the_bundle():
     persons = [person("V"), person("P", "subject", relationship="ex-partner", relationship_ended="2021-06-30")]
     incidents = series("2021-03-01", [10], behaviours=["controlling_or_coercive"], effects=["fear_of_violence"])
     assert status(check(bundle(incidents, persons=persons)), "sca-s76") == "indicated"
+
+
+def test_mca_1980_s127_the_sentence_without_advice_states_only_the_limit():
+    running = {"applies": True, "status": "in_time", "deadline": "2025-09-01", "days_left": 17}
+    assert prosecution_sentence(running, advice=False) == "The police must start a prosecution for this by 1 Sep 2025."
+    ranged = {"applies": True, "status": "may_have_expired", "deadline": "2024-08-01", "deadline_latest": "2024-08-29"}
+    assert not prosecution_sentence(ranged, advice=False).endswith("Report as soon as you can.")

@@ -452,3 +452,15 @@ def test_a_long_case_pdf_reads_back_with_every_occasion(run, isolated, tmp_path)
         assert f"I{k} ·" in text
     for n, page in enumerate(pages, 1):
         assert f"Page {n} of {len(pages)}" in page and "OFFICIAL-SENSITIVE" in page
+
+
+def test_mca_1980_s127_deadlines_in_a_police_file_carry_no_advice_to_report(run, police_case):
+    """The evidence summary's reader is an officer: the deadline is stated, without the
+    victim's "report well before then"; the diary, read by the victim, keeps it."""
+    evidence = json.loads(run("report", "--case", REF, "--kind", "evidence", "--json").stdout)
+    lines = [d["text"] for c in evidence["courses"] for d in c["deadlines"]]
+    assert any("must start a prosecution for this by" in line for line in lines)
+    assert not any("Report" in line for line in lines)
+    diary = json.loads(run("report", "--case", REF, "--kind", "diary", "--json").stdout)
+    diary_lines = [d["text"] for c in diary.get("courses", []) for d in c["deadlines"]]
+    assert any(line.endswith("Report well before then.") for line in diary_lines)
