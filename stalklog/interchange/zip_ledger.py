@@ -73,22 +73,18 @@ def build(db, case_id: int, head: dict | None, *, include_private: bool) -> byte
     ]
     records, withheld = [], []
     named = {(e[3], e[4]) for e in entries if e[5] == case_id}
-    for entity, entity_id in sorted(named):
-        if entity not in ledger.ENTITIES:
+    for entity in ledger.ENTITIES:  # one read per table (the rows as verify reads and hashes them)
+        if not any(k[0] == entity for k in named):
             continue
-        cols = ledger._columns(db, entity)  # noqa: SLF001 - the same columns verify hashes
-        found = db.execute(
-            f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{entity}] WHERE id = ?", [entity_id]
-        ).fetchone()
-        if found is None:
-            continue
-        row = {k: v for k, v in zip(cols, found, strict=True) if v is not None}
-        if not include_private and "private_notes" in row:
-            del row["private_notes"]
-            withheld.append([entity, entity_id])
-        if any(isinstance(v, bytes) for v in row.values()):
-            continue  # not something stalklog writes: the receiver will see it missing
-        records.append([entity, entity_id, row])
+        for row in ledger._rows(db, entity, case_id):  # noqa: SLF001 - the same rows verify hashes
+            if (entity, row["id"]) not in named:
+                continue  # not in the ledger: the receiver could not check it (verify names it)
+            if not include_private and "private_notes" in row:
+                del row["private_notes"]
+                withheld.append([entity, row["id"]])
+            if any(isinstance(v, bytes) for v in row.values()):
+                continue  # not something stalklog writes: the receiver will see it missing
+            records.append([entity, row["id"], row])
     doc = {"format": FORMAT, "version": VERSION, "case_id": case_id, "entries": entries, "records": records}
     if withheld:
         doc["withheld"] = withheld
