@@ -176,7 +176,8 @@ def check(db) -> Finding:
     if found.seq > last_seq:
         result.problem = (
             f"the ledger ends at entry {last_seq}, but entry {found.seq} ({found.head[:16]}…) was kept as its head "
-            "on this computer: entries were removed (the file was cut short, emptied or rolled back)"
+            "on this computer: entries were removed (the file was cut short, emptied or rolled back — "
+            "or it is an older copy of the case file, such as a backup)"
         )
     elif _entry_hash(db, found.seq) != found.head:
         result.problem = (
