@@ -31,6 +31,8 @@ TEXT_FIELDS = (
     "procured_by",
     "same_occasion_as",
     "occurred_end",
+    "written",
+    "provenance",
 )
 BUNDLE_INCIDENT_FIELDS = (
     "key",
@@ -531,6 +533,8 @@ def _incident_row(case_id: int, key: str, inc: dict, now: str) -> dict:
         "stated_purpose",
         "police_ref",
         "private_notes",
+        "written",
+        "provenance",
     ):
         row[name] = inc.get(name)
     for name in ("location", "summary", "words"):
@@ -631,6 +635,8 @@ _READ_COLUMNS = (
     "withdrawn_utc",
     "withdrawn_reason",
     "order_in_force_said",
+    "written",
+    "provenance",
 )
 _INCIDENT_QUERY = (
     "SELECT "
@@ -670,6 +676,8 @@ def _tuple_to_incident(r: tuple) -> dict:
         withdrawn_utc,
         withdrawn_reason,
         said,
+        written,
+        provenance,
         case_ref,
     ) = r
     return {
@@ -680,6 +688,8 @@ def _tuple_to_incident(r: tuple) -> dict:
         "occurred_end": occurred_end,
         "precision": precision,
         "recorded": recorded,
+        "written": written,
+        "provenance": provenance,
         "by": _list(by),
         "attribution": attribution,
         "procured_by": procured_by,
@@ -889,6 +899,29 @@ def fts_query(text: str) -> str:
         if item:
             parts.append('"' + item.replace('"', '""') + '"' + ("*" if prefix else ""))
     return " ".join(parts)
+
+
+def time_of_writing(inc: dict) -> str | None:
+    """When the entry was first written down, as stored, if that is known: a spreadsheet
+    diary's own column (``written``); for an entry typed into stalklog, when it was recorded;
+    None for an imported entry whose time of writing is not known (never the import time)."""
+    if inc.get("written"):
+        return inc["written"]
+    return None if inc.get("provenance") else inc.get("recorded")
+
+
+def written_text(inc: dict, moment_text) -> str:
+    """The time of writing in words (``moment_text`` formats a stored moment): "not known:
+    imported from a spreadsheet diary on …" when it is not known."""
+    known = time_of_writing(inc)
+    if known:
+        return moment_text(known)
+    if inc.get("provenance"):
+        source = inc["provenance"]
+        kind = "a spreadsheet diary" if source.startswith("csv:") else source
+        where = f" ({source[4:]})" if source.startswith("csv:") else ""
+        return f"not known: imported from {kind} on {moment_text(inc.get('recorded'))}{where}"
+    return "not known"
 
 
 # ---------------------------------------------------------------- corrections

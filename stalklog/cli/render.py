@@ -94,6 +94,15 @@ def _utc(value: str | None) -> str:
     return moment_text(value)
 
 
+def _written(inc: dict) -> str:
+    """When it was first written down (a spreadsheet's own column, or when typed in), or
+    "not known: imported from a spreadsheet diary on …": never the import time as if it were."""
+    from stalklog.dates import moment_text
+    from stalklog.records import written_text
+
+    return written_text(inc, moment_text)
+
+
 def incident_table(incidents: list[dict]) -> RichTable:
     table = Table(*INCIDENT_COLUMNS)
     for inc in incidents:
@@ -157,7 +166,9 @@ def render_incident(console, inc: dict) -> None:
         )
     rows = [
         ("When", _when(inc)),
-        ("Recorded", _utc(inc["recorded"]) or "not known"),
+        ("Written down", _written(inc)),
+        ("Entered", _utc(inc["recorded"]) if inc.get("provenance") or inc.get("written") else ""),
+        ("From", inc.get("provenance") or ""),
         ("Where", inc["location"]),
         ("What happened", inc["summary"]),
         ("Words used", inc["words"]),

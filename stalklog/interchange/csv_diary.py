@@ -81,34 +81,69 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("channel", "how", "method", "how contacted"),
     ),
     "words": ("what was said or written, word for word", ("what was said", "words", "words used", "exact words")),
+    "written": (
+        "when the entry was written down (the diary's own column)",
+        ("written", "date written", "when written", "written on", "date recorded", "date of entry", "entry date"),
+    ),
 }
 REQUIRED = ("date", "summary")
 
-# How-it-made-me-feel words that clearly name an effect. Deliberately small: anything else
-# stays as written, in the incident's text, for the person to describe in their own words.
-EFFECT_WORDS: tuple[tuple[str, str], ...] = (
-    ("serious alarm or distress", "serious_alarm_or_distress"),
-    ("seriously alarmed", "serious_alarm_or_distress"),
-    ("seriously distressed", "serious_alarm_or_distress"),
-    ("fear of violence", "fear_of_violence"),
-    ("afraid of violence", "fear_of_violence"),
-    ("feared violence", "fear_of_violence"),
-    ("scared of violence", "fear_of_violence"),
-    ("afraid he would hurt me", "fear_of_violence"),
-    ("afraid she would hurt me", "fear_of_violence"),
-    ("afraid they would hurt me", "fear_of_violence"),
-    ("fear for others", "fear_for_others"),
-    ("alarm", "alarm"),
-    ("alarmed", "alarm"),
+# How-it-made-me-feel words and the effect each is read as: ONE table, shown in the preview
+# ("terrified → alarm"), never applied silently. A feeling is read only as alarm or distress:
+# fear of violence, fear for others and serious alarm or distress change which offences and
+# penalties apply, so they are recorded only when a person says so, never inferred from words
+# (PRODUCT.md, clarifications). Anything else stays as written, with what happened.
+FEELING_EFFECTS: tuple[tuple[str, str], ...] = (
+    # alarm: fear, fright, feeling unsafe
+    ("terrified", "alarm"),
+    ("petrified", "alarm"),
     ("frightened", "alarm"),
     ("scared", "alarm"),
     ("afraid", "alarm"),
-    ("distress", "distress"),
+    ("fear", "alarm"),
+    ("feared", "alarm"),
+    ("fearful", "alarm"),
+    ("alarmed", "alarm"),
+    ("alarm", "alarm"),
+    ("panicked", "alarm"),
+    ("panic", "alarm"),
+    ("shaking", "alarm"),
+    ("shaken", "alarm"),
+    ("shook up", "alarm"),
+    ("intimidated", "alarm"),
+    ("unsafe", "alarm"),
+    ("not safe", "alarm"),
+    ("threatened", "alarm"),
+    ("nervous", "alarm"),
+    # distress: upset, sleeplessness, anxiety
     ("distressed", "distress"),
+    ("distress", "distress"),
     ("upset", "distress"),
+    ("crying", "distress"),
+    ("cried", "distress"),
+    ("in tears", "distress"),
+    ("couldn't sleep", "distress"),
+    ("could not sleep", "distress"),
+    ("can't sleep", "distress"),
+    ("cannot sleep", "distress"),
+    ("didn't sleep", "distress"),
+    ("no sleep", "distress"),
+    ("sleepless", "distress"),
+    ("anxious", "distress"),
+    ("anxiety", "distress"),
+    ("stressed", "distress"),
+    ("worried", "distress"),
+    ("on edge", "distress"),
+    ("felt sick", "distress"),
+    ("humiliated", "distress"),
+    ("devastated", "distress"),
+    ("depressed", "distress"),
+    ("overwhelmed", "distress"),
 )
+EFFECT_WORDS = FEELING_EFFECTS  # the name earlier code used
 # "not scared", "not at all scared" — but not "no, I was scared" (punctuation ends the negation)
 _NEGATION = re.compile(r"\b(not|no|never|wasn't|wasnt|isn't|didn't|didnt|nothing)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_LONGEST_FIRST = tuple(sorted(FEELING_EFFECTS, key=lambda pair: -len(pair[0])))
 
 CHANNEL_WORDS = {
     "in person": "in_person",
@@ -165,10 +200,18 @@ def read_table(data: bytes) -> dict:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
+    found, lines = [], []  # each row, and the line of the file it starts on
     try:
-        found = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        last = 0
+        for cells in reader:
+            found.append(cells)
+            lines.append(last + 1)
+            last = reader.line_num
     except csv.Error as e:
         raise InvalidValue(f"The CSV file cannot be read: {e}.") from None
+    if found:
+        _refuse_swallowed_rows(found, lines, delimiter, len(found[0]))
     if not found or not any(c.strip() for c in found[0]):
         raise InvalidValue(
             "The CSV file is empty, or its first row has no headings.",
@@ -181,6 +224,27 @@ def read_table(data: bytes) -> dict:
         "delimiter": delimiter,
         "encoding": encoding,
     }
+
+
+def _refuse_swallowed_rows(found: list[list[str]], lines: list[int], delimiter: str, width: int) -> None:
+    """Refuse a file in which a cell holds what looks like further rows: a stray quote (")
+    makes a CSV reader run on to the next matching quote, silently merging every row between
+    into one cell (and the import would have fewer rows than the sheet). Names the line."""
+    if width < 2:
+        return
+    for n, cells in enumerate(found):
+        for cell in cells:
+            if "\n" not in cell:
+                continue
+            inner = cell.split("\n")[1:]
+            if any(line.count(delimiter) >= width - 1 for line in inner):
+                row = "the heading row" if n == 0 else f"row {n + 1}"
+                raise InvalidValue(
+                    f"The CSV cannot be read safely: a cell of {row} (starting on line {lines[n]} of the file) holds "
+                    "what looks like further rows of the spreadsheet, so rows would be lost. This is usually a "
+                    f'stray quote (") on line {lines[n]}. Nothing was imported.',
+                    hint='Open the file in a text editor, remove the stray quote (or double it: "") and import again.',
+                )
 
 
 def _heading(text: str) -> str:
@@ -243,9 +307,9 @@ def resolve_mapping(headers: list[str], overrides: dict[str, str] | None = None)
 def effects_from(text: str) -> tuple[list[str], dict[str, str]]:
     """The effects clearly named in free text, and which words gave each (negated words skipped)."""
     found: dict[str, str] = {}
-    lowered = text.lower()
+    lowered = text.lower().replace("\u2019", "'")  # same length: spans stay the text's
     used: list[tuple[int, int]] = []
-    for phrase, effect in EFFECT_WORDS:
+    for phrase, effect in _LONGEST_FIRST:
         for m in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
             if any(a <= m.start() < b for a, b in used) or _NEGATION.search(lowered[: m.start()]):
                 continue
@@ -343,10 +407,33 @@ def read_row(
                 errors.append(e.message)
     if when is not None:
         fields.update(occurred=when.occurred(), occurred_end=when.occurred_end(), precision=when.precision)
+    out["written"] = None
+    if cells.get("written"):
+        fields["written"] = out["written"] = _written(cells["written"], when, now, us_dates, errors)
     out["errors"] = errors
     out["ok"] = not errors
     out["fields"] = fields if not errors else None
     return out
+
+
+def _written(text: str, when, now, us_dates: bool, errors: list[str]) -> str | None:
+    """A row's own time of writing, as stored (UTC with a time; a date alone without one),
+    or None with the problem added to ``errors``. It cannot be before the event."""
+    from stalklog.clock import zone
+
+    try:
+        written = parse_when(_EXCEL_MIDNIGHT.sub(r"\1", text), now, us_dates=us_dates)
+    except InvalidDate as e:
+        errors.append("when written: " + e.message.split(". Expected")[0])
+        return None
+    if when is not None and (
+        written.start.date() < when.start.date() or (written.has_time and when.has_time and written.start < when.start)
+    ):
+        errors.append(f"when written ({written.describe()}) is before it happened ({when.describe()})")
+        return None
+    if not written.has_time:
+        return written.start.date().isoformat()
+    return written.start.replace(tzinfo=zone()).astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 # ---------------------------------------------------------------- the whole file
@@ -383,6 +470,8 @@ def prepare(
             continue
         cells = {f: (raw[n].strip() if n < len(raw) else "") for f, n in columns.items()}
         row = {"row": number, **read_row(cells, now=now, us_dates=us_dates, by=by, towards=towards)}
+        if row["fields"] is not None:  # where it came from: its time of writing is not the import's
+            row["fields"]["provenance"] = f"csv:{file_name or 'spreadsheet'} row {number}"
         if any(c.strip() for c in raw[width:]):
             row["errors"].append(f"more cells ({len(raw)}) than there are headings ({width})")
         if row["fields"] is not None:
@@ -406,6 +495,19 @@ def prepare(
             "run again with --us-dates."
         )
     good = [r for r in rows if r["ok"]]
+    no_behaviour = sum(1 for r in good if not r["fields"]["behaviours"])
+    if no_behaviour:
+        notes.append(
+            f"{no_behaviour} of {len(good)} row{'s' if len(good) != 1 else ''} say nothing about what he did "
+            "(no behaviour words such as following, loitering, contacting, threats), so the check cannot count "
+            "that conduct. Add a column of behaviour words and --map behaviours=Column, or after importing: "
+            "stalklog amend ID --set behaviours=following,loitering --reason …"
+        )
+    if "written" not in columns and good:
+        notes.append(
+            "The sheet has no column saying when each entry was written, so their time of writing is kept as "
+            "not known (not today's import). If it has one: --map written=Column."
+        )
     return {
         "file": file_name,
         "case": case_ref,
@@ -420,6 +522,7 @@ def prepare(
         "good": len(good),
         "bad": len(rows) - len(good),
         "blank": blank,
+        "no_behaviour": no_behaviour,
         "notes": notes,
     }
 

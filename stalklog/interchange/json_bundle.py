@@ -81,6 +81,9 @@ def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = F
             del inc["order_in_force_said"]
         if not inc["withdrawn"]:
             del inc["withdrawn"]
+        for name in ("written", "provenance"):  # additions: written only when recorded
+            if inc[name] is None:
+                del inc[name]
         history = inc.pop("history", None)
         if history and not include_private:  # a corrected private note must not leak through its history
             history = [h for h in history if h["field"] != "private_notes"]
@@ -174,6 +177,9 @@ def bundle_incident(inc: dict, *, include_private: bool = False, history: list |
         out["order_in_force_said"] = inc["order_in_force_said"]
     if inc.get("withdrawn"):
         out["withdrawn"] = inc["withdrawn"]
+    for name in ("written", "provenance"):  # additions: written only when recorded
+        if inc.get(name) is not None:
+            out[name] = inc[name]
     if history and not include_private:  # a corrected private note must not leak through its history
         history = [h for h in history if h["field"] != "private_notes"]
     if history:
@@ -435,6 +441,8 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
     fields = dict(zip(_COPIED_FIELDS, map(inc.get, _COPIED_FIELDS), strict=True))
     fields["occurred"], fields["occurred_end"], fields["precision"] = stored[0], stored[1], precision
     fields["recorded"] = _utc(inc.get("recorded"), f"{where}.recorded")
+    fields["written"] = _utc(inc.get("written"), f"{where}.written")
+    fields["provenance"] = inc.get("provenance")
     try:
         norm = records.validate_incident(
             fields, where=where, people_keys=people_keys, incident_keys=_KeysBut(all_keys, inc["key"]), copy=False

@@ -175,6 +175,14 @@ def _gaps_to_fill(course: Course, rel: Relationship, juris_id: str, victim: str,
         [o.key for o in occ] if len(occ) == 1 else None,
         f"has anything else happened? one occasion is not a course of conduct: record any other time {subject} did something towards {victim}",
     )
+    # PHA 1997 s.7(3): a course of conduct is conduct; an entry that says nothing about what
+    # was done (a spreadsheet row without behaviour words) cannot show it (issue 15).
+    no_behaviour = [o.key for o in occ if not o.behaviours]
+    yield (
+        "no_behaviour_recorded",
+        no_behaviour or None,
+        f"what did {subject} do? record the behaviour (following, loitering, contacting, threats, …)",
+    )
     # s.7(2): alarm, distress or fear, including fear for someone else (check-v2 §1).
     no_effect = [o.key for o in occ if not o.effects & HARASSING_EFFECTS]
     yield "no_effect_recorded", no_effect or None, f"how did this affect {victim}?"

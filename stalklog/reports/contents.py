@@ -309,9 +309,10 @@ def _date_text(value: str | None) -> str:
 
 def _recorded_after(inc: dict) -> int | None:
     """Whole days from the end of the event to when it was first written down."""
-    if not inc.get("recorded"):
+    written = records.time_of_writing(inc)  # a real time of writing only, never an import's
+    if not written:
         return None
-    recorded = local_moment(inc["recorded"])
+    recorded = local_moment(written)
     if recorded is None:
         return None
     event = dt.date.fromisoformat((inc.get("occurred_end") or inc["occurred"])[:10])
@@ -408,7 +409,7 @@ def _incident_view(inc: dict, names: dict, held: dict, continuity: dict, *, db_e
         "date_text": _date_text(inc["occurred"]) if inc["precision"] != "month" else _date_text(inc["occurred"][:7]),
         "precision_text": W.PRECISIONS.get(inc["precision"], inc["precision"]),
         "recorded": inc.get("recorded"),
-        "recorded_text": _utc_text(inc.get("recorded")),
+        "recorded_text": records.written_text(inc, moment_text),
         "recorded_after_days": late,
         "late": late is not None and late > LATE_DAYS,
         "by": list(inc["by"]),

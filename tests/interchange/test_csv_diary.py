@@ -80,7 +80,7 @@ def test_import_writes_every_row_as_written(run, case, isolated):
     assert third["precision"] == "approximate"
     assert fourth["precision"] == "day" and fourth["police_ref"] is None
     assert fifth["summary"].startswith('Said "you\'ll regret this" in a voicemail')
-    assert fifth["effects"] == ["fear_of_violence"]
+    assert fifth["effects"] == ["alarm"]  # a feeling is read only as alarm or distress (PRODUCT.md clarifications)
     assert ledger.verify(open_db(isolated / "stalklog.db")).ok
 
 
@@ -198,8 +198,8 @@ def test_a_csv_needs_a_case_when_the_file_has_several(run, case):
         ("not scared", []),
         ("I was not at all scared", []),
         ("No, I was scared", ["alarm"]),
-        ("I was afraid of violence", ["fear_of_violence"]),
-        ("seriously alarmed", ["serious_alarm_or_distress"]),
+        ("I was afraid of violence", ["alarm"]),  # never inferred: fear of violence (PRODUCT.md clarifications)
+        ("seriously alarmed", ["alarm"]),  # never inferred: serious alarm or distress
         ("angry", []),
         ("scarred", []),
     ],
