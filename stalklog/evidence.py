@@ -29,7 +29,9 @@ MAX_EXHIBIT_BYTES = 200 * 1024 * 1024
 CHUNK = 1024 * 1024
 EVENTS = ("obtained", "added", "imported", "exported")
 CARRIED = "[carried in the bundle]"  # marks continuity events brought in by a zip bundle
-REF_RE = re.compile(r"^([A-Za-z]{1,6})/(\d+)((?:/\d+)*)$")
+# ASCII letters and digits only (\d would take any script's digits), and \Z: $ also matches
+# before a trailing newline, so "AD/1\n" would pass.
+REF_RE = re.compile(r"([A-Za-z]{1,6})/([0-9]+)((?:/[0-9]+)*)\Z")
 _COLUMNS = (
     "id",
     "case_id",

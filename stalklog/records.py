@@ -253,7 +253,7 @@ def reopen_case(db: Database, ref: str) -> dict:
 
 # ---------------------------------------------------------------- people
 
-_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
+_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\Z")  # \Z: $ would let "P\n" through
 
 
 def _person_dict(row: dict) -> dict:

@@ -26,7 +26,44 @@ TOP_KEYS = ("format", "version", "case", "people", "incidents", "impacts", "orde
 CASE_KEYS = ("ref", "title", "jurisdiction", "opened", "context", "notes")
 CASE_OPTIONAL = ("urn", "crime_ref", "oic")  # police details: written only when recorded
 EXHIBIT_KEYS = ("ref", "description", "file", "sha256", "obtained", "producer", "how_obtained")
-_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+_SHA_RE = re.compile(r"[0-9a-f]{64}\Z")  # \Z: $ would accept a trailing newline
+
+# Free text is limited, so one bundle cannot fill the disk or the report with one field; a
+# longer text belongs in an exhibit. Keys, references and names are short and hold no
+# control characters (a key with a newline in it would print as two lines of a report).
+LONG_TEXT = 100_000
+SHORT_TEXT = 2_000
+NAME_TEXT = 500
+KEY_TEXT = 64
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text may hold tabs and line breaks
+_CONTROL_IN_KEY = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _free_text(value, where: str, limit: int) -> str | None:
+    """Free text: a string (or null) of at most ``limit`` characters, no control characters."""
+    if value is None:
+        return None
+    _type_check(value, str, where, "text")
+    if len(value) > limit:
+        raise _fail(
+            where,
+            f"is {len(value):,} characters long; at most {limit:,} are accepted "
+            "(shorten it, or keep the full text as an exhibit)",
+        )
+    if _CONTROL.search(value):
+        raise _fail(where, "holds a control character; only text, tabs and line breaks are accepted")
+    return value
+
+
+def _key_text(value, where: str, what: str = "key") -> str:
+    """A key or reference: non-empty text of at most KEY_TEXT characters, no control characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(where, "is required")
+    if len(value) > KEY_TEXT:
+        raise _fail(where, f"is {len(value)} characters long; a {what} has at most {KEY_TEXT}")
+    if _CONTROL_IN_KEY.search(value):
+        raise _fail(where, f"holds a control character or line break; a {what} is one line of text")
+    return value
 
 
 # ---------------------------------------------------------------- export
@@ -289,9 +326,16 @@ def _validate_case(case) -> dict:
     if case is None:
         raise _fail("case", "is required")
     _type_check(case, dict, "case", "an object")
+    if not case:
+        raise _fail("case", "is an empty object: it needs at least ref and jurisdiction")
     ref = case.get("ref")
     if not isinstance(ref, str) or not ref.strip():
         raise _fail("case.ref", "is required (the case's reference)")
+    _key_text(ref, "case.ref", "case reference")
+    _free_text(case.get("title"), "case.title", NAME_TEXT)
+    _free_text(case.get("notes"), "case.notes", LONG_TEXT)
+    for k in CASE_OPTIONAL:
+        _free_text(case.get(k), f"case.{k}", NAME_TEXT)
     juris = case.get("jurisdiction")
     if juris not in vocab.JURISDICTIONS:
         raise _fail("case.jurisdiction", f"{json.dumps(juris)[:40]} is not one of {', '.join(vocab.JURISDICTIONS)}")
@@ -322,9 +366,10 @@ def _validate_people(people) -> list[dict]:
     for i, p in enumerate(people):
         where = f"people[{i}]"
         _type_check(p, dict, where, "an object")
-        key = p.get("key")
-        if not isinstance(key, str) or not key:
-            raise _fail(f"{where}.key", "is required")
+        if not p:
+            raise _fail(where, "is an empty object: a person needs at least key and role")
+        key = _key_text(p.get("key"), f"{where}.key")
+        _free_text(p.get("name"), f"{where}.name", NAME_TEXT)
         if key in seen:
             raise _fail(f"{where}.key", f'"{key}" is used twice')
         seen.add(key)
@@ -341,6 +386,7 @@ def _validate_people(people) -> list[dict]:
         _type_check(idents, list, f"{where}.identifiers", "a list")
         for j, ident in enumerate(idents):
             _type_check(ident, str, f"{where}.identifiers[{j}]", "text")
+            _key_text(ident, f"{where}.identifiers[{j}]", "phone number, handle or address")
         out.append(
             {
                 "key": key,
@@ -366,9 +412,11 @@ def _incident_keys(incidents) -> set[str]:
     all_keys = set()
     for i, inc in enumerate(incidents):
         _type_check(inc, dict, f"incidents[{i}]", "an object")
-        key = inc.get("key")
-        if not isinstance(key, str) or not key:
-            raise _fail(f"incidents[{i}].key", "is required")
+        if not inc:
+            raise _fail(
+                f"incidents[{i}]", "is an empty object: an incident needs at least key, occurred, by and towards"
+            )
+        key = _key_text(inc.get("key"), f"incidents[{i}].key")
         if key in all_keys:
             raise _fail(f"incidents[{i}].key", f'"{key}" is used twice')
         all_keys.add(key)
@@ -413,6 +461,14 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
     for req in ("occurred", "by", "towards"):
         if req not in inc:
             raise _fail(f"{where}.{req}", "is required")
+    for name, longest in _INCIDENT_TEXT_LIMITS:
+        if inc.get(name) is not None:
+            _free_text(inc[name], f"{where}.{name}", longest)
+    for name in ("witnesses",):
+        for j, item in enumerate(inc.get(name) or [] if isinstance(inc.get(name), list) else []):
+            _free_text(item, f"{where}.{name}[{j}]", NAME_TEXT)
+    if inc.get("police_ref") is not None:
+        _key_text(inc["police_ref"], f"{where}.police_ref", "police reference")
     precision = inc.get("precision") or ("exact" if "T" in str(inc["occurred"]) else "day")
     if precision not in vocab.PRECISIONS:
         raise _fail(f"{where}.precision", f"{json.dumps(precision)[:30]} is not one of {', '.join(vocab.PRECISIONS)}")
@@ -461,6 +517,15 @@ def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[s
     return norm
 
 
+_INCIDENT_TEXT_LIMITS = (
+    ("summary", LONG_TEXT),
+    ("words", LONG_TEXT),
+    ("private_notes", LONG_TEXT),
+    ("location", SHORT_TEXT),
+    ("stated_purpose", SHORT_TEXT),
+    ("provenance", NAME_TEXT),
+)
+
 _COPIED_FIELDS = tuple(k for k in records.BUNDLE_INCIDENT_FIELDS if k != "exhibits")
 
 
@@ -504,11 +569,18 @@ def _validate_exhibits(exhibits, where: str) -> list[dict]:
         if not isinstance(ref, str) or not _exhibit_ref(ref):
             raise _fail(f"{w}.ref", f"{json.dumps(ref)[:30]} is not an exhibit reference such as AD/1 or AD/1/1")
         digest = e.get("sha256")
-        if digest is not None and (not isinstance(digest, str) or not _SHA_RE.match(digest)):
+        if digest is not None and (not isinstance(digest, str) or not _SHA_RE.match(digest)):  # \Z-anchored
             raise _fail(f"{w}.sha256", "expected 64 lowercase hex digits")
-        for k in ("description", "file", "producer", "how_obtained", "added_by"):
-            if e.get(k) is not None:
-                _type_check(e[k], str, f"{w}.{k}", "text")
+        for k, limit in (
+            ("description", SHORT_TEXT),
+            ("how_obtained", SHORT_TEXT),
+            ("producer", NAME_TEXT),
+            ("added_by", NAME_TEXT),
+        ):
+            _free_text(e.get(k), f"{w}.{k}", limit)
+        if _free_text(e.get("file"), f"{w}.file", NAME_TEXT) is not None:
+            if _CONTROL_IN_KEY.search(e["file"]):
+                raise _fail(f"{w}.file", "holds a control character or line break; a file name is one line")
         out.append(
             {
                 **{k: e.get(k) for k in EXHIBIT_KEYS},
@@ -523,6 +595,9 @@ def _validate_withdrawn(value, where: str) -> dict | None:
     if value is None:
         return None
     _type_check(value, dict, f"{where}.withdrawn", "an object")
+    if not value:
+        raise _fail(f"{where}.withdrawn", "is an empty object: give at least the reason (or leave withdrawn out)")
+    _free_text(value.get("reason"), f"{where}.withdrawn.reason", SHORT_TEXT)
     return {
         "at": _utc(value.get("at"), f"{where}.withdrawn.at") or utc_now_iso(),
         "reason": str(value.get("reason") or ""),
@@ -536,6 +611,12 @@ def _validate_history(value, where: str) -> list[dict]:
         _type_check(h, dict, f"{where}.history[{j}]", "an object")
         if not isinstance(h.get("field"), str):
             raise _fail(f"{where}.history[{j}].field", "is required")
+        _key_text(h["field"], f"{where}.history[{j}].field", "field name")
+        _free_text(h.get("reason"), f"{where}.history[{j}].reason", SHORT_TEXT)
+        _free_text(h.get("by"), f"{where}.history[{j}].by", NAME_TEXT)
+        for side in ("old", "new"):
+            if len(json.dumps(h.get(side), ensure_ascii=False)) > LONG_TEXT:
+                raise _fail(f"{where}.history[{j}].{side}", f"is longer than {LONG_TEXT:,} characters")
         out.append(
             {
                 "field": h["field"],
@@ -637,9 +718,7 @@ def _validate_impacts(impacts) -> list[dict]:
         _type_check(imp, dict, f"impacts[{i}]", "an object")
         if imp.get("kind") not in vocab.IMPACTS:
             raise _fail(f"impacts[{i}].kind", f"{json.dumps(imp.get('kind'))[:40]} is not a day-to-day impact word")
-        detail = imp.get("detail")
-        if detail is not None:
-            _type_check(detail, str, f"impacts[{i}].detail", "text")
+        detail = _free_text(imp.get("detail"), f"impacts[{i}].detail", SHORT_TEXT)
         out.append(
             {"kind": imp["kind"], "date": _date(imp.get("date"), f"impacts[{i}].date", month_ok=True), "detail": detail}
         )
@@ -869,4 +948,4 @@ def _exhibit_ref(ref: str) -> bool:
     """Whether ``ref`` is an exhibit reference (AD/1, AD/1/1): evidence.REF_RE is the rule."""
     from stalklog.evidence import REF_RE
 
-    return REF_RE.match(ref) is not None
+    return REF_RE.match(ref) is not None  # anchored with \Z: no trailing newline

@@ -17,7 +17,14 @@ import pytest
 
 from stalklog import records
 
-INCIDENT_KEYS = set(records.BUNDLE_INCIDENT_FIELDS) | {"id", "case", "withdrawn", "order_in_force_said"}
+INCIDENT_KEYS = set(records.BUNDLE_INCIDENT_FIELDS) | {
+    "id",
+    "case",
+    "withdrawn",
+    "order_in_force_said",
+    "written",
+    "provenance",
+}
 
 
 def db_file() -> Path:
