@@ -637,6 +637,9 @@ def catalogue(jurisdiction: str | None = None) -> list[dict]:
                     "time_limit": "no time limit" if kind.offence else "not a prosecution (contempt)",
                     "max_penalty": kind.max_penalty or "none given",
                     "in_force": BREACH_FROM[kind.id].isoformat() if kind.id in BREACH_FROM else None,
+                    "dates": [{"date": BREACH_FROM[kind.id].isoformat(), "what": f"in force: {kind.breach_title}"}]
+                    if kind.id in BREACH_FROM
+                    else [],
                     "in_force_cite": kind.made_under,
                     "cite": list(kind.breach_cite),
                     "caveats": caveats,

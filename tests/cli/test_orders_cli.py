@@ -455,3 +455,17 @@ def test_diary_lists_orders_protecting_the_victim_with_end_dates(run, spo, tmp_p
     part = text[text.index("Orders protecting me") : text.index("What happened")]
     assert "ends 1 Sep 2025" in part and "ends 1 Mar 2025" in part
     assert part.index("Non-molestation order") < part.index("Stalking protection order")  # in force first
+
+
+def test_bundle_order_of_another_jurisdiction_imports_with_a_warning(run, case, tmp_path):
+    out = tmp_path / "b.json"
+    run("export", "--case", case, "--format", "json", "-o", out)
+    data = json.loads(out.read_text())
+    data["case"]["ref"] = "C-2"
+    data["orders"] = [
+        {"key": "O1", "kind": "nho", "against": "P", "protects": ["V"], "made": "2025-01-01", "history": []}
+    ]
+    out.write_text(json.dumps(data))
+    result = run("import", out)
+    assert "nho" in result.stderr and "scotland" in result.stderr
+    assert run.json("order", "show", "O1", "--case", "C-2")["kind"] == "nho"

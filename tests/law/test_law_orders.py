@@ -365,3 +365,25 @@ def test_catalogue_lists_every_breach_offence_with_sources():
     assert ni and "needs checking" in " ".join(ni[0]["caveats"]).lower()
     spo = next(e for e in catalogue("england-wales") if e["id"] == "spa-s8")
     assert spo["cite"] == ["Stalking Protection Act 2019 s.8"] and spo["time_limit"] == "no time limit"
+
+
+def test_SPA_2019_s1_below_threshold_entries_are_not_counted_as_acts():
+    doc = check(bundle([], [incident("I1", "2025-05-01", below_threshold=True)]))
+    [spo] = options(doc, "spa-s1")
+    assert spo["status"] == "not_indicated" and spo["reasons"][0]["code"] == "no_stalking_act"
+
+
+def test_discharged_spo_does_not_stand_in_the_way_of_a_new_application():
+    hist = [
+        {
+            "at": "2025-04-10T09:00:00+00:00",
+            "change": "discharged",
+            "field": None,
+            "old": None,
+            "new": None,
+            "on": "2025-04-10",
+            "reason": "discharged (fictional)",
+        }
+    ]
+    doc = check(bundle([order(expires=None, history=hist)], [incident("I1", "2025-05-01")]))
+    assert options(doc, "spa-s1")[0]["status"] == "could_support"
