@@ -55,6 +55,7 @@ BOUND = {
         "police_ref",
     ),
     "exhibits": ("ref", "description", "sha256", "size", "producer"),
+    "orders": ("key", "kind", "against", "protects", "made", "expires", "interim", "conditions", "court", "reference"),
 }
 
 
@@ -204,6 +205,8 @@ def _bind(bundle: dict, carried: dict, skip: set) -> None:
         items.append(("incidents", inc))
         for ex in (inc.get("exhibits") if isinstance(inc, dict) else None) or []:
             items.append(("exhibits", ex))
+    for order in (bundle.get("orders") if isinstance(bundle, dict) else None) or []:  # orders-v1
+        items.append(("orders", order))
     for entity, item in items:
         if not isinstance(item, dict):
             continue

@@ -469,3 +469,29 @@ def test_bundle_order_of_another_jurisdiction_imports_with_a_warning(run, case, 
     result = run("import", out)
     assert "nho" in result.stderr and "scotland" in result.stderr
     assert run.json("order", "show", "O1", "--case", "C-2")["kind"] == "nho"
+
+
+def test_zip_with_an_order_changed_and_resigned_is_refused_by_its_own_ledger(run, spo, tmp_path):
+    """An order's end date moved in bundle.json and the manifest re-signed, as a forger would:
+    the records the zip's ledger carries say otherwise, so nothing is imported."""
+    import hashlib
+
+    bundle = tmp_path / "C-1.zip"
+    run("export", "--case", spo, "--format", "zip", "-o", bundle)
+    with zipfile.ZipFile(bundle) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members["bundle.json"] = members["bundle.json"].replace(b'"expires": "2025-03-01"', b'"expires": "2030-03-01"')
+    manifest = json.loads(members["manifest.json"])
+    for f in manifest["files"]:
+        if f["path"] == "bundle.json":
+            f["sha256"] = hashlib.sha256(members["bundle.json"]).hexdigest()
+            f["size"] = len(members["bundle.json"])
+    members["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    receiver = ["--db", tmp_path / "police.db"]
+    run(*receiver, "init")
+    result = run(*receiver, "import", forged, code=1)
+    assert "order O1 (expires)" in result.stderr and "is not what the sender's ledger records" in result.stderr
