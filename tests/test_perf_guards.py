@@ -851,3 +851,92 @@ def test_import_dry_run_of_a_streamed_bundle_checks_every_incident(run, tmp_path
     assert "precision" in result.stderr and data["incidents"][-1]["key"] in result.stderr
     ok = run.json("import", str(BUNDLE_FULL), "--dry-run")
     assert ok["incidents"] == len(data["incidents"]) and ok["dry_run"] is True
+
+
+def _victim_zip(run, tmp_path):
+    """The full bundle imported with two exhibit files (one on the first incident, one on
+    the last), exported as a zip bundle."""
+    run("init")
+    run("import", str(BUNDLE_FULL))
+    ref = json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))["case"]["ref"]
+    ids = [i["id"] for i in run.json("list", "--case", ref)]
+    for n, iid in enumerate((ids[0], ids[-1])):
+        (tmp_path / f"shot{n}.png").write_bytes(bytes(range(256)) * (n + 3))
+        run("exhibit", "add", str(iid), tmp_path / f"shot{n}.png", "--producer", "Alex Doe (fictional)")
+    out = tmp_path / "case.zip"
+    run("export", "--case", ref, "--format", "zip", "-o", out)
+    return out
+
+
+def test_streamed_zip_import_writes_what_the_whole_zip_reading_wrote(run, tmp_path):
+    """The zip's bundle.json read a piece at a time and its exhibit files read from the
+    zip one at a time give the same rows and ledger as the whole bundle and every file
+    held in memory (the way it was read before)."""
+    import zipfile
+
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.interchange import zip_bundle
+    from stalklog.store.database import open_db, transaction
+
+    path = _victim_zip(run, tmp_path)
+    checked = zip_bundle.read_zip(path)
+    assert isinstance(
+        checked.bundle["incidents"],
+        __import__("stalklog.interchange.json_stream").interchange.json_stream.IncidentStream,
+    )
+    with zipfile.ZipFile(path) as zf:
+        whole = zip_bundle.Checked(
+            bundle=json.loads(zf.read("bundle.json")),
+            manifest=checked.manifest,
+            exhibit_files={name: zf.read(name) for name in checked.exhibit_files},
+            manifest_sha256=checked.manifest_sha256,
+        )
+    assert len(whole.exhibit_files) == 2
+    results = []
+    for name, source in (("streamed", checked), ("whole", whole)):
+        db = open_db(tmp_path / f"{name}.db", create=True)
+        try:
+            with transaction(db):
+                results.append(zip_bundle.import_checked(db, source))
+        finally:
+            db.close()
+    assert results[0] == results[1] and results[0]["exhibit_files"] == 2
+    assert _dump(tmp_path / "streamed.db") == _dump(tmp_path / "whole.db")
+    assert bundle  # the module the streamed reading goes through
+
+
+def test_a_zip_changed_after_its_check_is_refused_and_nothing_written(run, tmp_path):
+    """What is imported is what was checked: each later reading of bundle.json and of each
+    exhibit file checks its SHA-256 again, inside the import's transaction."""
+    import shutil
+    import zipfile
+
+    from stalklog.errors import BundleError
+    from stalklog.interchange import zip_bundle
+    from stalklog.store.database import open_db, transaction
+
+    path = _victim_zip(run, tmp_path)
+    original = tmp_path / "original.zip"
+    shutil.copy(path, original)
+    with zipfile.ZipFile(original) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    for target in ("bundle.json", next(n for n in members if n.startswith("exhibits/"))):
+        checked = zip_bundle.read_zip(path)
+        changed = dict(members)
+        if target == "bundle.json":
+            changed[target] = members[target].replace(b"(fictional)", b"(FICTIONAL)", 1)
+        else:
+            changed[target] = b"\x00" + members[target][1:]
+        with zipfile.ZipFile(path, "w") as zf:  # swapped after the check, before the import
+            for name, data in changed.items():
+                zf.writestr(name, data)
+        db = open_db(tmp_path / f"r-{target.replace('/', '_')}.db", create=True)
+        try:
+            before = db.execute("SELECT count(*) FROM ledger").fetchone()[0]
+            with pytest.raises(BundleError, match="while it was read"), transaction(db):
+                zip_bundle.import_checked(db, checked)
+            assert db.execute("SELECT count(*) FROM ledger").fetchone()[0] == before
+            assert db.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
+        finally:
+            db.close()
+        shutil.copy(original, path)

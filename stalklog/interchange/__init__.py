@@ -149,7 +149,7 @@ def _import_zip(
 
     checked = zip_bundle.read_zip(path, expect_manifest=expect_manifest)
     if dry_run:
-        _, warnings = json_bundle.validate(checked.bundle)
+        warnings = json_bundle.check(checked.bundle)  # one incident at a time
         result = {
             "case": as_ref or checked.bundle["case"]["ref"],
             "incidents": len(checked.bundle["incidents"]),

@@ -911,21 +911,34 @@ def read_bundle(path, source: str | None = None) -> dict:
     is left to ``load_json`` to name. Raises ``BundleError``."""
     from pathlib import Path
 
-    from stalklog.interchange.json_stream import NotStreamable, open_bundle
-
     path = Path(path)
     source = source or str(path)
+
+    def not_text() -> BundleError:
+        return BundleError(f"{source} is not a text (UTF-8) JSON file.", hint="Nothing was written.")
+
+    def whole() -> str:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise not_text() from None
+
+    return stream_bundle(lambda: open(path, encoding="utf-8"), whole, source, not_text)  # noqa: SIM115
+
+
+def stream_bundle(opener, whole_text, source: str, not_text) -> dict:
+    """``read_bundle`` for any text: ``opener()`` opens it as a text file (each pass
+    opens it again), ``whole_text()`` gives all of it (only to name a JSON error in the
+    json module's words) and ``not_text()`` is the error for bytes that are not UTF-8."""
+    from stalklog.interchange.json_stream import NotStreamable, open_bundle
+
     try:
-        return open_bundle(lambda: open(path, encoding="utf-8"), _no_duplicate_keys)  # noqa: SIM115
+        return open_bundle(opener, _no_duplicate_keys)
     except UnicodeDecodeError:
-        raise BundleError(f"{source} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
+        raise not_text() from None
     except (NotStreamable, RecursionError, ValueError):
         pass  # not valid JSON, or not an object: the whole-file reading says why, in its words
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BundleError(f"{source} is not a text (UTF-8) JSON file.", hint="Nothing was written.") from None
-    return load_json(text, source)
+    return load_json(whole_text(), source)
 
 
 def load_json(text: str, source: str) -> dict:

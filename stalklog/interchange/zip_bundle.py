@@ -19,9 +19,11 @@ bundle. docs/integrity.md describes it for anyone checking a bundle without stal
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from stalklog.clock import utc_now_iso
 from stalklog.errors import BundleError
 from stalklog.interchange import json_bundle as bundle
 from stalklog.interchange.exhibit_paths import exhibit_path
+from stalklog.interchange.json_stream import IncidentStream
 from stalklog.store import ledger
 from stalklog.store.database import Database
 from stalklog.store.private_files import private_file
@@ -175,7 +178,7 @@ class Checked:
 
     bundle: dict
     manifest: dict
-    exhibit_files: dict[str, bytes]
+    exhibit_files: Mapping[str, bytes]  # read from the zip when asked for
     manifest_sha256: str
     warnings: list[str] = field(default_factory=list)
     ledger: dict | None = None  # the carried ledger, checked: {head, records_checked, withheld}
@@ -197,13 +200,28 @@ def _safe_member(name: str) -> None:
 
 
 def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    out = bytearray()
+    return b"".join(_member_chunks(zf, info, limit))
+
+
+def _member_sha256(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> str:
+    """The member's SHA-256, read a chunk at a time (nothing of it kept)."""
+    digest = hashlib.sha256()
+    for chunk in _member_chunks(zf, info, limit):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _member_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int):
+    """The member's bytes a megabyte at a time, refused if it is damaged, larger than
+    ``limit`` or not the size the zip's directory gives."""
+    size = 0
     try:
         with zf.open(info) as f:
             while chunk := f.read(1024 * 1024):
-                out += chunk
-                if len(out) > limit:
+                size += len(chunk)
+                if size > limit:
                     raise _refuse(f"{info.filename}: larger than it says, or than a bundle may hold; refused.")
+                yield chunk
     except zipfile.BadZipFile as e:
         if "CRC" in str(e):
             raise _refuse(f"{info.filename}: altered or damaged (its bytes fail the zip's CRC check).") from None
@@ -212,9 +230,94 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> byte
         raise
     except Exception as e:  # noqa: BLE001 - zipfile raises many kinds (zlib.error, ValueError, EOFError…) on damage
         raise _refuse(f"{info.filename}: altered or damaged ({type(e).__name__}: {e}).") from None
-    if len(out) != info.file_size:
+    if size != info.file_size:
         raise _refuse(f"{info.filename}: its size does not match the zip's directory; altered or damaged.")
-    return bytes(out)
+
+
+def _reopen(source, name: str) -> zipfile.ZipFile:
+    """The checked zip, opened again to read ``name`` from it."""
+    try:
+        return zipfile.ZipFile(source)
+    except Exception as e:  # noqa: BLE001 - a zip replaced since its check: anything can go wrong
+        raise _refuse(f"{name}: the zip changed while it was read ({type(e).__name__}).") from None
+
+
+class _ZipFiles(Mapping):
+    """The exhibit files of a checked zip bundle, each read from the zip when it is asked
+    for (and its SHA-256 checked again), so they are never all in memory at once."""
+
+    def __init__(self, source, infos: dict[str, zipfile.ZipInfo], digests: dict[str, str]):
+        self.source, self.infos, self.digests = source, infos, digests
+
+    def __getitem__(self, name: str) -> bytes:
+        info = self.infos[name]
+        with _reopen(self.source, name) as zf:
+            data = _read_member(zf, info, evidence.MAX_EXHIBIT_BYTES)
+        if sha256(data) != self.digests[name]:
+            raise _refuse(f"{name}: SHA-256 does not match the manifest (the zip changed while it was read).")
+        return data
+
+    def __iter__(self):
+        return iter(self.infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+
+class _HashedRaw(io.RawIOBase):
+    """A zip member's bytes, hashed as they are read."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+        self.name = info.filename
+        self.f = zf.open(info)
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            data = self.f.read(len(b))
+        except Exception as e:  # noqa: BLE001 - zipfile raises many kinds on damage
+            raise _refuse(f"{self.name}: altered or damaged while it was read ({type(e).__name__}).") from None
+        self.digest.update(data)
+        b[: len(data)] = data
+        return len(data)
+
+
+class _MemberText:
+    """``bundle.json`` of a checked zip as a text file, opened again for each pass of the
+    streamed reading; a pass that reads to the end checks the SHA-256 once more, so what
+    is imported is what was checked, even if the zip were changed in between."""
+
+    def __init__(self, source, info: zipfile.ZipInfo, digest: str):
+        self.zf = _reopen(source, info.filename)
+        try:
+            self.raw = _HashedRaw(self.zf, info)
+        except Exception as e:  # noqa: BLE001 - zipfile raises many kinds on damage
+            self.zf.close()
+            raise _refuse(f"{info.filename}: altered or damaged while it was read ({type(e).__name__}).") from None
+        self.text = io.TextIOWrapper(io.BufferedReader(self.raw), encoding="utf-8")
+        self.expected = digest
+
+    def read(self, size: int = -1) -> str:
+        return self.text.read(size)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        try:
+            if kind is None:
+                while self.raw.readinto(bytearray(1024 * 1024)):
+                    pass
+                if self.raw.digest.hexdigest() != self.expected:
+                    raise _refuse(
+                        f"{self.raw.name}: SHA-256 does not match the manifest (the zip changed while it was read)."
+                    )
+        finally:
+            self.zf.close()
+        return False
 
 
 def read_zip(
@@ -259,7 +362,10 @@ def read_zip(
         for name in listed:
             if name not in members:
                 raise _refuse(f"{name}: in the manifest but missing from the zip (a file was removed).")
-        contents: dict[str, bytes] = {}
+        from stalklog.interchange import zip_ledger
+
+        carried: bytes | None = None
+        digests: dict[str, str] = {}  # every member hashed a chunk at a time, none kept in memory
         for name, entry in listed.items():
             info = members[name]
             if info.file_size != entry["size"]:
@@ -267,20 +373,33 @@ def read_zip(
                     f"{name}: its size ({info.file_size} bytes) does not match the manifest ({entry['size']} bytes)."
                 )
             limit = MAX_JSON_BYTES if name == BUNDLE_NAME else evidence.MAX_EXHIBIT_BYTES
-            data = _read_member(zf, info, limit)
-            if sha256(data) != entry["sha256"]:
+            if name == zip_ledger.NAME:  # the carried ledger: read whole, as zip_ledger checks it
+                carried = _read_member(zf, info, limit)
+                digests[name] = sha256(carried)
+            else:
+                digests[name] = _member_sha256(zf, info, limit)
+            if digests[name] != entry["sha256"]:
                 raise _refuse(f"{name}: SHA-256 does not match the manifest.")
-            contents[name] = data
-    data = bundle.load_json(_text(contents.pop(BUNDLE_NAME), BUNDLE_NAME), BUNDLE_NAME)
-    from stalklog.interchange import zip_ledger
+    source = path
+    bundle_info, bundle_digest = members[BUNDLE_NAME], digests.pop(BUNDLE_NAME)
 
-    carried = contents.pop(zip_ledger.NAME, None)
+    def whole() -> str:  # only to name a JSON error in the json module's words
+        with zipfile.ZipFile(source) as zf:
+            return _text(_read_member(zf, bundle_info, MAX_JSON_BYTES), BUNDLE_NAME)
+
+    data = bundle.stream_bundle(
+        lambda: _MemberText(source, bundle_info, bundle_digest),
+        whole,
+        BUNDLE_NAME,
+        lambda: _refuse(f"{BUNDLE_NAME}: not UTF-8 text."),
+    )
+    digests.pop(zip_ledger.NAME, None)
     checked_ledger = zip_ledger.check(carried, manifest, data) if carried is not None else None
-    files = _match_exhibits(data, contents, listed)
+    wanted = _match_exhibits(data, digests, listed)
     return Checked(
         bundle=data,
         manifest=manifest,
-        exhibit_files=files,
+        exhibit_files=_ZipFiles(source, {name: members[name] for name in wanted}, digests),
         manifest_sha256=sha256(manifest_bytes),
         warnings=(
             []
@@ -399,12 +518,12 @@ def _is_moment(value) -> bool:
         return False
 
 
-def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str, bytes]:
+def _match_exhibits(data, digests: dict[str, str], listed: dict) -> list[str]:
     """Every exhibit file in the zip belongs to exactly one exhibit of the bundle, and its
-    bytes match that exhibit's SHA-256."""
+    bytes match that exhibit's SHA-256 (``digests``: each file's, as read). Returns their names."""
     wanted: dict[str, dict] = {}
     incidents = data.get("incidents") if isinstance(data, dict) else None
-    for i, inc in enumerate(incidents if isinstance(incidents, list) else []):
+    for i, inc in enumerate(incidents if isinstance(incidents, list | IncidentStream) else []):
         exhibits = inc.get("exhibits") if isinstance(inc, dict) else None
         for j, e in enumerate(exhibits if isinstance(exhibits, list) else []):
             if not isinstance(e, dict) or not e.get("file"):
@@ -415,9 +534,9 @@ def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str,
                 raise _refuse(f"{where}.file: expected a path inside the zip.")
             if name in wanted:
                 raise _refuse(f"{where}.file: {name} belongs to two exhibits.")
-            if name not in contents:
+            if name not in digests:
                 raise _refuse(f"{where}.file: {name} is not in the zip (an exhibit's file is missing).")
-            if e.get("sha256") != sha256(contents[name]):
+            if e.get("sha256") != digests[name]:
                 raise _refuse(f"{name}: SHA-256 does not match exhibit {e.get('ref')} in {BUNDLE_NAME}.")
             if listed[name].get("exhibit") not in (None, e.get("ref")):
                 raise _refuse(
@@ -425,10 +544,10 @@ def _match_exhibits(data, contents: dict[str, bytes], listed: dict) -> dict[str,
                     f"{BUNDLE_NAME} says {e.get('ref')}."
                 )
             wanted[name] = e
-    for name in contents:
+    for name in digests:
         if name not in wanted:
             raise _refuse(f"{name}: in the zip but no exhibit in {BUNDLE_NAME} refers to it.")
-    return {name: contents[name] for name in wanted}
+    return list(wanted)
 
 
 # ---------------------------------------------------------------- importing
