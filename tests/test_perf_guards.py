@@ -940,3 +940,177 @@ def test_a_zip_changed_after_its_check_is_refused_and_nothing_written(run, tmp_p
         finally:
             db.close()
         shutil.copy(original, path)
+
+
+# ---------------------------------------------------------------- check --all and cases, case by case (issue 20)
+
+
+@pytest.fixture
+def caseload_file(run, isolated):
+    """Open cases with deadlines near and far, one passed, one empty, one in Scotland,
+    the full bundle twice, and a closed case (all fictional), as of 12 March 2025."""
+    from stalklog import records
+    from stalklog.store.database import open_db, transaction
+
+    run("init")
+    run("import", str(BUNDLE_FULL))
+    run("import", str(BUNDLE_FULL), "--as", "COPY-2")
+    db = open_db(isolated / "stalklog.db")
+
+    def case(ref, days, jurisdiction="england-wales"):
+        records.create_case(db, ref, title=f"Fictional {ref}", jurisdiction=jurisdiction)
+        records.add_person(db, ref, role="victim", name=f"Victim {ref}")
+        records.add_person(db, ref, role="subject", name=f"Subject {ref}", relationship="ex-partner")
+        for day in days:
+            records.add_incident(
+                db,
+                ref,
+                {
+                    "occurred": day,
+                    "precision": "day",
+                    "summary": f"Messages on {day}",
+                    "by": ["P"],
+                    "towards": ["V"],
+                    "behaviours": ["contacting"],
+                    "channel": "text_message",
+                    "effects": ["distress"],
+                },
+            )
+
+    with transaction(db):
+        case("LATER", ["2025-02-01", "2025-02-10"])
+        case("SOON", ["2024-09-01", "2024-09-20"])
+        case("PASSED", ["2024-01-01", "2024-01-05"])
+        case("EMPTY", [])
+        case("NORTH", ["2024-12-02", "2024-12-20", "2025-01-10"], jurisdiction="scotland")
+        case("SHUT", ["2024-09-05", "2024-09-15"])
+        records.close_case(db, "SHUT", "Moved away (fictional)")
+    db.close()
+
+
+def test_streamed_check_all_json_is_the_all_at_once_list(run, caseload_file):
+    """check --all --json writes each case's document as it is made: the same text as
+    the whole list printed at once (the way it was made before)."""
+    import datetime as dt
+
+    from stalklog import records
+    from stalklog.cli.check import check_one
+    from stalklog.cli.console import state
+    from stalklog.store.database import open_db
+
+    for extra in ([], ["--jurisdiction", "scotland"]):
+        streamed = run("check", "--all", "--json", "--as-of", "12/03/2025", *extra).stdout
+        state.reset()
+        db = open_db(__import__("os").environ["STALKLOG_DB"])
+        try:
+            j = extra[1] if extra else None
+            docs = [check_one(db, c["ref"], dt.date(2025, 3, 12), j)[0] for c in records.list_cases(db, status="open")]
+        finally:
+            db.close()
+        assert len(docs) == 7
+        assert streamed == json.dumps(docs, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def test_streamed_check_all_table_is_the_all_at_once_table(run, caseload_file, monkeypatch):
+    import datetime as dt
+
+    from stalklog import records
+    from stalklog.cli import check_view
+    from stalklog.cli.check import check_one
+    from stalklog.cli.console import state
+    from stalklog.law import caseload_rows
+    from stalklog.store.database import open_db
+
+    seen = []
+    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console: seen.append(rows))
+    run("check", "--all", "--as-of", "12/03/2025")
+    state.reset()
+    db = open_db(__import__("os").environ["STALKLOG_DB"])
+    try:
+        docs = [check_one(db, c["ref"], dt.date(2025, 3, 12))[0] for c in records.list_cases(db, status="open")]
+    finally:
+        db.close()
+    assert seen == [caseload_rows(docs)] and len(seen[0]) >= 6
+
+
+def _all_at_once_caseload(db, status, as_of) -> list[dict]:
+    """``cases`` as it was before it went case by case: every check kept, then ranked."""
+    from stalklog import records
+    from stalklog.cli.desk import _caseload_row
+    from stalklog.desk import patterns as analysis
+    from stalklog.interchange.json_bundle import export_bundle
+    from stalklog.law import caseload_rows, check_case
+
+    found, docs = [], []
+    for case in records.list_cases(db, status=None if status == "all" else status):
+        bundle = export_bundle(db, case["ref"])
+        doc = check_case(bundle, as_of)
+        docs.append(doc)
+        found.append(_caseload_row(case, bundle, doc, analysis))
+    place: dict[str, int] = {}
+    for n, row in enumerate(caseload_rows(docs)):
+        place.setdefault(row["case"], n)
+    return sorted(found, key=lambda c: (c["status"] == "closed", place.get(c["case"], len(place)), c["case"]))
+
+
+@pytest.mark.parametrize("status", ["open", "all"])
+def test_streamed_cases_are_the_all_at_once_caseload(run, caseload_file, status):
+    import datetime as dt
+
+    from stalklog.cli.console import state
+    from stalklog.store.database import open_db
+
+    streamed = run("cases", "--json", "--status", status, "--as-of", "12/03/2025").stdout
+    state.reset()
+    db = open_db(__import__("os").environ["STALKLOG_DB"])
+    try:
+        expected = _all_at_once_caseload(db, status, dt.date(2025, 3, 12))
+    finally:
+        db.close()
+    assert streamed == json.dumps(expected, indent=2, ensure_ascii=False, default=str) + "\n"
+    assert [r["case"] for r in json.loads(streamed)][:2] == ["SOON", "LATER"]
+
+
+@pytest.mark.parametrize("command", [["check", "--all", "--json"], ["check", "--all"], ["cases", "--json"]])
+def test_check_all_and_cases_hold_one_case_at_a_time(run, caseload_file, monkeypatch, command):
+    """Each case's check is let go before the next case is checked: at most the one
+    being written out is alive when the next is made (all at once, all would be)."""
+    import weakref
+
+    from stalklog import law
+    from stalklog.cli import check_view
+
+    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console: None)
+
+    class Doc(dict):
+        pass
+
+    alive: list = []
+    most = []
+    real = law.check_case
+
+    def check_case(*a, **k):
+        most.append(sum(1 for r in alive if r() is not None))
+        doc = Doc(real(*a, **k))
+        alive.append(weakref.ref(doc))
+        return doc
+
+    monkeypatch.setattr(law, "check_case", check_case)
+    run(*command, "--as-of", "12/03/2025")
+    assert len(most) == 7 and max(most) <= 1, most
+
+
+@pytest.mark.parametrize(
+    "items",
+    [[], [{}], [[]], [1, "two", None, True, 2.5], [{"a": [1, {"b": 'é\u2603\n"x"'}], "c": {}}, {"d": []}]],
+)
+def test_json_list_written_item_by_item_is_print_json(capsys, items):
+    import datetime as dt
+
+    from stalklog.cli.console import print_json, print_json_list
+
+    items = [*items, {"when": dt.date(2025, 1, 5)}] if items else items
+    print_json(items)
+    whole = capsys.readouterr().out
+    print_json_list(iter(items))
+    assert capsys.readouterr().out == whole

@@ -84,19 +84,23 @@ def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | 
 
 
 def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
+    """Case by case: each case is read, checked and written out (or made into its table
+    rows) before the next is read, so memory depends on the largest case, not on all."""
     from stalklog import records
+    from stalklog.cli.console import print_json_list
     from stalklog.law import caseload_rows
 
-    docs = [check_one(db, c["ref"], day, jurisdiction)[0] for c in records.list_cases(db, status="open")]
+    cases = records.list_cases(db, status="open")
+    docs = (check_one(db, c["ref"], day, jurisdiction)[0] for c in cases)
     if json_:
-        print_json(docs)
+        print_json_list(docs)
         return
-    if not docs:
+    if not cases:
         say("No open cases to check.")
         return
     from stalklog.cli.check_view import render_caseload
 
-    render_caseload(caseload_rows(docs), out())
+    render_caseload(caseload_rows(docs), out())  # the rows of each course; each document let go once read
 
 
 def law(

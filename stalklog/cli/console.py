@@ -63,6 +63,21 @@ def print_json(data) -> None:
     sys.stdout.write(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)) + "\n")
 
 
+def print_json_list(items) -> None:
+    """``print_json(list(items))``, the same text, written an item at a time as ``items``
+    yields them, so a long list is never all in memory (``check --all --json``)."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        # JSON text never holds a raw line break, so each of the item's lines is indented
+        write(
+            ("[\n  " if first else ",\n  ")
+            + json.dumps(item, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  ")
+        )
+        first = False
+    write("[]\n" if first else "\n]\n")
+
+
 def db_path() -> Path:
     from stalklog.store.database import default_path
 

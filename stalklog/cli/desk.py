@@ -40,52 +40,58 @@ def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
     from stalklog.law import caseload_rows, check_case
 
     chosen = records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
-    found, docs = [], []
-    for case in chosen:
-        bundle = export_bundle(db, case["ref"])
-        doc = check_case(bundle, as_of)
-        docs.append(doc)
-        rows = caseload_rows([doc])
-        result = analysis.patterns(bundle["incidents"])
-        lead = rows[0] if rows else {}
-        names = {p["key"]: p.get("name") for p in bundle["people"]}
-        found.append(
-            {
-                "case": case["ref"],
-                "title": case["title"],
-                "jurisdiction": case["jurisdiction"],
-                "status": case["status"],
-                "subjects": [
-                    {"key": p["key"], "name": p.get("name")} for p in bundle["people"] if p["role"] == "subject"
-                ],
-                "incidents": case["incidents"],
-                "last_incident": case["last_incident"],
-                "course_status": min((r["status"] for r in rows), key=COURSE_RANK.get, default=None),
-                "strongest": lead.get("strongest"),
-                "strongest_title": lead.get("strongest_title"),
-                "strongest_status": lead.get("strongest_status"),
-                "strongest_time_limit": lead.get("strongest_time_limit"),
-                "days_left": lead.get("days_left"),
-                "deadline": lead.get("deadline"),
-                "deadline_offence": lead.get("deadline_offence"),
-                "deadline_offence_title": lead.get("deadline_offence_title"),
-                "deadline_status": lead.get("deadline_status"),
-                "urgency": lead.get("urgency"),
-                "escalation": analysis.escalation_summary(result),
-                "indicators": [
-                    {"code": x["code"], "text": x["text"], "incidents": x["incidents"]}
-                    for x in result["indicators"]
-                    if x["escalation"]
-                ],
-                "courses": [{**r, "subject_name": names.get(r["subject"])} for r in rows],
-            }
-        )
+    found: list[dict] = []
+
+    def checked():  # case by case: each case's bundle and check let go once its row is made
+        for case in chosen:
+            bundle = export_bundle(db, case["ref"])
+            doc = check_case(bundle, as_of)
+            found.append(_caseload_row(case, bundle, doc, analysis))
+            yield doc
+
     # A case is as urgent as its most urgent course: its first place among every course,
     # in the check's own order. Cases with no course yet follow; closed cases come last.
     place: dict[str, int] = {}
-    for n, row in enumerate(caseload_rows(docs)):
+    for n, row in enumerate(caseload_rows(checked())):
         place.setdefault(row["case"], n)
     return sorted(found, key=lambda c: (c["status"] == "closed", place.get(c["case"], len(place)), c["case"]))
+
+
+def _caseload_row(case: dict, bundle: dict, doc: dict, analysis) -> dict:
+    """The caseload's row for one case, from its bundle and its check."""
+    from stalklog.law import caseload_rows
+
+    rows = caseload_rows([doc])
+    result = analysis.patterns(bundle["incidents"])
+    lead = rows[0] if rows else {}
+    names = {p["key"]: p.get("name") for p in bundle["people"]}
+    return {
+        "case": case["ref"],
+        "title": case["title"],
+        "jurisdiction": case["jurisdiction"],
+        "status": case["status"],
+        "subjects": [{"key": p["key"], "name": p.get("name")} for p in bundle["people"] if p["role"] == "subject"],
+        "incidents": case["incidents"],
+        "last_incident": case["last_incident"],
+        "course_status": min((r["status"] for r in rows), key=COURSE_RANK.get, default=None),
+        "strongest": lead.get("strongest"),
+        "strongest_title": lead.get("strongest_title"),
+        "strongest_status": lead.get("strongest_status"),
+        "strongest_time_limit": lead.get("strongest_time_limit"),
+        "days_left": lead.get("days_left"),
+        "deadline": lead.get("deadline"),
+        "deadline_offence": lead.get("deadline_offence"),
+        "deadline_offence_title": lead.get("deadline_offence_title"),
+        "deadline_status": lead.get("deadline_status"),
+        "urgency": lead.get("urgency"),
+        "escalation": analysis.escalation_summary(result),
+        "indicators": [
+            {"code": x["code"], "text": x["text"], "incidents": x["incidents"]}
+            for x in result["indicators"]
+            if x["escalation"]
+        ],
+        "courses": [{**r, "subject_name": names.get(r["subject"])} for r in rows],
+    }
 
 
 def cases(
@@ -108,7 +114,9 @@ def cases(
     db = open_case_file()
     rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day)
     if json_:
-        print_json(rows)
+        from stalklog.cli.console import print_json_list
+
+        print_json_list(rows)
         return
     if not rows:
         say(
