@@ -8,6 +8,7 @@ behaviours, effects, channels and precisions a real diary has.
     python bench/generate.py bundle --incidents 100000 -o big.json
     python bench/generate.py casefile --cases 10 --incidents 10000 -o big.db [--passphrase X]
     python bench/generate.py casefile --cases 1 --incidents 1000 --exhibits 0.2 --exhibit-size 50000 -o ex.db
+    python bench/generate.py helpline -o helpline.db [--cases 23000 --mean 20] [--passphrase X]
 
 A bundle is the JSON of docs/bundle.md; a case file is made by importing such bundles
 with stalklog's own ``bundle.import_bundle`` (so its ledger is complete and ``verify``
@@ -293,6 +294,70 @@ def make_casefile(
     return refs
 
 
+HELPLINE_CASES = 23_000
+JURISDICTION_MIX = (("england-wales", 0.85), ("scotland", 0.10), ("northern-ireland", 0.05))
+
+
+def helpline_bundles(cases: int = HELPLINE_CASES, *, mean: int = 20, seed: int = 1, exhibits: float = 0.05):
+    """A helpline's year as bundles, one a case: ``cases`` cases of about ``mean`` incidents
+    (evenly from half to one and a half times it), mostly one victim and one subject
+    (sometimes a second of either, and witnesses), in the UK's three jurisdictions, each
+    case's diary a few weeks to a year long within the year to 1 March 2025, a few exhibit
+    references. Yields (bundle, exhibit files) one case at a time."""
+    year_end = dt.datetime(2025, 3, 1, 12, 0)
+    for c in range(cases):
+        ref = f"HL-{c + 1:05d}"
+        rng = random.Random(f"{seed}:helpline:{c}")
+        n = rng.randint(mean // 2, mean + mean // 2)
+        days = rng.randint(21, 365)
+        end = year_end - dt.timedelta(days=rng.randint(0, 365 - days), minutes=rng.randrange(1440))
+        data, files = make_bundle(
+            n,
+            ref=ref,
+            seed=seed,
+            victims=1 + (rng.random() < 0.1),
+            subjects=1 + (rng.random() < 0.15),
+            witnesses=rng.choice((0, 0, 1, 2)),
+            exhibits=exhibits,
+            start=end - dt.timedelta(days=days),
+            end=end,
+        )
+        roll, total = rng.random(), 0.0
+        for juris, share in JURISDICTION_MIX:
+            total += share
+            if roll < total:
+                data["case"]["jurisdiction"] = juris
+                break
+        data["case"]["title"] = f"Fictional helpline case {ref}"
+        yield data, files
+
+
+def make_helpline(
+    path: Path, *, cases: int = HELPLINE_CASES, mean: int = 20, passphrase: str | None = None, seed: int = 1
+) -> int:
+    """A case file holding a helpline's year (``helpline_bundles``), imported with
+    stalklog's own import, 500 cases a transaction. Returns the number of incidents."""
+    from stalklog.interchange import json_bundle as bundles
+    from stalklog.store.database import open_db, transaction
+
+    path = Path(path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = open_db(path, passphrase, create=True)
+    total = 0
+    try:
+        made = helpline_bundles(cases, mean=mean, seed=seed)
+        while True:
+            with transaction(db):
+                for _ in range(500):
+                    data, files = next(made, (None, None))
+                    if data is None:
+                        return total
+                    total += bundles.import_bundle(db, data, exhibit_files=files)["incidents"]
+    finally:
+        db.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="what", required=True)
@@ -300,6 +365,12 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--incidents", type=int, default=1000)
     b.add_argument("--ref", default="FIC-0001")
     b.add_argument("-o", "--output", type=Path, required=True)
+    h = sub.add_parser("helpline", help="a helpline's year: 23,000 cases of about 20 incidents in one case file")
+    h.add_argument("--cases", type=int, default=HELPLINE_CASES)
+    h.add_argument("--mean", type=int, default=20, help="incidents per case, on average")
+    h.add_argument("--passphrase")
+    h.add_argument("--seed", type=int, default=1)
+    h.add_argument("-o", "--output", type=Path, required=True)
     c = sub.add_parser("casefile", help="a case file (SQLite, or SQLCipher with --passphrase)")
     c.add_argument("--cases", type=int, default=1)
     c.add_argument("--incidents", type=int, default=1000, help="incidents per case")
@@ -310,7 +381,10 @@ def main(argv: list[str] | None = None) -> None:
         a.add_argument("--exhibits", type=float, default=0.0, help="share of incidents with an exhibit (0–1)")
         a.add_argument("--exhibit-size", type=int, default=0, help="bytes per exhibit file (0: references only)")
     args = p.parse_args(argv)
-    if args.what == "bundle":
+    if args.what == "helpline":
+        n = make_helpline(args.output, cases=args.cases, mean=args.mean, passphrase=args.passphrase, seed=args.seed)
+        print(f"{args.output}: {args.cases} cases, {n} incidents")
+    elif args.what == "bundle":
         data, _files = make_bundle(args.incidents, ref=args.ref, seed=args.seed, exhibits=args.exhibits)
         write_bundle(args.output, data)
         print(f"{args.output}: {args.incidents} incidents")
