@@ -1114,3 +1114,22 @@ def test_json_list_written_item_by_item_is_print_json(capsys, items):
     whole = capsys.readouterr().out
     print_json_list(iter(items))
     assert capsys.readouterr().out == whole
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"case": "C-1", "n": [1, 2.5, float("inf"), None, True], "t": 'é\u2603 "q" \\ \x1b', "e": {}, "l": []},
+        [{"a": [{"b": [[]]}]}, "x", 3],
+        {1: "int key", "d": __import__("datetime").date(2025, 1, 5)},
+        {"when": __import__("datetime").datetime(2025, 1, 5, 18, 30), "ok": False},
+        "just text",
+        None,
+    ],
+)
+@pytest.mark.parametrize("pad", ["", "  ", "    "])
+def test_fast_json_text_is_json_dumps(data, pad):
+    from stalklog.cli.console import json_text
+
+    expected = json.dumps(data, indent=2, ensure_ascii=False, default=str).replace("\n", "\n" + pad)
+    assert json_text(data, pad) == expected
