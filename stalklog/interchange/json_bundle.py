@@ -267,12 +267,18 @@ def _utc(value, where: str) -> str | None:
     return value
 
 
-def validate(bundle) -> tuple[dict, list[str]]:
-    """Check a whole bundle; return it normalised, and warnings. Raises ``BundleError``."""
+def validate(bundle, *, keep: bool = True) -> tuple[dict, list[str]]:
+    """Check a whole bundle; return it normalised, and warnings. Raises ``BundleError``.
+    With ``keep=False`` the incidents are checked one at a time and none is kept (the
+    returned bundle has none): for a bundle read a piece at a time (``read_bundle``)."""
     head, warnings, all_keys = _validate_head(bundle)
     people_keys = {p["key"] for p in head["people"]}
     limit = _future_limit()
-    incidents = [_checked_incident(i, inc, people_keys, all_keys, limit) for i, inc in enumerate(bundle["incidents"])]
+    checked = (_checked_incident(i, inc, people_keys, all_keys, limit) for i, inc in enumerate(bundle["incidents"]))
+    incidents = list(checked) if keep else []
+    if not keep:
+        for _ in checked:  # each incident checked, none kept
+            pass
     impacts = _validate_impacts(bundle.get("impacts", []))
     orders, more = _validate_orders(bundle, head)
     extra = {"orders": orders} if orders else {}
@@ -289,15 +295,9 @@ def _validate_orders(bundle: dict, head: dict) -> tuple[list[dict], list[str]]:
 
 
 def check(bundle) -> list[str]:
-    """The same checks as ``validate``, keeping nothing (for a dry run of a bundle read
-    with ``read_bundle``, one incident at a time): returns the warnings."""
-    head, warnings, all_keys = _validate_head(bundle)
-    people_keys = {p["key"] for p in head["people"]}
-    limit = _future_limit()
-    for i, inc in enumerate(bundle["incidents"]):
-        _checked_incident(i, inc, people_keys, all_keys, limit)
-    _validate_impacts(bundle.get("impacts", []))
-    return warnings
+    """``validate`` keeping nothing (a dry run of a bundle read with ``read_bundle``, one
+    incident at a time): the same checks; returns the warnings."""
+    return validate(bundle, keep=False)[1]
 
 
 def _validate_head(bundle) -> tuple[dict, list[str], set[str]]:
