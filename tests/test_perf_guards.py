@@ -1133,3 +1133,44 @@ def test_fast_json_text_is_json_dumps(data, pad):
 
     expected = json.dumps(data, indent=2, ensure_ascii=False, default=str).replace("\n", "\n" + pad)
     assert json_text(data, pad) == expected
+
+
+def test_a_long_caseload_is_plain_text_with_the_tables_cells(run, caseload_file):
+    """More courses than render.PLAIN_ROWS are written as plain aligned lines (rich would
+    lay out every row in memory first): one line per course, in the same order, with
+    each cell the table shows, as plain words (no markup)."""
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from stalklog import records
+    from stalklog.cli import check_view
+    from stalklog.cli.check import check_one
+    from stalklog.cli.console import state
+    from stalklog.cli.render import PLAIN_ROWS
+    from stalklog.law import caseload_rows
+    from stalklog.store.database import open_db
+
+    state.reset()
+    db = open_db(__import__("os").environ["STALKLOG_DB"])
+    try:
+        docs = [check_one(db, c["ref"], dt.date(2025, 3, 12))[0] for c in records.list_cases(db, status="open")]
+    finally:
+        db.close()
+    rows = caseload_rows(docs)
+    many = (rows * (PLAIN_ROWS // len(rows) + 2))[: PLAIN_ROWS + 5]
+    out = io.StringIO()
+    check_view.render_caseload(many, Console(file=out, width=100))
+    lines = out.getvalue().splitlines()
+    assert lines[0] == check_view.CASELOAD_TITLE and lines[1].startswith("Case  ")
+    body = lines[3:-1]
+    assert len(body) == len(many)
+    for line, cells in zip(body, check_view._caseload_cells(many), strict=True):
+        words = [check_view._m(c).plain for c in cells]
+        assert line.startswith(words[0]) and all(w in line for w in words), (line, words)
+    assert "[green]" not in out.getvalue() and "could be a course" in out.getvalue()
+    assert lines[-1] == check_view.SHORT_DISCLAIMER
+    small = io.StringIO()  # a short caseload is still a rich table
+    check_view.render_caseload(rows, Console(file=small, width=200))
+    assert "┃" in small.getvalue() or "│" in small.getvalue()

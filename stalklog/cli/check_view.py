@@ -405,11 +405,43 @@ def _alternatives(console: Console, alternatives: list[dict], people) -> None:
 # ------------------------------------------------------------------ many cases
 
 
+CASELOAD_TITLE = "Courses across open cases, most urgent first"
+CASELOAD_COLUMNS = ("Case", "Subject → victims", "Kind", "Course", "Strongest", "Deadline")
+
+
 def render_caseload(rows: list[dict], console: Console) -> None:
-    """One line per course, most urgent first (see ``stalklog.law.caseload``)."""
-    table = Table(title="Courses across open cases, most urgent first", title_justify="left")
-    for column in ("Case", "Subject → victims", "Kind", "Course", "Strongest", "Deadline"):
+    """One line per course, most urgent first (see ``stalklog.law.caseload``). More than
+    ``render.PLAIN_ROWS`` courses (a helpline's whole caseload) are plain aligned text with
+    the same cells: rich would lay out every row in memory first (half a gigabyte and
+    most of the time for 23,000 cases)."""
+    from stalklog.cli.render import PLAIN_ROWS
+
+    if len(rows) > PLAIN_ROWS:
+        _plain_caseload(rows, console)
+        return
+    table = Table(title=CASELOAD_TITLE, title_justify="left")
+    for column in CASELOAD_COLUMNS:
         table.add_column(column, overflow="fold", no_wrap=column == "Case")
+    for cells in _caseload_cells(rows):
+        _add_row(table, *cells)
+    if not rows:
+        _say(console, "No courses to show.")
+        return
+    console.print(table)
+    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
+
+
+def _plain_caseload(rows: list[dict], console: Console) -> None:
+    from stalklog.cli.render import write_plain_table
+
+    lines = [[_m(cell).plain.replace("\n", " ") for cell in cells] for cells in _caseload_cells(rows)]
+    write_plain_table(console.file, list(CASELOAD_COLUMNS), lines, title=CASELOAD_TITLE)
+    console.file.write(SHORT_DISCLAIMER + "\n")
+    console.file.flush()
+
+
+def _caseload_cells(rows: list[dict]):
+    """Each course's cells, as rich markup."""
     for row in rows:
         strongest = "—"
         if row["strongest"]:
@@ -417,8 +449,7 @@ def render_caseload(rows: list[dict], console: Console) -> None:
             limit = row.get("strongest_time_limit") or {}
             if limit.get("status") == "none":
                 strongest += "; no time limit"
-        _add_row(
-            table,
+        yield (
             escape(str(row["case"])),
             escape(f"{row['subject']} → {', '.join(row['victims'])}"),
             "several people" if row["kind"] == "multiple" else "one person",
@@ -426,11 +457,6 @@ def render_caseload(rows: list[dict], console: Console) -> None:
             strongest,
             _deadline_owner_cell(row),
         )
-    if not rows:
-        _say(console, "No courses to show.")
-        return
-    console.print(table)
-    _say(console, f"[italic]{escape(SHORT_DISCLAIMER)}[/italic]")
 
 
 def _course_words(status: str) -> str:
