@@ -1174,3 +1174,29 @@ def test_a_long_caseload_is_plain_text_with_the_tables_cells(run, caseload_file)
     small = io.StringIO()  # a short caseload is still a rich table
     check_view.render_caseload(rows, Console(file=small, width=200))
     assert "┃" in small.getvalue() or "│" in small.getvalue()
+
+
+def test_reading_one_case_back_scans_no_whole_table(run, caseload_file):
+    """Reading a case back (for check, export, cases) finds each of its rows through an
+    index: a full scan of a table costs time in every case of the file, so check --all
+    over a helpline's 23,000 cases grew with the square of the caseload (case_impacts had
+    no index on case_id until migration m005)."""
+    from stalklog.cli.console import state
+    from stalklog.interchange.json_bundle import export_bundle
+    from stalklog.store.database import open_db
+
+    state.reset()
+    db = open_db(__import__("os").environ["STALKLOG_DB"])
+    try:
+        seen: list[str] = []
+        db.conn.set_trace_callback(seen.append)
+        export_bundle(db, "SOON")
+        db.conn.set_trace_callback(None)
+        selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) >= 5
+        for sql in selects:
+            plan = db.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            scans = [p[3] for p in plan if p[3].startswith("SCAN ") and "USING" not in p[3]]
+            assert not scans, (sql, scans)
+    finally:
+        db.close()
