@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Mapping
 
 from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
@@ -634,7 +635,12 @@ def _validate_history(value, where: str) -> list[dict]:
 
 
 def import_bundle(
-    db: Database, bundle, *, as_ref: str | None = None, exhibit_files: dict | None = None, consume: bool = False
+    db: Database,
+    bundle,
+    *,
+    as_ref: str | None = None,
+    exhibit_files: Mapping[str, bytes] | None = None,
+    consume: bool = False,
 ) -> dict:
     """Validate and write a whole bundle as a new case. ``exhibit_files`` maps an exhibit's
     ``file`` to its bytes (from a zip bundle). Returns ``{"case": ref, "incidents": n, "warnings": […]}``.
@@ -739,7 +745,7 @@ def _insert_incidents(
     people_keys: set[str],
     all_keys: set[str],
     appender: Appender,
-    exhibit_files: dict,
+    exhibit_files: Mapping[str, bytes],
     *,
     consume: bool = False,
 ) -> int:
@@ -841,7 +847,9 @@ def _original_name(exhibit: dict) -> str:
     return original_name(exhibit["ref"], exhibit["file"])
 
 
-def _insert_exhibit(db: Database, case_id: int, incident_id: int, e: dict, files: dict, appender: Appender) -> None:
+def _insert_exhibit(
+    db: Database, case_id: int, incident_id: int, e: dict, files: Mapping[str, bytes], appender: Appender
+) -> None:
     content = files.get(e["file"]) if e.get("file") else None
     if db.execute("SELECT 1 FROM exhibits WHERE case_id = ? AND ref = ?", [case_id, e["ref"]]).fetchone():
         raise BundleError(
