@@ -890,6 +890,8 @@ def test_streamed_zip_import_writes_what_the_whole_zip_reading_wrote(run, tmp_pa
             manifest=checked.manifest,
             exhibit_files={name: zf.read(name) for name in checked.exhibit_files},
             manifest_sha256=checked.manifest_sha256,
+            warnings=checked.warnings,
+            ledger=checked.ledger,  # the carried ledger, read whole either way
         )
     assert len(whole.exhibit_files) == 2
     results = []
