@@ -419,6 +419,7 @@ def amend(
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why the entry is being corrected.")],
     case: CaseOption = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who is making the correction (a name).")] = None,
     json_: JsonOption = False,
 ) -> None:
     """Correct an incident. The old value, the new one, the reason and the time are all kept.
@@ -433,7 +434,7 @@ def amend(
     current = records.get_incident(db, incident, case)
     changes = parse_changes(db, current, set_, parse_when_arg)
     with transaction(db):
-        updated = records.amend_incident(db, current["id"], changes, reason=reason)
+        updated = records.amend_incident(db, current["id"], changes, reason=reason, by=by)
     say(f"Incident {updated['id']} amended ({', '.join(changes)}); the earlier values are kept in its history.")
     if "occurred" in changes:  # read the new date back, as add does
         from stalklog.dates import describe_stored

@@ -195,13 +195,14 @@ def render_incident(console, inc: dict) -> None:
             ex.add_row(escape(e["ref"]), escape(e["description"] or ""), e["sha256"] or "")
         console.print(ex)
     if inc.get("history"):
-        hist = Table("When", "Field", "Was", "Now", "Reason", title="Corrections")
+        hist = Table("When", "Field", "Was (first account)", "Now", "By", "Reason", title="Corrections")
         for h in inc["history"]:
             hist.add_row(
                 escape(_utc(h["at"])),
                 escape(h["field"]),
                 escape(_shown(h["old"])),
                 escape(_shown(h["new"])),
+                escape(h.get("by") or "not recorded"),
                 escape(h["reason"] or ""),
             )
         console.print(hist)

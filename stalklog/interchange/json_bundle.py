@@ -101,8 +101,19 @@ def _bundle_head(db: Database, case: dict) -> dict:
         "format": FORMAT,
         "version": VERSION,
         "case": {k: case[k] for k in CASE_KEYS} | {k: case[k] for k in CASE_OPTIONAL if case.get(k)},
-        "people": records.people(db, case["id"]),
+        "people": _people_with_history(db, case["id"]),
     }
+
+
+def _people_with_history(db: Database, case_id: int) -> list[dict]:
+    """The case's people; one renamed or corrected (``person edit``) carries its ``history``
+    (an addition: the first account of who someone is is disclosable too)."""
+    people = records.people(db, case_id)
+    changes = records.people_history(db, case_id)
+    for p in people:
+        if p["key"] in changes:
+            p["history"] = changes[p["key"]]
+    return people
 
 
 def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = False):

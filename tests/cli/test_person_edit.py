@@ -67,3 +67,25 @@ def test_the_change_is_covered_by_the_ledger(run, case):
         conn.close()
     result = run("verify", "--case", case, code=3)
     assert "correction to a person" in result.stdout + result.stderr
+
+
+def test_a_correction_to_a_person_travels_in_the_bundle(run, case, tmp_path):
+    import json
+
+    run("person", "edit", "V", "--case", case, "--name", "Alex Q. Doe", "--reason", "full name")
+    bundle = json.loads(run("export", "--case", case, "--format", "json").stdout)
+    victim = next(p for p in bundle["people"] if p["key"] == "V")
+    assert victim["name"] == "Alex Q. Doe"
+    [change] = victim["history"]
+    assert (change["field"], change["old"], change["new"], change["reason"]) == (
+        "name",
+        "Alex Doe",
+        "Alex Q. Doe",
+        "full name",
+    )
+    assert "history" not in next(p for p in bundle["people"] if p["key"] == "P")
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    other = tmp_path / "other.db"
+    run("--db", other, "init")
+    run("--db", other, "import", path)  # still imports
