@@ -397,7 +397,7 @@ def people_history(db: Database, case_id: int) -> dict[str, list[dict]]:
     cur = db.execute(
         "SELECT people.key, a.field, a.old_value, a.new_value, a.reason, a.by, a.at_utc"
         " FROM person_amendments AS a JOIN people ON people.id = a.person_id"
-        " WHERE a.case_id = ? ORDER BY a.id",
+        " WHERE a.person_id IN (SELECT id FROM people WHERE case_id = ?) ORDER BY a.id",  # by the person_id index
         [case_id],
     )
     found: dict[str, list[dict]] = {}
