@@ -1202,3 +1202,11 @@ def test_reading_one_case_back_scans_no_whole_table(run, caseload_file):
             assert not scans, (sql, scans)
     finally:
         db.close()
+
+
+def test_add_to_a_plain_file_does_not_load_sqlcipher(run, case):
+    """sqlcipher3 (a few ms to load) is for encrypted files: a plain file's add, including
+    the anchor written on close, never imports it."""
+    mods = imported_by(["add", "Fictional: he rang twice", "--when", "01/03/2025 10:15", "--case", "C-1"])
+    assert "sqlcipher3" not in mods
+    assert [i["summary"] for i in run.json("list", "--case", "C-1")] == ["Fictional: he rang twice"]

@@ -45,6 +45,7 @@ class Database:
         self.conn = conn
         self.path = path
         self.encrypted = encrypted
+        self.anchor_dirty = False  # a write since opening: the anchor outside the file is updated on close
         self._utils = None
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils does
 
@@ -75,10 +76,12 @@ class Database:
         return self.conn.executemany(sql, rows)
 
     def close(self) -> None:
-        if self.__dict__.pop("_anchor_dirty", False):  # a command wrote: keep the new head outside the file
+        if self.anchor_dirty:  # a command wrote: keep the new head outside the file
+            self.anchor_dirty = False
             from stalklog.store import anchor
 
-            with contextlib.suppress(OSError, *driver_errors()):
+            # sqlcipher3 is imported only for an encrypted file (it costs a plain add a few ms)
+            with contextlib.suppress(OSError, *(driver_errors() if self.encrypted else (sqlite3.Error,))):
                 anchor.update(self)
         self.conn.close()
 
@@ -398,7 +401,7 @@ def transaction(db: Database) -> Iterator[Database]:
             from stalklog.store import anchor
 
             anchor.ensure_id(db)
-    db.__dict__["_anchor_dirty"] = True  # the anchor is written once, when the file is closed
+    db.anchor_dirty = True  # the anchor is written once, when the file is closed
 
 
 def _no_space_left(path: Path, margin: int = 64 * 1024) -> bool:
