@@ -138,6 +138,8 @@ def months_limit(
     ``deadline_latest`` from the latest where the date is imprecise (§8)."""
     deadline = add_months(end_lo, months)
     latest = add_months(end_hi, months) if end_hi > end_lo else None
+    if latest is not None and latest <= deadline:  # both ends give one date (30 and 31 Dec + 6 months: 30 Jun)
+        latest = None
     if unverified:
         status = "unverified"
     elif as_of <= deadline:

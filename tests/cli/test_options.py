@@ -111,6 +111,9 @@ def test_completion_of_an_encrypted_file_never_asks_and_never_fails(run, isolate
     assert _complete("stalklog check --case C", env={"STALKLOG_PASSPHRASE": FAST_KEY}) == ["C-9"]
 
 
-def test_show_completion_prints_a_script_for_the_shell():
+def test_show_completion_prints_a_script_for_the_shell(monkeypatch):
+    # Typer's switch for naming the shell instead of detecting it from the parent process
+    # (which may be sh, or a test runner): --show-completion then takes the shell's name.
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     result = CliRunner().invoke(app, ["--show-completion", "bash"], prog_name="stalklog")
     assert result.exit_code == 0 and "_STALKLOG_COMPLETE=complete_bash" in result.output

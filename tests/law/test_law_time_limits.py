@@ -134,3 +134,16 @@ def test_as_of_accepts_a_datetime():
 
     doc = check_case(bundle(series("2025-02-01", [28])), dt.datetime(2025, 8, 15, 9, 30))
     assert doc["as_of"] == "2025-08-15"
+
+
+def test_mca_1980_s127_a_range_that_gives_one_deadline_is_a_certain_date():
+    """check-v2 §8: a deadline is a range only when the possible dates give different
+    deadlines. 30 and 31 Dec 2021 plus six calendar months are both 30 Jun 2022 (the month
+    has no 31st: Dodds v Walker), so the deadline is certain (found by hypothesis)."""
+    import datetime as dt
+
+    from stalklog.law.offence import months_limit
+
+    limit = months_limit(dt.date(2021, 12, 30), dt.date(2021, 12, 31), 6, dt.date(2022, 7, 1))
+    assert limit["deadline"] == "2022-06-30" and limit["deadline_latest"] is None
+    assert limit["status"] == "expired"
