@@ -495,3 +495,27 @@ def test_zip_with_an_order_changed_and_resigned_is_refused_by_its_own_ledger(run
     run(*receiver, "init")
     result = run(*receiver, "import", forged, code=1)
     assert "order O1 (expires)" in result.stderr and "is not what the sender's ledger records" in result.stderr
+
+
+def test_bundle_order_text_limits_name_the_field(run, case, tmp_path):
+    out = tmp_path / "b.json"
+    run("export", "--case", case, "--format", "json", "-o", out)
+    data = json.loads(out.read_text())
+    data["case"]["ref"] = "C-2"
+    data["orders"] = [
+        {
+            "key": "O1",
+            "kind": "spo",
+            "against": "P",
+            "protects": ["V"],
+            "made": "2025-01-01",
+            "conditions": ["x" * 5000],
+        }
+    ]
+    out.write_text(json.dumps(data))
+    assert "orders[0].conditions[0]" in run("import", out, code=1).stderr
+    data["orders"][0]["conditions"] = ["ok"]
+    data["orders"][0]["reference"] = "SPO/2025/\x07114"
+    out.write_text(json.dumps(data))
+    assert "orders[0].reference" in run("import", out, code=1).stderr
+    assert [c["ref"] for c in run.json("case", "list")] == ["C-1"]
