@@ -124,11 +124,11 @@ def allocate_ref(db: Database, case_id: int, *, producer: str | None, ref: str |
                 f"--ref: exhibit {ref} already exists in this case.",
                 hint="Leave out --ref to be given the next number.",
             )
-        parent = parent_ref(ref)
-        if parent and parent not in existing:
+        whole = parent_ref(ref)
+        if whole and whole not in existing:
             raise NotFound(
-                f"--ref: {ref} is a part of exhibit {parent}, which does not exist in this case.",
-                hint=f"Add {parent} first.",
+                f"--ref: {ref} is a part of exhibit {whole}, which does not exist in this case.",
+                hint=f"Add {whole} first.",
             )
         return ref
     if not producer or not producer.strip():

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
+from typing import Any
 
 from stalklog import vocab
 from stalklog.clock import utc_now_iso
@@ -415,7 +416,7 @@ _LIST_CACHE: dict[str, tuple] = {}
 def _list(text: str | None) -> list:
     """A stored JSON list, as a new list. Most are empty, and the others repeat (``["P"]``,
     ``["V"]``, a few behaviour words): each distinct text is parsed once per process."""
-    if text == "[]":
+    if text is None or text == "[]":
         return []
     found = _LIST_CACHE.get(text)
     if found is None:
@@ -448,7 +449,7 @@ _WORD_CHECKS = tuple(
 
 
 def validate_incident(
-    fields: dict, *, where: str, people_keys: set[str], incident_keys: set[str], copy: bool = True
+    fields: dict, *, where: str, people_keys: set[str], incident_keys: Container[str], copy: bool = True
 ) -> dict:
     """Check an incident's fields against the vocabularies and the case's keys.
 
@@ -799,9 +800,10 @@ def iter_case_incidents(
         yield inc
 
 
-def _grouped(rows) -> Iterator[tuple[int, list[tuple]]]:
+def _grouped(rows) -> Iterator[tuple[int, list[list]]]:
     """Rows ordered by their first column, as (first column, [the rest of each row])."""
-    current, group = None, []
+    current: Any = None
+    group: list[list] = []
     for first, *rest in rows:
         if first != current and group:
             yield current, group

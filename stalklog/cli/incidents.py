@@ -125,19 +125,19 @@ def add(
     """
     from stalklog.cli.walkthrough import resolve_case, walk_through
 
-    summary = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
+    text = " ".join(summary) if summary else None  # unquoted words are one summary, not "extra arguments"
     if when and not interactive:  # arguments first: a mistyped date never costs a passphrase
         parse_when_arg(when if not until else f"{when} to {until}")
     db = open_case_file()
     case_ref = resolve_case(db, case)
-    walked = interactive or (summary is None and stdin_is_tty())
+    walked = interactive or (text is None and stdin_is_tty())
     if walked:
-        fields = walk_through(db, case_ref, summary=summary, when_text=when)
+        fields = walk_through(db, case_ref, summary=text, when_text=when)
         if fields is None:
             say("Nothing was recorded.")
             raise typer.Exit(1)
     else:
-        if summary is None or not summary.strip():
+        if text is None or not text.strip():
             raise typer.BadParameter(
                 "give a summary of what happened, or use --interactive to be asked.", param_hint="SUMMARY"
             )
@@ -146,7 +146,7 @@ def add(
         fields = _fields_from_options(
             db,
             case_ref,
-            summary=summary,
+            summary=text,
             when=when,
             until=until,
             by=by,

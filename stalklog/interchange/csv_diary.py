@@ -270,26 +270,26 @@ def parse_mapping(text: str | None) -> dict[str, str]:
 
 def resolve_mapping(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
     """Each field's column index: the ``--map`` first, then the recognised headings."""
-    by_heading = {}
+    by_heading: dict[str, int] = {}
     for n, h in enumerate(headers):
         by_heading.setdefault(_heading(h), n)
     mapping: dict[str, int] = {}
     for field, column in (overrides or {}).items():
-        n = by_heading.get(_heading(column))
-        if n is None:
+        found = by_heading.get(_heading(column))
+        if found is None:
             raise InvalidValue(
                 f'--map {field}={column}: the file has no column "{column}".', hint=f"Its columns: {', '.join(headers)}"
             )
-        mapping[field] = n
+        mapping[field] = found
     taken = set(mapping.values())
     for field, (_, names) in FIELDS.items():
         if field in mapping:
             continue
         for name in names:
-            n = by_heading.get(name)
-            if n is not None and n not in taken:
-                mapping[field] = n
-                taken.add(n)
+            column_n = by_heading.get(name)
+            if column_n is not None and column_n not in taken:
+                mapping[field] = column_n
+                taken.add(column_n)
                 break
     missing = [f for f in REQUIRED if f not in mapping]
     if missing:
@@ -462,7 +462,9 @@ def prepare(
         (i["occurred"], i["summary"]): i["key"] for i in records.list_incidents(db, case_ref=case_ref, exhibits=False)
     }
     keys = {p["key"] for p in people}
-    rows, blank, seen = [], 0, {}
+    rows: list[dict] = []
+    blank = 0
+    seen: dict = {}
     width = len(table["headers"])
     for number, raw in table["rows"]:
         if not any(c.strip() for c in raw):

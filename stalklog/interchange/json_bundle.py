@@ -563,9 +563,10 @@ def _stored_dates(occurred: str, precision: str, end: str | None, limit: dt.date
         return None
     last = start
     if end is not None:
-        last = _fast_stored(end, precision)
-        if last is None or last[1] != start[1] or last[0] < start[0]:
+        found = _fast_stored(end, precision)
+        if found is None or found[1] != start[1] or found[0] < start[0]:
             return None
+        last = found
     latest = last[0].replace(day=1) if precision == "month" else last[0]
     if latest > limit:
         return None

@@ -144,9 +144,10 @@ def number_ranges(numbers) -> str:
     """``[1, 2, 3, 5, 7, 8]`` → ``1–3, 5, 7–8``."""
     nums = sorted(set(numbers))
     out: list[str] = []
-    start = prev = None
-    for n in nums + [None]:
-        if start is not None and (n is None or n != prev + 1):
+    start: int | None = None
+    prev: int | None = None
+    for n in [*nums, None]:
+        if start is not None and prev is not None and (n is None or n != prev + 1):
             out.append(str(start) if start == prev else f"{start}\u2013{prev}")
             start = None
         if n is not None and start is None:
@@ -636,7 +637,9 @@ def _course_parts(course: dict, incidents: list[dict]) -> list[list[dict]]:
     from stalklog.law.occasions import occasion_roots
 
     live = [i for i in incidents if not i["withdrawn"]]
-    roots = occasion_roots([SimpleNamespace(key=i["key"], same_occasion_as=i["same_occasion_as"]) for i in live])
+    roots = occasion_roots(
+        [SimpleNamespace(key=i["key"], same_occasion_as=i["same_occasion_as"]) for i in live]  # type: ignore[misc]
+    )
     excluded = {e["incident"] for e in course.get("excluded") or []}
     subject, victims = course["subject"], set(course["victims"])
     wanted = {roots.get(k, k) for k in course["occasions"]}
@@ -700,7 +703,7 @@ def _not_relied_on(report: dict, chosen: list[tuple[int, dict]], names: dict) ->
         (n, c, set() if n in in_summary else {p["key"] for g in _course_parts(c, report["incidents"]) for p in g})
         for n, c in enumerate(report["check"]["courses"], 1)
     ]
-    out = []
+    out: list[dict] = []
     for inc in report["incidents"]:
         if inc["relied_on"]:
             continue

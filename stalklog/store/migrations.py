@@ -232,7 +232,7 @@ def m003_orders(db: Database) -> None:
     discharge is a row of ``order_changes`` (old value, new value, reason, when); the order's
     row holds its current terms. Both tables are in the ledger. ``incidents`` gains the
     victim's own answer to "did this happen while the order was in force?"."""
-    db["orders"].create(
+    db.table("orders").create(
         {
             "id": int,
             "case_id": int,
@@ -254,8 +254,8 @@ def m003_orders(db: Database) -> None:
         not_null={"case_id", "key", "kind", "against", "protects", "made", "conditions", "created_utc"},
         defaults={"protects": "[]", "conditions": "[]", "interim": 0},
     )
-    db["orders"].create_index(["case_id", "key"], unique=True)
-    db["order_changes"].create(
+    db.table("orders").create_index(["case_id", "key"], unique=True)
+    db.table("order_changes").create(
         {
             "id": int,
             "order_id": int,
@@ -271,7 +271,7 @@ def m003_orders(db: Database) -> None:
         foreign_keys=[("order_id", "orders", "id")],
         not_null={"order_id", "change", "reason", "at_utc"},
     )
-    db["order_changes"].create_index(["order_id"])
+    db.table("order_changes").create_index(["order_id"])
     db.execute("ALTER TABLE incidents ADD COLUMN order_in_force_said INTEGER")
 
 
@@ -309,4 +309,4 @@ def m005_case_impacts_index(db: Database) -> None:
     case's, so a file of many cases was read in time that grew with the square of the
     caseload (a fifth of ``check --all`` over a helpline's 23,000 cases). An index only:
     no row and no ledger entry changes."""
-    db["case_impacts"].create_index(["case_id"])
+    db.table("case_impacts").create_index(["case_id"])
