@@ -50,7 +50,9 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
         elif name in LISTS:
             words = [w.strip() for w in value.split(",") if w.strip()]
             if name in ("behaviours", "effects", "impacts"):
-                words = [w.replace("-", "_").replace(" ", "_").lower() for w in words]
+                from stalklog.vocab import find_word, typed
+
+                words = [find_word(w, name) or typed(w) for w in words]
             changes[name] = words
         elif name == "summary" and not value:
             raise InvalidValue(

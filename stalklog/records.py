@@ -83,6 +83,7 @@ def _case_dict(row: dict) -> dict:
         "urn": row.get("urn"),
         "crime_ref": row.get("crime_ref"),
         "oic": row.get("oic"),
+        "own_diary": bool(row.get("own_diary")),
     }
 
 
@@ -219,11 +220,15 @@ def close_case(db: Database, ref: str, reason: str | None = None) -> dict:
 POLICE_FIELDS = {"urn": "--urn", "crime_ref": "--crime-ref", "oic": "--oic"}
 
 
-def set_case_details(db: Database, ref: str, **values: str | None) -> dict:
+def set_case_details(db: Database, ref: str, own_diary: bool | None = None, **values: str | None) -> dict:
     """Set a case's police details (``urn``, ``crime_ref``, ``oic``); an empty string clears
-    one, ``None`` leaves it as it is. One ledger entry for the change."""
+    one, ``None`` leaves it as it is. ``own_diary``: True when the victim keeps the case as
+    her own diary (screens call her "you"), False when someone else keeps it. One ledger
+    entry for the change."""
     case = get_case(db, ref)
-    changes: dict[str, str | None] = {}
+    changes: dict[str, str | int | None] = {}
+    if own_diary is not None:
+        changes["own_diary"] = 1 if own_diary else None
     for key, value in values.items():
         if key not in POLICE_FIELDS:
             raise InvalidValue(f'case details: "{key}" is not a police detail of a case.')
@@ -235,7 +240,8 @@ def set_case_details(db: Database, ref: str, **values: str | None) -> dict:
         changes[key] = value or None
     if not changes:
         raise InvalidValue(
-            "case set: nothing to set.", hint="Give --urn, --crime-ref or --oic (an empty value clears one)."
+            "case set: nothing to set.",
+            hint="Give --urn, --crime-ref or --oic (an empty value clears one), or --own-diary / --not-own-diary.",
         )
     sets = ", ".join(f"{k} = ?" for k in changes)
     db.execute(f"UPDATE cases SET {sets} WHERE id = ?", [*changes.values(), case["id"]])  # noqa: S608 - fixed names

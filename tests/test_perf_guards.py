@@ -8,6 +8,7 @@ most (``--version``, ``--help``, ``add``). docs/performance.md has the measureme
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import textwrap
 
 import pytest
+from rich.console import Console as RichConsole
 from typer.testing import CliRunner
 
 from stalklog.cli.app import app
@@ -572,9 +574,13 @@ def test_long_lists_and_pipes_get_plain_text_small_terminal_lists_a_table():
 
     drawn = []
 
-    class Console:
-        def print(self, table):
-            drawn.append(table)
+    class Console(RichConsole):
+        def __init__(self):
+            super().__init__(file=io.StringIO(), width=120)
+
+        def print(self, *args, **kwargs):
+            drawn.append(args)
+            super().print(*args, **kwargs)
 
     few = [
         _incident(1),
@@ -613,11 +619,11 @@ def test_long_timeline_is_plain_text(run, case):
     data = build_timeline(run.json("list", "--case", case))
     drawn = []
 
-    class Console:
+    class Console(RichConsole):
         def print(self, *a, **k):
             drawn.append(a)
 
-    render_timeline(Console(), case, data, _Stream(tty=True))
+    render_timeline(Console(file=io.StringIO(), width=120), case, data, _Stream(tty=True))
     assert drawn  # a few entries at a terminal: rich, as before
 
 

@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "exhibit": "evidence",
     "db": "privacy",
     "screening": "desk",
+    "words": "words",
 }
 
 
@@ -177,11 +178,12 @@ def handle_exception(e: Exception) -> int:
 
 
 def report_error(e) -> int:
+    from stalklog.cli.console import wrapped
     from stalklog.safetext import printable
 
-    sys.stderr.write(printable(f"Error: {e.message}") + "\n")
+    sys.stderr.write(wrapped(printable(f"Error: {e.message}"), "  ") + "\n")
     if e.hint:
-        sys.stderr.write(printable(f"  {e.hint}") + "\n")
+        sys.stderr.write(wrapped(printable(f"  {e.hint}"), "  ") + "\n")
     if os.environ.get("STALKLOG_DEBUG"):
         import traceback
 

@@ -151,9 +151,9 @@ def _case_orders(db, ref: str) -> list[dict]:
 
 def _case_show_extras(db, case, incidents: list[dict]) -> dict:
     """Sections other features add to ``case show`` (patterns, screening)."""
-    from stalklog.cli import desk
+    from stalklog.desk.caseload import case_show_extras
 
-    return desk.case_show_extras(db, case, incidents)
+    return case_show_extras(db, case, incidents)
 
 
 @case_app.command("close")
@@ -188,20 +188,31 @@ def case_set(
             "--oic", help='The officer in the case: rank, collar number and name, e.g. "PC 4521 Jane Walters".'
         ),
     ] = None,
+    own_diary: Annotated[
+        bool | None,
+        typer.Option(
+            "--own-diary/--not-own-diary",
+            help="Whether the victim keeps this case as her own diary: the check and the case's "
+            'screens then call her "you" (documents and bundles always name her).',
+        ),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """Set a case's police details, shown in the evidence summary's running head.
+    """Set a case's police details, shown in the evidence summary's running head, and whether
+    the case is the victim's own diary.
 
     An empty value ("") clears a detail. The change is recorded in the ledger.
 
     Example: stalklog case set C-2025-001 --urn 01YE0123425 --crime-ref CR/0456/25 --oic "PC 4521 Jane Walters"
+
+    Example: stalklog case set C-2025-001 --own-diary
     """
     from stalklog import records
     from stalklog.store.database import transaction
 
     db = open_case_file()
     with transaction(db):
-        case = records.set_case_details(db, ref, urn=urn, crime_ref=crime_ref, oic=oic)
+        case = records.set_case_details(db, ref, own_diary=own_diary, urn=urn, crime_ref=crime_ref, oic=oic)
     if json_:
         print_json(case)
         return
@@ -210,6 +221,10 @@ def case_set(
         for key, label in (("urn", "URN"), ("crime_ref", "crime reference"), ("oic", "officer in the case"))
         if case[key]
     ]
+    if own_diary is not None:
+        shown.append(
+            'the victim\'s own diary (she is called "you")' if own_diary else "kept by someone other than the victim"
+        )
     say(f"Case {ref}: " + ("; ".join(shown) if shown else "no police details set") + ".")
 
 

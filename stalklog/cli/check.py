@@ -31,6 +31,7 @@ def check(
     ] = False,
     as_of: AsOfOption = None,
     jurisdiction: JurisdictionOption = None,
+    sources: Annotated[bool, typer.Option("--sources", help="List the statutes and cases behind each result.")] = False,
     json_: JsonOption = False,
 ) -> None:
     """Check whether a case's incidents could make a course of conduct, which offences the
@@ -52,13 +53,15 @@ def check(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _check(case, all_, as_of, chosen(jurisdiction), json_)
+        _check(case, all_, as_of, chosen(jurisdiction), json_, sources)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | None, json_: bool) -> None:
+def _check(
+    case: str | None, all_: bool, as_of: str | None, jurisdiction: str | None, json_: bool, sources: bool = False
+) -> None:
     day = as_of_date(as_of)  # arguments first: a mistyped date never costs a passphrase
     db = open_case_file()
     if not all_ and not case:  # like add and report: the only open case
@@ -78,9 +81,26 @@ def _check(case: str | None, all_: bool, as_of: str | None, jurisdiction: str | 
     render_check(
         doc,
         out(),
-        people={p["key"]: p["name"] or p["key"] for p in bundle["people"]},
+        people=people_names(bundle),
         incidents={i["key"]: i for i in bundle["incidents"]},
+        you=diary_owner(db, case, bundle),
+        sources=sources,
     )
+
+
+def people_names(bundle: dict) -> dict[str, str]:
+    """A case's people's names by key (the key where no name is recorded)."""
+    return {p["key"]: p.get("name") or p["key"] for p in bundle["people"]}
+
+
+def diary_owner(db, case_ref: str, bundle: dict) -> str | None:
+    """The key of the victim who keeps this case file as her own diary (``case set REF
+    --own-diary``): the case's first victim. None for a case kept by someone else."""
+    from stalklog import records
+
+    if not records.get_case(db, case_ref).get("own_diary"):
+        return None
+    return next((p["key"] for p in bundle["people"] if p["role"] == "victim"), None)
 
 
 def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
@@ -88,19 +108,31 @@ def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
     rows) before the next is read, so memory depends on the largest case, not on all."""
     from stalklog import records
     from stalklog.cli.console import print_json_list
+    from stalklog.cli.progress import progress_bar
     from stalklog.law import caseload_rows
 
     cases = records.list_cases(db, status="open")
-    docs = (check_one(db, c["ref"], day, jurisdiction)[0] for c in cases)
-    if json_:
-        print_json_list(docs)
-        return
-    if not cases:
-        say("No open cases to check.")
-        return
+    people: dict[str, dict[str, str]] = {}  # each case's names, for the rows (not the documents)
+
+    def checked(bar):
+        for c in cases:
+            doc, bundle = check_one(db, c["ref"], day, jurisdiction)
+            people[c["ref"]] = people_names(bundle)
+            if bar is not None:
+                bar(c["incidents"])
+            yield doc
+
+    with progress_bar("Checking cases", sum(c["incidents"] for c in cases)) as bar:
+        if json_:
+            print_json_list(checked(bar))
+            return
+        if not cases:
+            say("No open cases to check.")
+            return
+        rows = caseload_rows(checked(bar))  # the rows of each course; each document let go once read
     from stalklog.cli.check_view import render_caseload
 
-    render_caseload(caseload_rows(docs), out())  # the rows of each course; each document let go once read
+    render_caseload(rows, out(), people)
 
 
 def law(

@@ -52,8 +52,17 @@ def say(message: str, *, markup: bool = False) -> None:
     # control characters in quoted user text are shown, not obeyed.
     from stalklog.safetext import printable
 
-    sys.stderr.write(printable(message) + "\n")
+    sys.stderr.write(wrapped(printable(message)) + "\n")
     sys.stderr.flush()
+
+
+def wrapped(message: str, indent: str = "") -> str:
+    """A message wrapped at spaces to the terminal's width (``COLUMNS`` wins); words and
+    file paths are never broken. Written to a pipe or a file, it is left as it is (one
+    line per message, for logs and for grep)."""
+    if not stderr_is_tty():
+        return message
+    return wrap_message(message, indent)
 
 
 def print_json(data) -> None:
@@ -94,6 +103,14 @@ def db_path() -> Path:
     from stalklog.store.database import default_path
 
     return state.db_path or default_path()
+
+
+def stderr_is_tty() -> bool:
+    """Whether messages go to a person's terminal (stderr is one)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def stdin_is_tty() -> bool:
@@ -215,3 +232,58 @@ def split_words(values: list[str] | None) -> list[str]:
     for v in values or []:
         words += [w.strip().replace(" ", "_").replace("-", "_").lower() for w in v.split(",") if w.strip()]
     return words
+
+
+def vocab_words(values: list[str] | None, vocabulary: str, option: str) -> list[str]:
+    """``-b gifts -b "hanging around"`` → ``["leaving_items", "loitering"]``: words people
+    use, with spaces or hyphens, read through ``vocab.find_word``; a word it does not know
+    is an error that says where to see them all."""
+    from stalklog import vocab
+    from stalklog.errors import InvalidValue
+
+    words: list[str] = []
+    for value in values or []:
+        for text in (w for w in value.split(",") if w.strip()):
+            word = vocab.find_word(text, vocabulary)
+            if word is None:
+                what = {"behaviours": "behaviour", "effects": "effect", "impacts": "impact", "channels": "channel"}
+                raise InvalidValue(
+                    f'{option}: "{text.strip()}" is not a {what[vocabulary]} word stalklog knows.',
+                    hint=f"See them all, with the other words it understands: stalklog words {vocabulary}",
+                )
+            words.append(word)
+    return list(dict.fromkeys(words))
+
+
+def message_width() -> int:
+    """The width messages wrap to: the terminal's (``COLUMNS`` wins), at least 40."""
+    columns = os.environ.get("COLUMNS", "")
+    import shutil
+
+    width = int(columns) if columns.isdigit() else shutil.get_terminal_size((80, 24)).columns
+    return max(40, width)
+
+
+def wrap_message(text: str, indent: str = "", width: int | None = None) -> str:
+    """``text`` wrapped at spaces to the message width; a word or a file path longer than
+    the line is kept whole on a line of its own. Lines after the first are indented by
+    ``indent`` (the first keeps its own)."""
+    import textwrap
+
+    width = width or message_width()
+    out = []
+    for n, line in enumerate(text.split("\n")):
+        lead = line[: len(line) - len(line.lstrip(" "))] or (indent if n else "")
+        out.append(
+            textwrap.fill(
+                line.strip(" "),
+                width=width - 1,
+                initial_indent=lead,
+                subsequent_indent=lead or indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            if line.strip()
+            else line
+        )
+    return "\n".join(out)

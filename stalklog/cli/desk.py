@@ -18,7 +18,6 @@ from stalklog.cli.options import AsOfOption, JsonOption, JurisdictionOption, Req
 screening_app = typer.Typer(no_args_is_help=True, help="The stalking screening questions (S-DASH), kept with a case.")
 
 SOON = 28  # days: a deadline closer than this is coloured
-COURSE_RANK = {"met": 0, "borderline": 1, "not_met": 2}
 COURSE_WORDS = {"met": "could be a course", "borderline": "borderline", "not_met": "not yet", None: "no incidents"}
 OFFENCE_WORDS = {"indicated": "could support", "borderline": "for review"}
 
@@ -30,68 +29,6 @@ def register(app: typer.Typer) -> None:
 
 
 # ---------------------------------------------------------------- stalklog cases
-
-
-def caseload(db, *, status: str, jurisdiction: str | None, as_of) -> list[dict]:
-    """One row per case, most urgent first: open before closed, then by its most urgent course."""
-    from stalklog import records
-    from stalklog.desk import patterns as analysis
-    from stalklog.interchange.json_bundle import export_bundle
-    from stalklog.law import caseload_rows, check_case
-
-    chosen = records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
-    found: list[dict] = []
-
-    def checked():  # case by case: each case's bundle and check let go once its row is made
-        for case in chosen:
-            bundle = export_bundle(db, case["ref"])
-            doc = check_case(bundle, as_of)
-            found.append(_caseload_row(case, bundle, doc, analysis))
-            yield doc
-
-    # A case is as urgent as its most urgent course: its first place among every course,
-    # in the check's own order. Cases with no course yet follow; closed cases come last.
-    place: dict[str, int] = {}
-    for n, row in enumerate(caseload_rows(checked())):
-        place.setdefault(row["case"], n)
-    return sorted(found, key=lambda c: (c["status"] == "closed", place.get(c["case"], len(place)), c["case"]))
-
-
-def _caseload_row(case: dict, bundle: dict, doc: dict, analysis) -> dict:
-    """The caseload's row for one case, from its bundle and its check."""
-    from stalklog.law import caseload_rows
-
-    rows = caseload_rows([doc])
-    result = analysis.patterns(bundle["incidents"])
-    lead = rows[0] if rows else {}
-    names = {p["key"]: p.get("name") for p in bundle["people"]}
-    return {
-        "case": case["ref"],
-        "title": case["title"],
-        "jurisdiction": case["jurisdiction"],
-        "status": case["status"],
-        "subjects": [{"key": p["key"], "name": p.get("name")} for p in bundle["people"] if p["role"] == "subject"],
-        "incidents": case["incidents"],
-        "last_incident": case["last_incident"],
-        "course_status": min((r["status"] for r in rows), key=COURSE_RANK.get, default=None),
-        "strongest": lead.get("strongest"),
-        "strongest_title": lead.get("strongest_title"),
-        "strongest_status": lead.get("strongest_status"),
-        "strongest_time_limit": lead.get("strongest_time_limit"),
-        "days_left": lead.get("days_left"),
-        "deadline": lead.get("deadline"),
-        "deadline_offence": lead.get("deadline_offence"),
-        "deadline_offence_title": lead.get("deadline_offence_title"),
-        "deadline_status": lead.get("deadline_status"),
-        "urgency": lead.get("urgency"),
-        "escalation": analysis.escalation_summary(result),
-        "indicators": [
-            {"code": x["code"], "text": x["text"], "incidents": x["incidents"]}
-            for x in result["indicators"]
-            if x["escalation"]
-        ],
-        "courses": [{**r, "subject_name": names.get(r["subject"])} for r in rows],
-    }
 
 
 def cases(
@@ -110,9 +47,16 @@ def cases(
 
     if status not in ("open", "closed", "all"):
         raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
+    from stalklog.desk.caseload import caseload
+
     day = as_of_date(as_of)
     db = open_case_file()
-    rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day)
+    from stalklog import records
+    from stalklog.cli.progress import progress_bar
+
+    total = sum(c["incidents"] for c in records.list_cases(db, status=None if status == "all" else status))
+    with progress_bar("Reading cases", total) as bar:
+        rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day, progress=bar)
     if json_:
         from stalklog.cli.console import print_json_list
 
@@ -156,23 +100,13 @@ def _day(iso: str | None) -> str:
 
 
 def render_caseload(console, rows: list[dict]) -> None:
-    from rich.table import Table
-
+    """The caseload as a table on a wide screen, else one block per case; each with why it
+    is where it is."""
+    from stalklog.cli import layout
     from stalklog.cli.markup import escape
     from stalklog.law.wording import SHORT_DISCLAIMER
 
-    table = Table(title="Caseload, most urgent first", title_justify="left")
-    for column in (
-        "Case",
-        "Subject(s)",
-        "Incidents",
-        "Last incident",
-        "Course",
-        "Strongest offence",
-        "Days to deadline",
-        "Escalation (for review)",
-    ):
-        table.add_column(column, overflow="fold")
+    table_rows = []
     for c in rows:
         subjects = ", ".join(s["name"] or s["key"] for s in c["subjects"]) or "—"
         strongest = "—"
@@ -181,20 +115,44 @@ def render_caseload(console, rows: list[dict]) -> None:
                 f"{escape(c['strongest_title'])} ({OFFENCE_WORDS.get(c['strongest_status'], c['strongest_status'])})"
             )
         ref = escape(c["case"]) + (" [dim](closed)[/dim]" if c["status"] == "closed" else "")
-        table.add_row(
-            ref,
-            escape(subjects),
-            str(c["incidents"]),
-            _day(c["last_incident"]) or "—",
-            COURSE_WORDS.get(c["course_status"], c["course_status"]),
-            strongest,
-            _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title"), c.get("deadline_status")),
-            f"[yellow]{escape(c['escalation'])}[/yellow]" if c["escalation"] else "",
+        reasons = "; ".join(escape(w["text"]) for w in c.get("why", []))
+        style = {"possible_breach": "bold red", "deadline_soon": "bold red", "escalation": "yellow"}.get(
+            c.get("priority", "")
         )
-    console.print(table)
+        table_rows.append(
+            [
+                ref,
+                f"[{style}]{reasons}[/]" if style and reasons else reasons,
+                escape(subjects),
+                f"{c['incidents']:,}" + (f", last {_day(c['last_incident'])}" if c["last_incident"] else ""),
+                COURSE_WORDS.get(c["course_status"], c["course_status"]),
+                strongest,
+                _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title"), c.get("deadline_status")),
+            ]
+        )
+    layout.show_table(
+        console,
+        title="Caseload, most urgent first",
+        columns=(
+            ("Case", {"no_wrap": True}),
+            ("Why", {}),
+            ("Subject(s)", {}),
+            ("Incidents", {}),
+            ("Course", {}),
+            ("Strongest offence", {}),
+            ("Days to deadline", {}),
+        ),
+        rows=table_rows,
+        heading=lambda r: f"[bold]{r[0]}[/bold]" + (f" — {r[1]}" if r[1] else ""),
+        in_heading=(0, 1),
+        wide=120,
+    )
     console.print(
-        "[italic]Escalation shows indicators for review (see stalklog pattern --case REF), not a "
-        f"judgement. {escape(SHORT_DISCLAIMER)}[/italic]"
+        layout.m(
+            "[italic]Why: what placed each case (a possible breach of an order, a near deadline, "
+            "escalation indicators and S-DASH answers, for review; see stalklog pattern --case REF), "
+            f"not a score. {escape(SHORT_DISCLAIMER)}[/italic]"
+        )
     )
 
 
@@ -426,15 +384,6 @@ def render_screening(console, s: dict, *, heading: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------- case show
-
-
-def case_show_extras(db, case: dict, incidents: list[dict]) -> dict:
-    """What ``case show`` adds for the desk, from the incidents it has already read: the
-    patterns and the latest screening."""
-    from stalklog.desk import patterns as analysis
-    from stalklog.desk import screening
-
-    return {"pattern": analysis.patterns(incidents), "screening": screening.latest(db, case["ref"])}
 
 
 def render_case_extras(console, data: dict) -> None:

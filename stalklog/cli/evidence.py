@@ -323,7 +323,11 @@ def verify(
             hint="Keep a copy of it exactly as it is; restore a backup with: stalklog db restore BACKUP",
         ) from None
     case_id = records.get_case(db, case)["id"] if case else None
-    report = integrity.check(db, case_id, head=head)
+    from stalklog.cli.progress import progress_bar
+    from stalklog.store import ledger
+
+    with progress_bar("Verifying", ledger.record_count(db) if case_id is None else None, unit="records") as bar:
+        report = integrity.check(db, case_id, head=head, progress=bar)
     last = _head_seq(db)
     anchor = report.anchor
     if json_:

@@ -13,8 +13,8 @@ from stalklog.cli.console import (
     parse_when_arg,
     print_json,
     say,
-    split_words,
     stdin_is_tty,
+    vocab_words,
 )
 from stalklog.cli.options import CaseOption, JsonOption, complete_person
 
@@ -63,7 +63,10 @@ def add(
     behaviour: Annotated[
         list[str] | None,
         typer.Option(
-            "--behaviour", "-b", help="following, contacting, loitering, threats, … (repeatable, or comma-separated)."
+            "--behaviour",
+            "-b",
+            help="following, contacting, loitering, threats, … or everyday words such as gifts or "
+            "'hanging around' (repeatable, or comma-separated; see stalklog words).",
         ),
     ] = None,
     effect: Annotated[
@@ -279,10 +282,10 @@ def _fields_from_options(
         "affected": affected or [],
         "attribution": attribution,
         "procured_by": procured_by,
-        "behaviours": split_words(behaviour),
-        "effects": split_words(effect),
-        "impacts": split_words(impact),
-        "channel": channel.replace("-", "_") if channel else None,
+        "behaviours": vocab_words(behaviour, "behaviours", "--behaviour"),
+        "effects": vocab_words(effect, "effects", "--effect"),
+        "impacts": vocab_words(impact, "impacts", "--impact"),
+        "channel": vocab_words([channel], "channels", "--channel")[0] if channel else None,
         "location": location or "",
         "words": words or "",
         "witnesses": witness or [],
@@ -319,7 +322,7 @@ def list_(
         case_ref=case,
         date_from=date_from,
         date_to=date_to,
-        behaviour=behaviour.replace("-", "_") if behaviour else None,
+        behaviour=vocab_words([behaviour], "behaviours", "--behaviour")[0] if behaviour else None,
         by=by,
         include_withdrawn=withdrawn,
     )
@@ -360,9 +363,10 @@ def show(
     if json_:
         print_json(found)
         return
-    from stalklog.cli.render import render_incident
+    from stalklog.cli.render import person_names, render_incident
 
-    render_incident(out(), found)
+    owner = records.get_case(db, found["case"])
+    render_incident(out(), found, person_names(records.people(db, owner["id"]), owner.get("own_diary", False)))
 
 
 def search(

@@ -49,18 +49,22 @@ def import_(
     """
     from stalklog import interchange
     from stalklog.cli.console import us_dates
+    from stalklog.cli.progress import THRESHOLD, progress_bar
 
-    done = interchange.import_file(
-        file,
-        open_case_file,
-        as_ref=as_ref,
-        case=case,
-        mapping=map_,
-        us_dates=us_dates,
-        dry_run=dry_run,
-        skip_bad=skip_bad,
-        expect_manifest=expect_manifest,
-    )
+    big = file.is_file() and file.stat().st_size > THRESHOLD * 500  # about 500 bytes an incident
+    with progress_bar("Importing", None if big and not dry_run else 0) as bar:
+        done = interchange.import_file(
+            file,
+            open_case_file,
+            as_ref=as_ref,
+            case=case,
+            mapping=map_,
+            us_dates=us_dates,
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            expect_manifest=expect_manifest,
+            progress=bar,
+        )
     if done.format == "csv":
         _report_csv(done, json_)
         return
@@ -217,11 +221,14 @@ def export(
     else:
         import io
 
+        from stalklog import records
+        from stalklog.cli.progress import progress_bar
         from stalklog.store.private_files import private_file
 
-        with private_file(output) as raw:
+        total = next((c["incidents"] for c in records.list_cases(db) if c["ref"] == case), 0)
+        with private_file(output) as raw, progress_bar("Exporting", total) as bar:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
-            n = bundle.write_bundle(db, case, text, include_private=include_private)
+            n = bundle.write_bundle(db, case, text, include_private=include_private, progress=bar)
             text.flush()
             text.detach()  # private_file closes the file itself (after fsync)
         say(

@@ -5,6 +5,7 @@ support an application for. Rich renderers only."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.text import Text
@@ -25,12 +26,33 @@ def _d(iso: str | None) -> str:
 
 
 def _who(key: str, people: dict[str, str] | None) -> str:
-    name = (people or {}).get(key)
-    return f"{name} ({key})" if name and name != key else key
+    """A person by name (issue 19: no keys where a person reads); the key when no name is recorded."""
+    return (people or {}).get(key) or key
+
+
+def _plain(text: str) -> str:
+    return text
 
 
 def _print(console: Console, markup: str = "", style: str | None = None) -> None:
-    console.print(Text.from_markup(markup, emoji=False), style=style)
+    """A line; a bulleted or indented one wraps under its own text, not under the bullet."""
+    text = markup.lstrip(" ")
+    lead = markup[: len(markup) - len(text)]
+    if text.startswith(("• ", "[dim]• ")):
+        mark = "[dim]•[/dim]" if text.startswith("[dim]") else "•"
+        lead, text = lead + mark, text.replace("• ", "", 1)
+    if not lead:
+        console.print(Text.from_markup(markup, emoji=False), style=style)
+        return
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style=style)
+    grid.add_row(
+        Text.from_markup(lead.rstrip() or " " * (len(lead) - 1), emoji=False), Text.from_markup(text, emoji=False)
+    )
+    console.print(grid)
 
 
 def order_line(o: dict, people: dict[str, str] | None = None) -> str:
@@ -51,8 +73,17 @@ def order_line(o: dict, people: dict[str, str] | None = None) -> str:
     return f"{interim}{o.get('title') or o['kind']} {o['key']} against {_who(o['against'], people)}, protecting {protects}: {state}"
 
 
-def render_orders_section(console: Console, doc: dict, people: dict[str, str] | None = None) -> None:
-    """Orders in force, then each possible breach with the order's conditions beside it."""
+def render_orders_section(
+    console: Console,
+    doc: dict,
+    people: dict[str, str] | None = None,
+    *,
+    words: Callable[[str], str] = _plain,
+    incident: Callable[[str], str] | None = None,
+) -> None:
+    """Orders in force, then each possible breach with the order's conditions beside it.
+    ``words``: how an engine sentence is written for the reader (names for keys);
+    ``incident``: how an incident is referred to ("incident 4 (12 Nov)")."""
     orders = doc.get("orders") or []
     breaches = doc.get("possible_breaches") or []
     if not orders:
@@ -81,7 +112,7 @@ def render_orders_section(console: Console, doc: dict, people: dict[str, str] | 
         _print(
             console,
             f"• [bold]possible breach[/bold] of {escape(order.get('title') or b['order'])} {escape(b['order'])}: "
-            f"incident {escape(b['incident'])}, {when} — {escape(b['title'])}; {penalty}; {limit}; for review",
+            f"{escape(incident(b['incident']) if incident else 'incident ' + b['incident'])}, {when} — {escape(b['title'])}; {penalty}; {limit}; for review",
         )
         conditions = b.get("conditions") or []
         if conditions:
@@ -89,7 +120,7 @@ def render_orders_section(console: Console, doc: dict, people: dict[str, str] | 
         else:
             _print(console, "    Conditions of the order: none recorded")
         for r in b.get("reasons") or []:
-            _print(console, f"    [yellow]{escape(r['text'])}[/yellow]")
+            _print(console, f"    [yellow]{escape(words(r['text']))}[/yellow]")
     _print(
         console,
         "[dim]One incident can break an order. Whether it broke a condition, and whether there was a "
@@ -97,8 +128,10 @@ def render_orders_section(console: Console, doc: dict, people: dict[str, str] | 
     )
 
 
-def render_options_section(console: Console, doc: dict, people: dict[str, str] | None = None) -> None:
-    """The orders the recorded facts could support an application for."""
+def render_options_section(
+    console: Console, doc: dict, people: dict[str, str] | None = None, *, words: Callable[[str], str] = _plain
+) -> None:
+    """The orders the recorded facts could support an application for (``words``: as above)."""
     options = doc.get("protective_options") or []
     if not options:
         return
@@ -106,7 +139,7 @@ def render_options_section(console: Console, doc: dict, people: dict[str, str] |
     console.rule(Text.from_markup("[bold]Orders that could be applied for[/bold]"), align="left")
     for o in options:
         status = o["status"]
-        reason = "; ".join(r["text"] for r in o.get("reasons") or [])
+        reason = "; ".join(words(r["text"]) for r in o.get("reasons") or [])
         _print(
             console,
             f"• {escape(o['title'])}, {escape(_who(o['subject'], people))} → {escape(_who(o['victim'], people))}: "

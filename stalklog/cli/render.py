@@ -28,14 +28,62 @@ def Table(*args, **kwargs) -> RichTable:  # noqa: N802 - rich's Table, imported 
     return RichTable(*args, **kwargs)
 
 
-def plain_wanted(rows: int, stream=None) -> bool:
-    """Whether a list of ``rows`` rows is written as plain text rather than a rich table."""
+def is_terminal(stream=None) -> bool:
     stream = stream or sys.stdout
     try:
-        terminal = stream.isatty()
+        return stream.isatty()
     except (AttributeError, ValueError):
-        terminal = False
-    return rows > PLAIN_ROWS or not terminal
+        return False
+
+
+def plain_wanted(rows: int, stream=None) -> bool:
+    """Whether a list of ``rows`` rows is written as plain text rather than a rich table."""
+    return rows > PLAIN_ROWS or not is_terminal(stream)
+
+
+def write_plain(stream, headers: list[str], rows: list[list[str]], *, title: str | None = None) -> None:
+    """Plain text: one line per row to a pipe or a file (for grep and spreadsheets); at a
+    terminal too narrow for those lines, one block per row wrapped at word boundaries."""
+    if is_terminal(stream):
+        from stalklog.cli.layout import message_width
+
+        width = message_width()
+        if _plain_width(headers, rows) > width:
+            write_plain_blocks(stream, headers, rows, title=title, width=width)
+            return
+    write_plain_table(stream, headers, rows, title=title)
+
+
+def _plain_width(headers: list[str], rows: list[list[str]], widest: int = 40) -> int:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, text in enumerate(row):
+            widths[i] = max(widths[i], min(len(text), widest) if i < len(row) - 1 else len(text))
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def write_plain_blocks(stream, headers: list[str], rows: list[list[str]], *, title: str | None, width: int) -> None:
+    """Each row as its first two cells on a line, then ``label: value`` lines wrapped under
+    themselves at spaces (a word is never broken)."""
+    import textwrap
+
+    label = max(len(h) for h in headers[2:]) + 3 if len(headers) > 2 else 4
+    out = [title] if title else []
+    for row in rows:
+        out.append("  ".join(c for c in row[:2] if c))
+        for name, value in zip(headers[2:], row[2:], strict=False):
+            if value:
+                out.append(
+                    textwrap.fill(
+                        value,
+                        width=max(width - 1, label + 20),
+                        initial_indent=f"  {name}:".ljust(label),
+                        subsequent_indent=" " * label,
+                        break_long_words=False,
+                        break_on_hyphens=False,
+                    )
+                )
+    stream.write("\n".join(out) + "\n")
 
 
 def _cell(text) -> str:
@@ -103,23 +151,6 @@ def _written(inc: dict) -> str:
     return written_text(inc, moment_text)
 
 
-def incident_table(incidents: list[dict]) -> RichTable:
-    table = Table(*INCIDENT_COLUMNS)
-    for inc in incidents:
-        summary = escape(inc["summary"])
-        if inc.get("withdrawn"):
-            summary = f"[strike]{summary}[/strike] (withdrawn)"
-        table.add_row(
-            str(inc["id"]),
-            escape(f"{inc['case']} {inc['key']}"),
-            _when(inc),
-            summary,
-            _words(inc["behaviours"]),
-            _words(inc["effects"]),
-        )
-    return table
-
-
 INCIDENT_COLUMNS = ["ID", "Case", "When", "What happened", "Behaviour", "Effect"]
 
 
@@ -128,7 +159,7 @@ def render_incident_list(incidents: list[dict], console_factory, stream=None) ->
     ``stream`` (stdout) when there are many or the output is not a terminal."""
     stream = stream or sys.stdout
     if not plain_wanted(len(incidents), stream):
-        console_factory().print(incident_table(incidents))
+        _show_incidents(console_factory(), incidents)
         return
     rows = []
     for inc in incidents:
@@ -143,8 +174,37 @@ def render_incident_list(incidents: list[dict], console_factory, stream=None) ->
                 _words(inc["effects"]),
             ]
         )
-    write_plain_table(stream, INCIDENT_COLUMNS, rows)
+    write_plain(stream, INCIDENT_COLUMNS, rows)
     stream.flush()
+
+
+def _show_incidents(console, incidents: list[dict]) -> None:
+    """A small list at a terminal: a table where every word fits, else one block each."""
+    from stalklog.cli.layout import show_table
+
+    rows = []
+    for inc in incidents:
+        summary = escape(inc["summary"])
+        if inc.get("withdrawn"):
+            summary = f"[strike]{summary}[/strike] (withdrawn)"
+        rows.append(
+            [
+                str(inc["id"]),
+                escape(f"{inc['case']} {inc['key']}"),
+                escape(_when(inc)),
+                summary,
+                escape(_words(inc["behaviours"])),
+                escape(_words(inc["effects"])),
+            ]
+        )
+    show_table(
+        console,
+        columns=[(c, {"no_wrap": c in ("ID", "Case")}) for c in INCIDENT_COLUMNS],
+        rows=rows,
+        heading=lambda r: f"[bold]{r[0]}[/bold]  {r[1]}  {r[2]}",
+        in_heading=(0, 1, 2),
+        wide=0,
+    )
 
 
 def field_table(rows: list[tuple[str, object]]) -> RichTable:
@@ -158,7 +218,25 @@ def field_table(rows: list[tuple[str, object]]) -> RichTable:
     return table
 
 
-def render_incident(console, inc: dict) -> None:
+def person_names(people: list[dict], own_diary: bool = False) -> dict[str, str]:
+    """A case's people as a person reads them, by key: their names (the key where none is
+    recorded), and "you" for the first victim when the case is her own diary."""
+    names = {p["key"]: p.get("name") or p["key"] for p in people}
+    if own_diary:
+        victim = next((p["key"] for p in people if p["role"] == "victim"), None)
+        if victim is not None:
+            names[victim] = "you"
+    return names
+
+
+def render_incident(console, inc: dict, people: dict[str, str] | None = None) -> None:
+    """One incident in full; ``people`` (key → name, see ``person_names``) names who did it
+    and towards whom."""
+    people = people or {}
+
+    def named(keys) -> str:
+        return ", ".join(people.get(k, k) for k in keys)
+
     console.print(f"[bold]Incident {inc['id']}[/bold] ({escape(inc['key'])}) in case {escape(inc['case'])}")
     if inc.get("withdrawn"):
         console.print(
@@ -172,10 +250,10 @@ def render_incident(console, inc: dict) -> None:
         ("Where", inc["location"]),
         ("What happened", inc["summary"]),
         ("Words used", inc["words"]),
-        ("By", ", ".join(inc["by"]) + (f" ({vocab.label(inc['attribution'])})" if inc["attribution"] else "")),
-        ("Procured by", inc["procured_by"] or ""),
-        ("Towards", ", ".join(inc["towards"])),
-        ("Also affected", ", ".join(inc["affected"])),
+        ("By", named(inc["by"]) + (f" ({vocab.label(inc['attribution'])})" if inc["attribution"] else "")),
+        ("Procured by", named([inc["procured_by"]]) if inc["procured_by"] else ""),
+        ("Towards", named(inc["towards"])),
+        ("Also affected", named(inc["affected"])),
         ("Behaviour", _words(inc["behaviours"])),
         ("Channel", vocab.label(inc["channel"]) if inc["channel"] else ""),
         ("Effect", _words(inc["effects"])),
@@ -232,10 +310,14 @@ def render_case(console, data: dict) -> None:
             style = "bold" if o["in_force"] else "dim"
             line = f"Order {o['key']}: {o['title']} against {o['against']}: {status_words(o)}"
             console.print(f"[{style}]{escape(line)}[/{style}]")
+    if data.get("own_diary"):
+        console.print('The victim\'s own diary: the check calls her "you" (documents name her).')
     if data["people"]:
         people = Table("Key", "Role", "Name", "Relationship")
+        you = person_names(data["people"], data.get("own_diary", False))
         for p in data["people"]:
-            people.add_row(escape(p["key"]), p["role"], escape(p["name"] or ""), p["relationship"] or "")
+            name = escape(p["name"] or "") + (" (you)" if you.get(p["key"]) == "you" else "")
+            people.add_row(escape(p["key"]), p["role"], name, p["relationship"] or "")
         console.print(people)
     else:
         console.print(f"No people yet: stalklog person add --case {escape(data['ref'])} --role victim --name …")
@@ -261,17 +343,33 @@ def render_timeline(console, case_ref: str, data: dict, stream=None) -> None:
     if not data["entries"]:
         console.print(f"No incidents in case {escape(case_ref)} yet.")
         return
-    table = Table("When", "Gap (days)", "What happened", "Behaviour", "Effect", title=f"Timeline of {escape(case_ref)}")
+    from stalklog.cli.layout import show_table
+
+    rows = []
     for e in _with_order_rows(data):
         if e.get("order_row"):
-            table.add_row(_order_day(e["day"]), "", f"[bold]{escape(e['order_row'])}[/bold]", "", "")
+            rows.append([_order_day(e["day"]), "", f"[bold]{escape(e['order_row'])}[/bold]", "", ""])
             continue
         gap = "" if e["gap_days"] is None else str(e["gap_days"])
         if e["gap_days"] is not None and e["gap_days"] > 90:
             gap = f"[yellow]{gap}[/yellow]"
         summary = escape(_order_mark(e) + e["summary"]) + (" [dim](context only)[/dim]" if e["below_threshold"] else "")
-        table.add_row(_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"]))
-    console.print(table)
+        rows.append([escape(_when(e)), gap, summary, escape(_words(e["behaviours"])), escape(_words(e["effects"]))])
+    show_table(
+        console,
+        title=f"Timeline of {escape(case_ref)}",
+        columns=(
+            ("When", {}),
+            ("Gap (days)", {"justify": "right"}),
+            ("What happened", {}),
+            ("Behaviour", {}),
+            ("Effect", {}),
+        ),
+        rows=rows,
+        heading=lambda r: f"[bold]{r[0]}[/bold]" + (f" [dim](gap {r[1]} days)[/dim]" if r[1] else ""),
+        in_heading=(0, 1),
+        wide=0,
+    )
     peak = max(data["months"].values()) or 1
     console.print("\n[bold]Incidents per month[/bold]")
     for month, n in data["months"].items():
@@ -316,7 +414,7 @@ def _plain_timeline(stream, case_ref: str, data: dict) -> None:
         gap = "" if e["gap_days"] is None else str(e["gap_days"])
         summary = _cell(_order_mark(e) + e["summary"]) + (" (context only)" if e["below_threshold"] else "")
         rows.append([_when(e), gap, summary, _words(e["behaviours"]), _words(e["effects"])])
-    write_plain_table(
+    write_plain(
         stream,
         ["When", "Gap (days)", "What happened", "Behaviour", "Effect"],
         rows,

@@ -59,9 +59,9 @@ def report(
         str | None,
         typer.Option(
             "--offence",
-            help="The offence id whose points to prove the evidence "
-            "summary sets out, e.g. pha-s2a (default: the strongest the check "
-            "indicates).",
+            help="The offence whose points to prove the evidence summary sets out: its id or "
+            "short name, e.g. pha-s2a or stalking (default: the strongest the check indicates; "
+            "see them with stalklog words offences).",
         ),
     ] = None,
     subject: Annotated[

@@ -101,7 +101,12 @@ def demo(
         from stalklog.cli.check_view import render_check
 
         console.print()
-        render_check(check, console, incidents={i["key"]: i for i in incidents})
+        render_check(
+            check,
+            console,
+            people={p["key"]: p.get("name") or p["key"] for p in data["people"]},
+            incidents={i["key"]: i for i in incidents},
+        )
     say(f"\nTry: stalklog --db {path} show 3    ·    stalklog --db {path} check --case {ref}")
 
 

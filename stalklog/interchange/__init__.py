@@ -62,6 +62,7 @@ def import_file(
     dry_run: bool = False,
     skip_bad: bool = False,
     expect_manifest: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Imported:
     """Import a case bundle (JSON), a zip bundle or a CSV diary, chosen by content (``sniff``).
 
@@ -71,6 +72,7 @@ def import_file(
     written in one transaction or nothing is. ``open_case_file`` is called only when the case
     file is needed (a bundle's dry run never opens it). A CSV diary with bad rows is not
     refused by an exception: ``problem`` carries the error, so its preview can be shown first.
+    ``progress`` is told of the incidents of a JSON bundle as they are written.
     """
     path = Path(path)
     if not path.exists():
@@ -96,10 +98,17 @@ def import_file(
         )
     if kind == "zip":
         return _import_zip(path, open_case_file, as_ref=as_ref, dry_run=dry_run, expect_manifest=expect_manifest)
-    return _import_json(path, open_case_file, as_ref=as_ref, dry_run=dry_run)
+    return _import_json(path, open_case_file, as_ref=as_ref, dry_run=dry_run, progress=progress)
 
 
-def _import_json(path: Path, open_case_file: Callable[[], Database], *, as_ref: str | None, dry_run: bool) -> Imported:
+def _import_json(
+    path: Path,
+    open_case_file: Callable[[], Database],
+    *,
+    as_ref: str | None,
+    dry_run: bool,
+    progress: Callable[[int], None] | None = None,
+) -> Imported:
     import gc
 
     from stalklog.interchange import json_bundle
@@ -127,7 +136,7 @@ def _import_json(path: Path, open_case_file: Callable[[], Database], *, as_ref: 
             db = open_case_file()
             with transaction(db):
                 # consume: each incident is let go once written, so memory falls as the import goes
-                result = json_bundle.import_bundle(db, data, as_ref=as_ref, consume=True)
+                result = json_bundle.import_bundle(db, data, as_ref=as_ref, consume=True, progress=progress)
     finally:
         if collecting:
             gc.enable()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
@@ -141,10 +141,13 @@ def iter_bundle_incidents(db: Database, case: dict, *, include_private: bool = F
         yield inc
 
 
-def write_bundle(db: Database, case_ref: str, out, *, include_private: bool = False) -> int:
+def write_bundle(
+    db: Database, case_ref: str, out, *, include_private: bool = False, progress: Callable[[int], None] | None = None
+) -> int:
     """Write the case's bundle to the text file ``out`` as it is read, one incident at a
     time; returns the number of incidents. The text is exactly
-    ``json.dumps(export_bundle(…), indent=2, ensure_ascii=False) + "\n"``."""
+    ``json.dumps(export_bundle(…), indent=2, ensure_ascii=False) + "\n"``. ``progress`` is
+    told of every ``PROGRESS_STEP`` incidents written."""
     case = records.get_case(db, case_ref)
     head = {
         **_bundle_head(db, case),
@@ -161,6 +164,10 @@ def write_bundle(db: Database, case_ref: str, out, *, include_private: bool = Fa
     for inc in iter_bundle_incidents(db, case, include_private=include_private):
         out.write(("\n    " if n == 0 else ",\n    ") + _indented(inc, "    "))
         n += 1
+        if progress is not None and n % PROGRESS_STEP == 0:
+            progress(PROGRESS_STEP)
+    if progress is not None and n % PROGRESS_STEP:
+        progress(n % PROGRESS_STEP)
     out.write(("\n  ]," if n else "],") + "\n" + after + "\n")
     return n
 
@@ -664,6 +671,7 @@ def import_bundle(
     as_ref: str | None = None,
     exhibit_files: Mapping[str, bytes] | None = None,
     consume: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> dict:
     """Validate and write a whole bundle as a new case. ``exhibit_files`` maps an exhibit's
     ``file`` to its bytes (from a zip bundle). Returns ``{"case": ref, "incidents": n, "warnings": […]}``.
@@ -714,7 +722,15 @@ def import_bundle(
             )
         people_keys = {p["key"] for p in head["people"]}
         n = _insert_incidents(
-            db, case["id"], bundle["incidents"], people_keys, all_keys, appender, exhibit_files or {}, consume=consume
+            db,
+            case["id"],
+            bundle["incidents"],
+            people_keys,
+            all_keys,
+            appender,
+            exhibit_files or {},
+            consume=consume,
+            progress=progress,
         )
         impacts = _validate_impacts(bundle.get("impacts", []))
         for imp in impacts:
@@ -759,6 +775,7 @@ def _next_id(db: Database, table: str) -> int:
 
 
 _BATCH = 5000
+PROGRESS_STEP = 500  # incidents between calls of a progress callback
 
 
 def _insert_incidents(
@@ -771,6 +788,7 @@ def _insert_incidents(
     exhibit_files: Mapping[str, bytes],
     *,
     consume: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Check each incident and write it (rows in batches, ledger entries in the same pass);
     then the corrections and exhibits of those that have any. Returns how many."""
@@ -804,8 +822,12 @@ def _insert_incidents(
             if len(batch) >= _BATCH:
                 db.conn.executemany(sql, batch)
                 batch.clear()
+            if progress is not None and n % PROGRESS_STEP == 0:
+                progress(PROGRESS_STEP)
         if batch:
             db.conn.executemany(sql, batch)
+        if progress is not None and n % PROGRESS_STEP:
+            progress(n % PROGRESS_STEP)
     for iid, history, exhibits in later:
         for h in history:
             aid = (

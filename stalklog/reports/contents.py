@@ -226,6 +226,7 @@ def choose_offence(check: dict, wanted: str | None, jurisdiction: str) -> tuple[
     """(course, offence) the summary is about: ``wanted``, else the strongest indicated."""
     pairs = [(c, o) for c in check["courses"] for o in c["offences"]]
     if wanted is not None:
+        wanted = offence_named(check, wanted)
         found = [p for p in pairs if p[1]["id"] == wanted]
         if not found:
             raise _no_offence(check, wanted)
@@ -233,11 +234,27 @@ def choose_offence(check: dict, wanted: str | None, jurisdiction: str) -> tuple[
     return _strongest(pairs, jurisdiction)
 
 
+def offence_named(check: dict, wanted: str) -> str:
+    """The id of the offence ``wanted`` names: an id, or a short name such as "stalking"
+    (``vocab.find_choice``); unchanged when it names none (the caller says so)."""
+    from stalklog.vocab import find_choice
+
+    titles = {o["id"]: o["title"] for c in check["courses"] for o in c["offences"]}
+    named = find_choice(wanted, titles)
+    if len(named) > 1:
+        raise InvalidValue(
+            f'--offence: "{wanted}" could be any of {len(named)} offences for case {check["case"]}.',
+            hint="Choose one: " + "; ".join(f"{i} ({titles[i]})" for i in named) + ".",
+        )
+    return named[0] if named else wanted
+
+
 def _no_offence(check: dict, wanted: str) -> InvalidValue:
     listed = offence_ids(check)
+    titles = {o["id"]: o["title"] for c in check["courses"] for o in c["offences"]}
     return InvalidValue(
         f'--offence: the check lists no offence "{wanted}" for case {check["case"]}.',
-        hint=f"Choose one of: {', '.join(listed)}."
+        hint="Choose one of: " + "; ".join(f"{i} ({titles[i]})" for i in listed) + "."
         if listed
         else "The check lists no offence for this case yet (no incident has a subject and a victim).",
     )
@@ -544,6 +561,8 @@ def _arrange(report: dict, names: dict, chosen: list[tuple[int, dict]], wanted: 
     incidents = report["incidents"]
     by_key = {i["key"]: i for i in incidents}
     jurisdiction = report["case"]["jurisdiction"]
+    if wanted is not None:
+        wanted = offence_named(report["check"], wanted)
     if wanted is not None and not any(o["id"] == wanted for _, c in chosen for o in c["offences"]):
         raise _no_offence(report["check"], wanted)
     sections = []

@@ -15,6 +15,7 @@ exit status 3); a driver error on the way is one more problem, not a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from stalklog.store import anchor, ledger, schema_check
 from stalklog.store.database import Database, driver_errors
@@ -63,9 +64,15 @@ def fts_problem(conn) -> str | None:
 
 
 def check(
-    db: Database, case_id: int | None = None, *, head: str | None = None, use_anchor: bool = True
+    db: Database,
+    case_id: int | None = None,
+    *,
+    head: str | None = None,
+    use_anchor: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> ledger.Report:
-    """Every check, problems in order: damage, schema, ledger, search index, anchor, ``head``."""
+    """Every check, problems in order: damage, schema, ledger, search index, anchor, ``head``.
+    ``progress`` is told of the records the ledger check compares (``ledger.verify``)."""
     encrypted = bool(getattr(db, "encrypted", False))
     report = ledger.Report()
     damage = sqlite_problems(db.conn, encrypted)
@@ -77,7 +84,7 @@ def check(
         report.problems.append(_damaged(f"the schema cannot be read: {e}"))
     report.problems += [ledger.Problem("schema_changed", None, None, d.text) for d in diffs]
     try:
-        led = ledger.verify(db, case_id)
+        led = ledger.verify(db, case_id, progress=progress)
     except driver_errors() as e:
         report.problems.append(_damaged(f"the ledger or a record cannot be read: {e}"))
     except (TypeError, ValueError, OverflowError) as e:  # a value stalklog never writes (text for a number…)

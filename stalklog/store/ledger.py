@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,11 +261,12 @@ def _stored_row_hash(row: dict) -> str:
     return hashlib.sha256(_canonical(row).encode()).hexdigest()
 
 
-def verify(db: Database, case_id: int | None = None) -> Report:
+def verify(db: Database, case_id: int | None = None, progress: Callable[[int], None] | None = None) -> Report:
     """Recompute every record's hash, the chain and every exhibit's bytes.
 
     With ``case_id`` only that case's records are compared (the chain is always walked
-    whole: it is one chain for the file).
+    whole: it is one chain for the file). ``progress`` is told of every 1,000 records
+    compared (``record_count`` is how many there are).
     """
     report = Report()
     latest = _walk_chain(db, report)
@@ -278,6 +279,8 @@ def verify(db: Database, case_id: int | None = None) -> Report:
             key = (entity, row["id"])
             seen.add(key)
             report.records += 1
+            if progress is not None and report.records % 1000 == 0:
+                progress(1000)
             logged = latest.get(key)
             if logged is None:
                 report.problems.append(
@@ -313,6 +316,17 @@ def verify(db: Database, case_id: int | None = None) -> Report:
     if "exhibits" in present:
         _check_exhibit_bytes(db, case_id, report)
     return report
+
+
+def record_count(db: Database) -> int | None:
+    """How many records ``verify`` compares in the whole file; None when a table cannot be
+    read (a damaged or altered file: ``verify`` itself says what is wrong)."""
+    from stalklog.store.database import driver_errors
+
+    try:
+        return sum(db.execute(f"SELECT count(*) FROM [{entity}]").fetchone()[0] for entity in ENTITIES)  # noqa: S608
+    except driver_errors():
+        return None
 
 
 def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> None:

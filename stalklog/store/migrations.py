@@ -310,3 +310,10 @@ def m005_case_impacts_index(db: Database) -> None:
     caseload (a fifth of ``check --all`` over a helpline's 23,000 cases). An index only:
     no row and no ledger entry changes."""
     db.table("case_impacts").create_index(["case_id"])
+
+
+@migrations()
+def m006_case_own_diary(db: Database) -> None:
+    """``own_diary``: 1 when the victim keeps this case as her own diary (the screens then
+    call her "you"); NULL otherwise. Nullable, so earlier ledger hashes stay valid."""
+    db.execute("ALTER TABLE cases ADD COLUMN own_diary INTEGER")

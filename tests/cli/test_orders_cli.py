@@ -294,7 +294,7 @@ def test_check_view_shows_orders_and_possible_breaches_above_the_courses(run, sp
     text = run("check", "--case", spo).stdout
     assert "Protective orders" in text and "possible breach" in text and "for review" in text
     assert "must not enter Mill Road" in text  # the conditions beside it
-    assert text.index("possible breach") < text.index("Sam Roe (P) → Alex Doe (V)")
+    assert text.index("possible breach") < text.index("Sam Roe → Alex Doe")  # people by name (issue 19)
     assert "Orders that could be applied for" in text and "could support an application" in text
     assert "guilty" not in text.lower() and "breached" not in text.lower()
 

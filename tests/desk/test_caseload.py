@@ -67,8 +67,14 @@ def caseload(run, isolated):
 
 
 def test_cases_are_ordered_by_the_most_urgent_course(run, caseload):
+    # A deadline within 28 days first; then a case with new threats, in person and more
+    # serious effects (it ranked below a quiet case with a later deadline: issue 19); then
+    # the later deadline, a passed one, a single incident and an empty case.
     rows = run.json("cases")
-    assert [r["case"] for r in rows] == ["SOON", "LATER", "ESCALATING", "PASSED", "SINGLE", "EMPTY"]
+    assert [r["case"] for r in rows] == ["SOON", "ESCALATING", "LATER", "PASSED", "SINGLE", "EMPTY"]
+    assert [r["priority"] for r in rows] == ["deadline_soon", "escalation", "deadline", "course", "quiet", "quiet"]
+    assert rows[0]["why"] == [{"code": "deadline", "text": "time limit 20 Mar 2025 for PHA 1997 s.2 (8 days left)"}]
+    assert "new: threats" in [w["text"] for w in rows[1]["why"]]
     soon = rows[0]
     assert soon["days_left"] == 8 and soon["deadline"] == "2025-03-20"
     assert soon["course_status"] == "met"
@@ -77,7 +83,7 @@ def test_cases_are_ordered_by_the_most_urgent_course(run, caseload):
     assert soon["deadline_offence"] == "pha-s2"
     assert soon["subjects"] == [{"key": "P", "name": "Subject SOON"}]
     assert soon["incidents"] == 2 and soon["last_incident"] == "2024-09-20"
-    assert rows[1]["days_left"] == 151
+    assert rows[2]["days_left"] == 151
     assert rows[3]["days_left"] < 0 and rows[3]["urgency"] == "expired"
     assert rows[4]["course_status"] == "not_met" and rows[4]["strongest"] is None
     assert rows[5]["course_status"] is None and rows[5]["incidents"] == 0
@@ -105,7 +111,7 @@ def test_jurisdiction_filter_and_as_of(run, caseload):
     later = run.json("cases", "--as-of", "01/04/2025")
     soon = next(r for r in later if r["case"] == "SOON")
     assert soon["days_left"] < 0
-    assert later[0]["case"] == "LATER"
+    assert [r["case"] for r in later[:2]] == ["ESCALATING", "LATER"]
 
 
 def test_bad_options_are_usage_errors(run, caseload):
@@ -155,3 +161,48 @@ def test_search_all_finds_incidents_in_every_case(run, caseload):
     assert [i["case"] for i in run.json("search", "hurt", "--all")] == ["ESCALATING"]
     assert all(i["case"] == "SOON" for i in run.json("search", "Messages", "--case", "SOON"))
     assert "No incidents mention" in run("search", "nothing-like-this", "--all").stderr
+
+
+def test_a_recent_possible_breach_comes_before_every_deadline(run, caseload):
+    # Issue 19: a possible breach of an order in the last 28 days outranks the case whose
+    # deadline is 8 days away; an older breach does not.
+    run(
+        "order",
+        "add",
+        "--case",
+        "LATER",
+        "--kind",
+        "spo",
+        "--against",
+        "P",
+        "--protects",
+        "V",
+        "--made",
+        "01/01/2025",
+        "--expires",
+        "01/01/2026",
+        "--condition",
+        "must not contact V by any means",
+    )
+    run("add", "Texted again (fictional)", "--case", "LATER", "--when", "01/03/2025 09:00", "-b", "texts")
+    rows = run.json("cases")
+    assert [r["case"] for r in rows][:2] == ["LATER", "SOON"]
+    assert rows[0]["priority"] == "possible_breach"
+    assert rows[0]["why"][0] == {"code": "possible_breach", "text": "possible breach of an order on 1 Mar 2025"}
+    later = run.json("cases", "--as-of", "15/04/2025")  # 45 days on: no longer a recent breach
+    assert next(r for r in later if r["case"] == "LATER")["priority"] != "possible_breach"
+
+
+def test_s_dash_answers_on_fear_and_violence_raise_a_quiet_case(run, caseload):
+    # Issue 19: S-DASH yes to question 1 (very frightened) or 6 (threats of violence) puts a
+    # case with no near deadline among the escalating ones; the answers are listed, not scored.
+    run("screening", "record", "--case", "SINGLE", "--answers", "yes,no,no,no,no,yes,no,no,no,no,no")
+    rows = run.json("cases")
+    single = next(r for r in rows if r["case"] == "SINGLE")
+    assert single["priority"] == "escalation"
+    assert [f["number"] for f in single["screening_flags"]] == [1, 6]
+    assert {"code": "screening", "text": "S-DASH yes to 1, 6: specialist referral for review"} in single["why"]
+    order = [r["case"] for r in rows]
+    assert order.index("SINGLE") < order.index("LATER")  # above a quiet case with a later deadline
+    text = " ".join(run("cases", env={"COLUMNS": "80"}).stdout.split())
+    assert "SINGLE — S-DASH yes to 1, 6: specialist referral for review" in text

@@ -32,6 +32,7 @@ TABLES = {
         "urn",
         "crime_ref",
         "oic",
+        "own_diary",
         "created_utc",
     },
     "people": {
