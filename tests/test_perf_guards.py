@@ -1030,7 +1030,7 @@ def test_streamed_check_all_table_is_the_all_at_once_table(run, caseload_file, m
     from stalklog.store.database import open_db
 
     seen = []
-    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console: seen.append(rows))
+    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console, people=None: seen.append(rows))
     run("check", "--all", "--as-of", "12/03/2025")
     state.reset()
     db = open_db(__import__("os").environ["STALKLOG_DB"])
@@ -1044,8 +1044,8 @@ def test_streamed_check_all_table_is_the_all_at_once_table(run, caseload_file, m
 def _all_at_once_caseload(db, status, as_of) -> list[dict]:
     """``cases`` as it was before it went case by case: every check kept, then ranked."""
     from stalklog import records
-    from stalklog.cli.desk import _caseload_row
-    from stalklog.desk import patterns as analysis
+    from stalklog.desk import screening
+    from stalklog.desk.caseload import case_row, order_key
     from stalklog.interchange.json_bundle import export_bundle
     from stalklog.law import caseload_rows, check_case
 
@@ -1054,11 +1054,11 @@ def _all_at_once_caseload(db, status, as_of) -> list[dict]:
         bundle = export_bundle(db, case["ref"])
         doc = check_case(bundle, as_of)
         docs.append(doc)
-        found.append(_caseload_row(case, bundle, doc, analysis))
+        found.append(case_row(case, bundle, doc, screening.latest(db, case["ref"]), as_of))
     place: dict[str, int] = {}
     for n, row in enumerate(caseload_rows(docs)):
         place.setdefault(row["case"], n)
-    return sorted(found, key=lambda c: (c["status"] == "closed", place.get(c["case"], len(place)), c["case"]))
+    return sorted(found, key=lambda c: order_key(c, place))
 
 
 @pytest.mark.parametrize("status", ["open", "all"])
@@ -1076,7 +1076,7 @@ def test_streamed_cases_are_the_all_at_once_caseload(run, caseload_file, status)
     finally:
         db.close()
     assert streamed == json.dumps(expected, indent=2, ensure_ascii=False, default=str) + "\n"
-    assert [r["case"] for r in json.loads(streamed)][:2] == ["SOON", "LATER"]
+    assert [r["case"] for r in json.loads(streamed)][0] == "SOON"
 
 
 @pytest.mark.parametrize("command", [["check", "--all", "--json"], ["check", "--all"], ["cases", "--json"]])
@@ -1088,7 +1088,7 @@ def test_check_all_and_cases_hold_one_case_at_a_time(run, caseload_file, monkeyp
     from stalklog import law
     from stalklog.cli import check_view
 
-    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console: None)
+    monkeypatch.setattr(check_view, "render_caseload", lambda rows, console, people=None: None)
 
     class Doc(dict):
         pass
