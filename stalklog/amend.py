@@ -50,9 +50,10 @@ def parse_changes(db, current: dict, assignments: list[str], parse_when) -> dict
         elif name in LISTS:
             words = [w.strip() for w in value.split(",") if w.strip()]
             if name in ("behaviours", "effects", "impacts"):
-                from stalklog.vocab import find_word, typed
+                from stalklog.vocab import find_word
+                from stalklog.vocab import typed as as_typed  # not the --set text, also named typed here
 
-                words = [find_word(w, name) or typed(w) for w in words]
+                words = [find_word(w, name) or as_typed(w) for w in words]
             changes[name] = words
         elif name == "summary" and not value:
             raise InvalidValue(

@@ -266,10 +266,11 @@ def screening_record(
             )
         given = [{"answer": w, "notes": notes.get(n)} for n, w in enumerate(words, 1)]
     else:
-        given = _ask(case, notes)
-        if given is None:
+        asked = _ask(case, notes)
+        if asked is None:
             say("Nothing was recorded.")
             raise typer.Exit(1)
+        given = asked
     with transaction(db):
         kept = screening.record(db, case, given, taken=taken, by=by)
     say(f"Screening of {_day(kept['taken'])} kept with case {case} (screening {kept['id']}).")

@@ -310,15 +310,18 @@ def _validate_orders(bundle: dict, head: dict) -> tuple[list[dict], list[str]]:
         return [], []
     from stalklog.orders import validate_bundle_orders
 
-    for i, o in enumerate(bundle["orders"] if isinstance(bundle["orders"], list) else []):
+    orders: list = bundle["orders"] if isinstance(bundle["orders"], list) else []
+    for i, o in enumerate(orders):
         if not isinstance(o, dict):
             continue
-        for j, c in enumerate(o.get("conditions") if isinstance(o.get("conditions"), list) else []):
+        conditions: list = o["conditions"] if isinstance(o.get("conditions"), list) else []
+        for j, c in enumerate(conditions):
             _free_text(c, f"orders[{i}].conditions[{j}]", SHORT_TEXT)
         _free_text(o.get("court"), f"orders[{i}].court", NAME_TEXT)
         if o.get("reference") is not None:
             _key_text(o["reference"], f"orders[{i}].reference", "order reference")
-        for j, h in enumerate(o.get("history") if isinstance(o.get("history"), list) else []):
+        history: list = o["history"] if isinstance(o.get("history"), list) else []
+        for j, h in enumerate(history):
             if isinstance(h, dict):
                 _free_text(h.get("reason"), f"orders[{i}].history[{j}].reason", SHORT_TEXT)
     return validate_bundle_orders(bundle["orders"], {p["key"] for p in head["people"]}, head["case"]["jurisdiction"])
