@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         for fmt in ("html", "pdf"):
             out = WORK / f"report-scaling-{size}.{fmt}"
             argv = [sys.executable, "-m", "stalklog", "report", "--kind", "evidence", "--case", "RS-0001"]
-            argv += ["--as-of", "2025-03-12", "-o", str(out)]
+            argv += ["--as-of", "2025-03-12", "-o", str(out), "--force"]  # each run replaces the last file
             runs = [run_once(argv, env) for _ in range(args.runs)]
             if any(code != 0 for _, _, code, _ in runs):
                 raise SystemExit(f"report {fmt} of {size} incidents failed")

@@ -286,7 +286,7 @@ def helpline_benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict
     row(f"verify ({size})", [*stalklog, "verify"])
     row(
         "export one case of the helpline's file",
-        [*stalklog, "export", "--case", "HL-00001", "-o", str(WORK / "hl.json")],
+        [*stalklog, "export", "--case", "HL-00001", "-o", str(WORK / "hl.json"), "--force"],
     )
     row("add to one case of the helpline's file", add_command(stalklog, "HL-00001"), n_runs=scale["runs"])
     return rows
@@ -364,7 +364,7 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
     out_file = WORK / "export.json"
     row(
         f"export ({big:,}-incident case)",
-        [*stalklog, "export", "--case", "IMP-0001", "-o", str(out_file)],
+        [*stalklog, "export", "--case", "IMP-0001", "-o", str(out_file), "--force"],
         db_key="import-target",
         n_runs=slow,
     )
@@ -384,6 +384,7 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
                     fmt,
                     "-o",
                     str(WORK / f"report.{fmt}"),
+                    "--force",  # each run replaces the last one's file
                 ],
                 db_key="report",
                 n_runs=slow,
