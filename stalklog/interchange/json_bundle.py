@@ -420,6 +420,13 @@ def _validate_people(people) -> list[dict]:
         for j, ident in enumerate(idents):
             _type_check(ident, str, f"{where}.identifiers[{j}]", "text")
             _key_text(ident, f"{where}.identifiers[{j}]", "phone number, handle or address")
+        history = _validate_history(p.get("history") or [], where)
+        for j, h in enumerate(history):
+            if h["field"] not in records.PERSON_EDITABLE:
+                raise _fail(
+                    f"{where}.history[{j}].field",
+                    f"{json.dumps(h['field'])[:40]} is not one of {', '.join(records.PERSON_EDITABLE)}",
+                )
         out.append(
             {
                 "key": key,
@@ -428,6 +435,7 @@ def _validate_people(people) -> list[dict]:
                 "relationship": rel,
                 "lived_together_until": _date(p.get("lived_together_until"), f"{where}.lived_together_until"),
                 "identifiers": list(idents),
+                "history": history,
             }
         )
     if not any(p["role"] == "victim" for p in out):
@@ -638,6 +646,29 @@ def _validate_withdrawn(value, where: str) -> dict | None:
     }
 
 
+def _insert_person_history(db: Database, case_id: int, person_id: int, history: list[dict], appender) -> None:
+    """A person's corrections (``person edit``) as the bundle carries them: the first
+    account of a name travels with the case, as an incident's corrections do."""
+    for h in history:
+        aid = (
+            db["person_amendments"]
+            .insert(
+                {
+                    "case_id": case_id,
+                    "person_id": person_id,
+                    "field": h["field"],
+                    "old_value": json.dumps(h["old"], ensure_ascii=False),
+                    "new_value": json.dumps(h["new"], ensure_ascii=False),
+                    "reason": h["reason"],
+                    "by": h["by"],
+                    "at_utc": h["at"],
+                }
+            )
+            .last_pk
+        )
+        appender.record("import", "person_amendments", aid, case_id)
+
+
 def _validate_history(value, where: str) -> list[dict]:
     _type_check(value, list, f"{where}.history", "a list")
     out = []
@@ -711,7 +742,7 @@ def import_bundle(
             police={k: c[k] for k in CASE_OPTIONAL if c.get(k)},
         )
         for p in head["people"]:
-            records.add_person(
+            person = records.add_person(
                 db,
                 ref,
                 role=p["role"],
@@ -723,6 +754,7 @@ def import_bundle(
                 appender=appender,
                 case=case,
             )
+            _insert_person_history(db, case["id"], person["id"], p.get("history") or [], appender)
         people_keys = {p["key"] for p in head["people"]}
         n = _insert_incidents(
             db,

@@ -89,3 +89,23 @@ def test_a_correction_to_a_person_travels_in_the_bundle(run, case, tmp_path):
     other = tmp_path / "other.db"
     run("--db", other, "init")
     run("--db", other, "import", path)  # still imports
+    # …and the first account of the name arrives with it: the round trip loses nothing
+    again = json.loads(run("--db", other, "export", "--case", case, "--format", "json").stdout)
+    assert next(p for p in again["people"] if p["key"] == "V")["history"] == victim["history"]
+    assert json.dumps(again["people"], sort_keys=True) == json.dumps(bundle["people"], sort_keys=True)
+    run("--db", other, "verify")  # the imported corrections are in the ledger
+
+
+def test_a_bundle_person_history_with_a_field_that_cannot_change_is_refused(run, case, tmp_path):
+    import json
+
+    run("person", "edit", "V", "--case", case, "--name", "Alex Q. Doe", "--reason", "full name")
+    bundle = json.loads(run("export", "--case", case, "--format", "json").stdout)
+    next(p for p in bundle["people"] if p["key"] == "V")["history"][0]["field"] = "key"
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(bundle))
+    other = tmp_path / "other.db"
+    run("--db", other, "init")
+    result = run("--db", other, "import", path, code=1)
+    assert "people[" in result.stderr and "history[0].field" in result.stderr
+    assert run.json("--db", other, "case", "list") == []
