@@ -63,11 +63,30 @@ def _registered(module: str) -> typer.Typer:
     return holder
 
 
-@functools.cache
 def module_commands(module: str) -> dict[str, typer.core.TyperCommand | typer.core.TyperGroup]:
     """The Click commands and groups that ``stalklog.cli.<module>`` registers, by name."""
-    group = typer.main.get_command(_registered(module))
-    return dict(group.commands)  # type: ignore[attr-defined]
+    holder = _registered(module)
+    names = [c.name for c in holder.registered_commands]
+    names += [g.name or (g.typer_instance.info.name if g.typer_instance else None) for g in holder.registered_groups]
+    return {name: built_command(module, name) for name in names if isinstance(name, str)}
+
+
+@functools.cache
+def built_command(module: str, name: str) -> typer.core.TyperCommand | typer.core.TyperGroup:
+    """One command or group of ``stalklog.cli.<module>`` as Click's, its options built. Only
+    this one: Typer's turning a signature into options is most of a command's start-up
+    (``stalklog add`` would otherwise build every incident command)."""
+    holder = _registered(module)
+    single = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+    single.callback()(_no_op)
+    single.registered_commands = [c for c in holder.registered_commands if c.name == name]
+    single.registered_groups = [
+        g
+        for g in holder.registered_groups
+        if (g.name or (g.typer_instance.info.name if g.typer_instance else None)) == name
+    ]
+    group = typer.main.get_command(single)
+    return group.commands[name]  # type: ignore[attr-defined]
 
 
 def listed_help(name: str) -> str:
@@ -98,7 +117,7 @@ class StalklogGroup(typer.core.TyperGroup):
 
     def get_command(self, ctx, cmd_name: str):
         module = COMMANDS.get(cmd_name)
-        return module_commands(module).get(cmd_name) if module else None
+        return built_command(module, cmd_name) if module else None
 
     def format_commands(self, ctx, formatter) -> None:
         """The command list of the root's help, as Click writes it, from each command's help
