@@ -138,7 +138,7 @@ def case_show(ref: CaseArgument, json_: JsonOption = False) -> None:
     if extra:
         from stalklog.cli.desk import render_case_extras
 
-        render_case_extras(console, data)
+        render_case_extras(console, data, incidents={i["key"]: i for i in incidents})
 
 
 def _case_orders(db, ref: str) -> list[dict]:

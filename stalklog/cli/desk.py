@@ -178,15 +178,25 @@ def pattern(
     if by not in ("auto", "week", "month"):
         raise typer.BadParameter("choose week, month or auto.", param_hint="--by")
     db = open_case_file()
-    result = analysis.patterns(records.list_incidents(db, case_ref=case, exhibits=False), by=by)
+    incidents = records.list_incidents(db, case_ref=case, exhibits=False)
+    result = analysis.patterns(incidents, by=by)
     if json_:
         print_json({"case": case, **result})
         return
-    render_pattern(out(), result, case)
+    render_pattern(out(), result, case, incidents={i["key"]: i for i in incidents})
 
 
-def render_pattern(console, result: dict, case: str | None = None, *, chart: bool = True) -> None:
+def render_pattern(
+    console, result: dict, case: str | None = None, *, chart: bool = True, incidents: dict | None = None
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from stalklog.cli.check_view import Reader
     from stalklog.cli.markup import escape
+    from stalklog.clock import local_now
+
+    reader = Reader(incidents=incidents, as_of=local_now().date().isoformat())
 
     title = f"Patterns over time{f' in case {escape(case)}' if case else ''}"
     console.print(f"[bold]{title}[/bold]")
@@ -213,10 +223,26 @@ def render_pattern(console, result: dict, case: str | None = None, *, chart: boo
         console.print("No change in frequency, gaps, kinds of behaviour or effects stands out in the record so far.")
         return
     console.print("[bold]Indicators for review[/bold]")
+    # a hanging indent: a wrapped line starts under the text, not at the margin
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, no_wrap=True)
+    grid.add_column(ratio=1)
     for x in result["indicators"]:
         style = "yellow" if x["escalation"] else ""
-        console.print(f"  • {escape(x['text'])}", style=style or None)
-        console.print(f"    [dim]Incidents: {escape(', '.join(x['incidents']))}[/dim]")
+        grid.add_row("  •", Text(_incident_words(x["text"], x["incidents"]), style=style))
+        grid.add_row("", Text(f"Incidents: {reader.incident_list(x['incidents'])}", style="dim"))
+    console.print(grid)
+
+
+def _incident_words(text: str, keys: list[str]) -> str:
+    """An indicator's sentence with its incident keys as words: "(I3)" → "(incident 3)" (the
+    sentence already gives the date)."""
+    import re
+
+    for key in keys:
+        number = key[1:] if re.fullmatch(r"[Ii]\d+", key) else key
+        text = re.sub(rf"(?<![\w-]){re.escape(key)}(?![\w-])", f"incident {number}", text)
+    return text
 
 
 # ---------------------------------------------------------------- stalklog screening
@@ -387,11 +413,11 @@ def render_screening(console, s: dict, *, heading: str | None = None) -> None:
 # ---------------------------------------------------------------- case show
 
 
-def render_case_extras(console, data: dict) -> None:
+def render_case_extras(console, data: dict, incidents: dict | None = None) -> None:
     result = data.get("pattern")
     if result and result["incidents"]:
         console.print()
-        render_pattern(console, result, chart=False)
+        render_pattern(console, result, chart=False, incidents=incidents)
     console.print()
     if data.get("screening"):
         render_screening(

@@ -120,3 +120,14 @@ def test_error_messages_wrap_at_word_boundaries(run, monkeypatch):
     assert all(len(line) <= 40 for line in lines), lines
     flat = " ".join(result.stderr.split())
     assert 'No case "NO-SUCH-CASE-WITH-A-LONG-NAME"' in flat
+
+
+def test_pattern_names_incidents_and_wraps_under_its_text(run, demo, monkeypatch):
+    monkeypatch.setattr(render, "is_terminal", lambda stream=None: True)
+    out = run("--db", demo, "pattern", "--case", "DEMO-001", env={"COLUMNS": "80"}).stdout
+    indicators = out.split("\nIndicators for review\n", 1)[1]
+    assert re.search(r"\(incident \d+\)", indicators)
+    assert re.search(r"Incidents: incident \d+ \(\d+ [A-Z][a-z]{2}\)", indicators)
+    assert not re.search(r"\bI\d+\b", indicators)  # no bare keys where a person reads
+    lines = [line for line in indicators.splitlines() if line.strip()]
+    assert all(line.startswith(("  •", "    ")) for line in lines), lines  # a wrapped line stays indented

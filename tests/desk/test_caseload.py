@@ -142,7 +142,7 @@ def test_pattern_command(run, caseload):
     assert "in_person_after_remote" in [x["code"] for x in data["indicators"]]
     out = run("pattern", "--case", "ESCALATING", "--by", "week").stdout
     assert "Incidents per week" in out and "w/c 2 Dec 2024" in out and "█" in out
-    assert "Indicators for review" in out and "Incidents: I4" in out
+    assert "Indicators for review" in out and "Incidents: incident 4 (3 Feb)" in out  # names, not keys (issue 19)
     assert "predict" not in out.lower()
     flat = run("pattern", "--case", "LATER").stdout
     assert "No change in frequency, gaps, kinds of behaviour or effects stands out" in flat
@@ -152,7 +152,7 @@ def test_case_show_includes_the_patterns(run, caseload):
     shown = run.json("case", "show", "ESCALATING")
     assert shown["pattern"]["incidents"] == 4 and shown["screening"] is None
     human = run("case", "show", "ESCALATING").stdout
-    assert "Indicators for review" in human and "Threats first recorded on 3 Feb 2025 (I4)" in human
+    assert "Indicators for review" in human and "Threats first recorded on 3 Feb 2025 (incident 4)" in human
 
 
 def test_search_all_finds_incidents_in_every_case(run, caseload):
