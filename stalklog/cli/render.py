@@ -306,9 +306,11 @@ def render_case(console, data: dict) -> None:
     if data.get("orders"):  # protective orders first: in force, with the days left
         from stalklog.cli.orders_view import status_words
 
+        names = {p["key"]: p["name"] for p in data.get("people") or [] if p.get("name")}
         for o in data["orders"]:
             style = "bold" if o["in_force"] else "dim"
-            line = f"Order {o['key']}: {o['title']} against {o['against']}: {status_words(o)}"
+            against = names.get(o["against"], o["against"])  # a name where a person reads (issue 19)
+            line = f"Order {o['key']}: {o['title']} against {against}: {status_words(o)}"
             console.print(f"[{style}]{escape(line)}[/{style}]")
     if data.get("own_diary"):
         console.print('The victim\'s own diary: the check calls her "you" (documents name her).')

@@ -363,7 +363,7 @@ def test_case_show_lists_orders_in_force_first_with_days_left(run, spo):
         "01/09/2025",
     )
     text = run("case", "show", spo).stdout
-    assert "Order O2: non-molestation order against P: in force, 173 days left" in text
+    assert "Order O2: non-molestation order against Sam Roe: in force, 173 days left" in text  # a name, not P
     assert text.index("Order O2") < text.index("Order O1") < text.index("Key")  # before the people
     data = run.json("case", "show", spo)
     assert [(o["key"], o["in_force"], o["days_to_expiry"]) for o in data["orders"]] == [
