@@ -646,26 +646,23 @@ def _validate_withdrawn(value, where: str) -> dict | None:
     }
 
 
+def _correction_row(h: dict) -> dict:
+    """A correction from the bundle's ``history`` as stored (an incident's or a person's)."""
+    return {
+        "field": h["field"],
+        "old_value": json.dumps(h["old"], ensure_ascii=False),
+        "new_value": json.dumps(h["new"], ensure_ascii=False),
+        "reason": h["reason"],
+        "by": h["by"],
+        "at_utc": h["at"],
+    }
+
+
 def _insert_person_history(db: Database, case_id: int, person_id: int, history: list[dict], appender) -> None:
     """A person's corrections (``person edit``) as the bundle carries them: the first
     account of a name travels with the case, as an incident's corrections do."""
     for h in history:
-        aid = (
-            db["person_amendments"]
-            .insert(
-                {
-                    "case_id": case_id,
-                    "person_id": person_id,
-                    "field": h["field"],
-                    "old_value": json.dumps(h["old"], ensure_ascii=False),
-                    "new_value": json.dumps(h["new"], ensure_ascii=False),
-                    "reason": h["reason"],
-                    "by": h["by"],
-                    "at_utc": h["at"],
-                }
-            )
-            .last_pk
-        )
+        aid = db["person_amendments"].insert({"case_id": case_id, "person_id": person_id, **_correction_row(h)}).last_pk
         appender.record("import", "person_amendments", aid, case_id)
 
 
@@ -865,21 +862,7 @@ def _insert_incidents(
             progress(n % PROGRESS_STEP)
     for iid, history, exhibits in later:
         for h in history:
-            aid = (
-                db["amendments"]
-                .insert(
-                    {
-                        "incident_id": iid,
-                        "field": h["field"],
-                        "old_value": json.dumps(h["old"], ensure_ascii=False),
-                        "new_value": json.dumps(h["new"], ensure_ascii=False),
-                        "reason": h["reason"],
-                        "by": h["by"],
-                        "at_utc": h["at"],
-                    }
-                )
-                .last_pk
-            )
+            aid = db["amendments"].insert({"incident_id": iid, **_correction_row(h)}).last_pk
             appender.record("import", "amendments", aid, case_id)
         for e in exhibits:
             _insert_exhibit(db, case_id, iid, e, exhibit_files, appender)
