@@ -53,6 +53,17 @@ BOUND = {
         "impacts",
         "witnesses",
         "police_ref",
+        # what changes the check's answer or the record's weight must be bound too: who did
+        # it and how that is known, context only, same occasion and links, when written
+        "recorded",
+        "attribution",
+        "procured_by",
+        "below_threshold",
+        "same_occasion_as",
+        "links",
+        "stated_purpose",
+        "written",
+        "provenance",
     ),
     "exhibits": ("ref", "description", "sha256", "size", "producer"),
     "orders": ("key", "kind", "against", "protects", "made", "expires", "interim", "conditions", "court", "reference"),

@@ -453,6 +453,44 @@ def test_a_resigned_zip_is_refused_by_its_own_ledger(run, diary, isolated):
     assert rows(receiver, "SELECT count(*) FROM incidents")[0][0] == 0
 
 
+@pytest.mark.parametrize(
+    "field, forged_value",
+    [("attribution", "seen"), ("below_threshold", True), ("links", ["I3"]), ("stated_purpose", "a delivery")],
+)
+def test_a_resigned_zip_changing_what_the_check_weighs_is_refused(run, diary, isolated, field, forged_value):
+    """Not only the words: who did it and how that is known, context-only entries, links and
+    a stated purpose change what the check could support, so a re-signed change to any of
+    them is refused too."""
+    import hashlib
+    import zipfile
+
+    run("amend", "2", "--set", "attribution=suspected", "--reason", "not sure it was him")
+    bundle = isolated / "C-1.zip"
+    run("export", "--case", "C-1", "--format", "zip", "-o", bundle)
+    with zipfile.ZipFile(bundle) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    doc = json.loads(members["bundle.json"])
+    target = next(i for i in doc["incidents"] if i["summary"] == "Twelve texts overnight")
+    assert target.get(field) != forged_value
+    target[field] = forged_value
+    members["bundle.json"] = json.dumps(doc).encode()
+    manifest = json.loads(members["manifest.json"])
+    for f in manifest["files"]:
+        if f["path"] == "bundle.json":
+            f["sha256"] = hashlib.sha256(members["bundle.json"]).hexdigest()
+            f["size"] = len(members["bundle.json"])
+    members["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode()
+    forged = isolated / "forged.zip"
+    with zipfile.ZipFile(forged, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    receiver = isolated / "police.db"
+    run("--db", receiver, "init")
+    result = run("--db", receiver, "import", forged, code=1)
+    assert f"({field}) is not what the sender's ledger records" in result.stderr
+    assert rows(receiver, "SELECT count(*) FROM incidents")[0][0] == 0
+
+
 def _rewrite_everything(src: Path, dst: Path) -> str:
     """The cleverer forger: the text, the carried record, every ledger entry after it and
     the manifest's head all recomputed, consistently. Returns the forged manifest's SHA-256."""
