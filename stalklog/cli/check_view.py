@@ -124,6 +124,15 @@ class Reader:
                 pass
         return name
 
+    def numbers(self, keys: list[str]) -> str:
+        """Incidents named without their dates, for a row that already shows the date:
+        "incident 3", "incidents 3 and 4", "incidents 3, 4 and I1b" (a key that is not
+        "I" and a number is shown as it is)."""
+        names = [found[1] if (found := re.fullmatch(r"[Ii](\d+)", k)) else k for k in keys]
+        if len(names) == 1:
+            return f"incident {names[0]}"
+        return "incidents " + ", ".join(names[:-1]) + " and " + names[-1]
+
     def incident_list(self, keys: list[str]) -> str:
         shown = [self.incident(k) for k in keys[:MANY_REFS]]
         more = len(keys) - len(shown)
@@ -338,7 +347,7 @@ def _occasions(console: Console, course: dict, reader: Reader) -> None:
                 str(n),
                 _when(occ, parts),
                 _gap_cell(gap, n, course),
-                escape(", ".join(occ["incidents"])),
+                escape(reader.numbers(occ["incidents"])),
                 escape(_words(parts, "behaviours")),
                 escape(_words(parts, "effects")) or "[dim]none recorded[/dim]",
             ]
