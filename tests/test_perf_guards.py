@@ -2,7 +2,7 @@
 
 Each start-up guard runs a fresh Python and asks which modules the command imported:
 the heavy ones (sqlite-utils, which imports numpy when numpy is installed; rich; Jinja2;
-WeasyPrint; matplotlib; dateutil; pydantic) must not be on the paths a person waits on
+Typst; matplotlib; dateutil; pydantic) must not be on the paths a person waits on
 most (``--version``, ``--help``, ``add``). docs/performance.md has the measurements.
 """
 
@@ -26,14 +26,14 @@ HEAVY = (
     "numpy",
     "rich",
     "jinja2",
-    "weasyprint",
+    "typst",
     "matplotlib",
     "dateutil",
     "pydantic",
     "keyring",
     "sqlcipher3",
 )
-REPORTING = ("jinja2", "weasyprint", "matplotlib", "numpy")
+REPORTING = ("jinja2", "typst", "matplotlib", "numpy")
 
 
 def imported_by(args: list[str], env: dict | None = None) -> set[str]:

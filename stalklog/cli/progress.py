@@ -41,8 +41,8 @@ def progress_bar(what: str, total: int | None, *, unit: str = "incidents") -> It
 
 
 class PdfProgress:
-    """A progress bar on stderr while WeasyPrint works: its steps and the page it is laying out
-    (stalklog.reports.documents tells ``step`` what they are)."""
+    """A progress bar on stderr while a PDF is made: its steps in words
+    (stalklog.reports.typeset tells ``step`` what they are)."""
 
     def __init__(self):
         from rich.console import Console

@@ -193,7 +193,7 @@ def _format(fmt: str | None, output: Path | None, json_: bool, formats: tuple[st
 
 
 def _render(model: dict, fmt: str) -> str | bytes:
-    """The document; a PDF with a progress bar on stderr while WeasyPrint works (at a terminal)."""
+    """The document; a PDF with a progress bar on stderr while it is typeset (at a terminal)."""
     from stalklog.reports import render
 
     if fmt != "pdf":

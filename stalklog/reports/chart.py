@@ -17,13 +17,11 @@ GAP_MARK_DAYS = 28  # gaps at least this long are labelled with their length
 WIDE_GAP_DAYS = 90  # and shaded when wider than this
 
 
-def timeline_svg(points: list[dict], *, png: bool = False) -> str:
+def timeline_svg(points: list[dict]) -> str:
     """``points``: ``[{date: "YYYY-MM-DD", behaviours: [...], relied_on: bool, below_threshold: bool}]``.
 
     Filled markers are the occasions relied on; hollow ones were logged but are not relied on.
-    Returns ``""`` when there is nothing to draw. With ``png``, an ``<img>`` holding the chart
-    as a PNG data URL instead (for the PDF: WeasyPrint draws an image far faster than an SVG
-    of a thousand markers).
+    Returns ``""`` when there is nothing to draw. The PDF (Typst) takes the same SVG.
     """
     if not points:
         return ""
@@ -83,13 +81,6 @@ def timeline_svg(points: list[dict], *, png: bool = False) -> str:
             ax.spines[side].set_visible(False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2, frameon=False, fontsize=7)
         fig.tight_layout()
-        if png:
-            import base64
-
-            raw = io.BytesIO()
-            fig.savefig(raw, format="png", dpi=200, metadata={"Software": "stalklog"})
-            data = base64.b64encode(raw.getvalue()).decode("ascii")
-            return f'<img class="chart" alt="Timeline chart of the incidents" src="data:image/png;base64,{data}">'
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "stalklog"})
     svg = buf.getvalue()

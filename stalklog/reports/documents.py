@@ -1,23 +1,18 @@
-"""HTML and PDF: the same Jinja2 templates (autoescape on), the PDF through WeasyPrint.
+"""HTML and PDF from one report model: the HTML from Jinja2 templates (autoescape on), the
+PDF typeset by Typst (``stalklog.reports.typeset``, templates/*.typ).
 
-The HTML is self-contained (styles and the chart inline) and prints well; the PDF carries
-the case reference and "Page x of y" on every page from the stylesheet's ``@page`` rules.
+The HTML is self-contained (styles and the chart inline) and prints well from a browser;
+the PDF carries the marking, case reference and "Page x of y" on every page.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from typing import Protocol
-
-from stalklog.errors import StalklogError
 from stalklog.reports import renderer
+from stalklog.reports.typeset import PdfUnavailable, Progress
+
+__all__ = ["PdfUnavailable", "Progress", "html_document", "render_html", "render_pdf"]
 
 TEMPLATES = {"evidence": "evidence.html.j2", "diary": "diary.html.j2", "labels": "labels.html.j2"}
-
-
-class PdfUnavailable(StalklogError):
-    """WeasyPrint could not load its text-layout libraries (Pango), e.g. on Windows without GTK."""
 
 
 def _environment():
@@ -77,17 +72,17 @@ def _occasion_list(numbers) -> str:
     return occasion_words(numbers)
 
 
-def html_document(model: dict, *, for_pdf: bool = False) -> str:
+def html_document(model: dict) -> str:
     """The report as one HTML page (chart inline)."""
     from markupsafe import Markup
 
     from stalklog.reports.chart import timeline_svg
 
-    chart = Markup(timeline_svg(model.get("chart_points") or [], png=for_pdf))  # noqa: S704 - dates and vocabulary words only
+    chart = Markup(timeline_svg(model.get("chart_points") or []))  # noqa: S704 - dates and vocabulary words only
     env = _environment()
     css = env.loader.get_source(env, "report.css")[0]
     template = env.get_template(TEMPLATES[model["kind"]])
-    return template.render(r=model, chart=chart, css=Markup(css), for_pdf=for_pdf)  # noqa: S704 - our stylesheet
+    return template.render(r=model, chart=chart, css=Markup(css), for_pdf=False)  # noqa: S704 - our stylesheet
 
 
 @renderer("html")
@@ -95,94 +90,9 @@ def render_html(model: dict) -> str:
     return html_document(model)
 
 
-def _data_only():
-    """WeasyPrint may fetch nothing: a report is built from the case file alone. The one
-    resource, the chart, is a data URL inside the document; every other scheme is refused."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=("data",))
-
-
-PANGO_HELP = (
-    "A PDF needs the Pango text-layout library, which is not installed here ({why}). "
-    "The HTML report works without it: make it with --format html (or -o FILE.html), open it in a "
-    "web browser and print it to PDF (the page headers, marking and page numbers are kept)."
-)
-
-
-def _weasyprint_html():
-    """WeasyPrint's HTML class, or PdfUnavailable when its libraries cannot be loaded."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. an optional HarfBuzz-Subset library not installed
-            from weasyprint import HTML
-    except OSError as e:  # "cannot load library 'libgobject-2.0-0'" and the like
-        why = " ".join(str(e).split())[:80]
-        raise PdfUnavailable(PANGO_HELP.format(why=why)) from None
-    return HTML
-
-
-class Progress(Protocol):
-    """What shows the PDF's progress (the CLI's bar on stderr): a context manager, told each
-    step of WeasyPrint's work in words."""
-
-    def __enter__(self) -> Progress: ...
-
-    def __exit__(self, *exc) -> bool | None: ...
-
-    def step(self, text: str) -> None: ...
-
-
-@contextlib.contextmanager
-def _weasyprint_steps(progress: Progress | None):
-    """While WeasyPrint works, its steps (and the page it lays out) go to ``progress.step`` in words."""
-    if progress is None:
-        yield
-        return
-    handler = _StepHandler(progress)
-    logger = logging.getLogger("weasyprint.progress")
-    logger.addHandler(handler)
-    level = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-
-class _StepHandler(logging.Handler):
-    WORDS = {
-        "Step 3": "Applying the styles",
-        "Step 4": "Building the document",
-        "Step 5": "Laying out pages",
-        "Step 6": "Writing the PDF",
-        "Step 7": "Writing the PDF",
-    }
-
-    def __init__(self, progress: Progress):
-        super().__init__(logging.INFO)
-        self.progress = progress
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        text = self.WORDS.get(message[:6])
-        if text is None:
-            return
-        if "Page" in message:
-            text += ": page " + message.rsplit(" ", 1)[-1]
-        elif "Repagination" in message:
-            text += " again (page numbers)"
-        self.progress.step(text)
-
-
 @renderer("pdf")
 def render_pdf(model: dict, progress: Progress | None = None) -> bytes:
-    HTML = _weasyprint_html()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with progress or contextlib.nullcontext(), _weasyprint_steps(progress):
-        document = HTML(string=html_document(model, for_pdf=True), url_fetcher=_data_only(), base_url=None)
-        return document.write_pdf()
+    """The PDF: typeset by Typst from the same model (stalklog.reports.typeset)."""
+    from stalklog.reports.typeset import typeset
+
+    return typeset(model, progress)

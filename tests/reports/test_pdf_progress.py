@@ -1,43 +1,52 @@
-"""While WeasyPrint makes a PDF, the core turns its progress log into words for whatever shows
-progress (the CLI's bar on stderr, stalklog/cli/progress.py); the core itself draws nothing."""
+"""While a PDF is made, the core tells whatever shows progress (the CLI's bar on stderr,
+stalklog/cli/progress.py) each step in words; the core itself draws nothing."""
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 
-from stalklog.reports.documents import _weasyprint_steps
+from stalklog.reports.typeset import typeset
 
 
 class Steps:
     def __init__(self):
         self.seen: list[str] = []
+        self.open = False
 
     def __enter__(self):
+        self.open = True
         return self
 
     def __exit__(self, *exc):
+        self.open = False
         return False
 
     def step(self, text: str) -> None:
+        assert self.open, "a step told outside the progress's lifetime"
         self.seen.append(text)
 
 
-def test_weasyprints_steps_reach_the_progress_in_words_and_stop_after():
-    logger = logging.getLogger("weasyprint.progress")
-    level = logger.level
+def _model(isolated):
+    from test_reports_police import REF, police_bundle  # tests/reports is on the path (no packages)
+
+    from stalklog.interchange import json_bundle
+    from stalklog.reports.contents import build_report
+    from stalklog.store.database import open_db, transaction
+
+    db = open_db(isolated / "stalklog.db", create=True)
+    with transaction(db):
+        json_bundle.import_bundle(db, police_bundle())
+    return build_report(db, REF, kind="evidence", as_of=dt.date(2025, 3, 12))
+
+
+def test_typesetting_steps_reach_the_progress_in_words_and_it_closes(isolated):
     steps = Steps()
-    with _weasyprint_steps(steps):
-        logger.info("Step 3 - Applying CSS")
-        logger.info("Step 5 - Creating layout - Page %d", 2)
-        logger.info("Step 6 - Creating PDF")
-        logger.info("Step 2 - Fetching the stylesheets")  # not one a person needs to see
-    logger.info("Step 7 - Adding PDF metadata")  # after the PDF: nobody is told
-    assert steps.seen == ["Applying the styles", "Laying out pages: page 2", "Writing the PDF"]
-    assert logger.level == level and not [h for h in logger.handlers if type(h).__name__ == "_StepHandler"]
+    pdf = typeset(_model(isolated), steps)
+    assert pdf.startswith(b"%PDF")
+    assert steps.seen == ["Arranging the report", "Typesetting the pages"]
+    assert not steps.open
 
 
-def test_without_a_progress_nothing_listens():
-    logger = logging.getLogger("weasyprint.progress")
-    handlers = list(logger.handlers)
-    with _weasyprint_steps(None):
-        assert logger.handlers == handlers
+def test_without_a_progress_the_pdf_is_the_same_document(isolated):
+    model = _model(isolated)
+    assert typeset(model).startswith(b"%PDF")

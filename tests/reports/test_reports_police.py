@@ -284,22 +284,22 @@ def test_labels_pdf(run, police_case, tmp_path):
     assert "AV/10" in text and f"Case{REF}" in text
 
 
-# ---------------------------------------------------------------- without Pango
+# ---------------------------------------------------------------- without the typesetter
 
 
-def test_without_pango_a_one_line_error_says_html_works(run, police_case, tmp_path, monkeypatch):
+def test_without_typst_a_one_line_error_says_html_works(run, police_case, tmp_path, monkeypatch):
     import builtins
 
     real_import = builtins.__import__
 
-    def no_pango(name, *args, **kwargs):
-        if name == "weasyprint" or name.startswith("weasyprint."):
-            raise OSError("cannot load library 'libgobject-2.0-0': error 0x7e")
+    def no_typst(name, *args, **kwargs):
+        if name == "typst" or name.startswith("typst."):
+            raise ImportError("DLL load failed while importing _typst")
         return real_import(name, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "__import__", no_pango)
+    monkeypatch.setattr(builtins, "__import__", no_typst)
     result = run("report", "--case", REF, "--kind", "evidence", "-o", tmp_path / "s.pdf", code=1)
-    assert result.stderr.startswith("Error: A PDF needs the Pango")
+    assert result.stderr.startswith("Error: A PDF needs the typst package")
     assert "--format html" in result.stderr and "print it to PDF" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "s.pdf").exists()
