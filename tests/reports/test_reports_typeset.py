@@ -1,0 +1,302 @@
+"""The PDF, typeset by Typst (issue 18): the case's words go in as data only, every visible
+line of the HTML is in the PDF, long unbroken text stays on the page, non-Latin names
+render. Every PDF is read back (pypdf). All data is fictional."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from test_reports_police import REF, police_bundle  # tests/reports is on the path (no packages)
+
+from stalklog.interchange import json_bundle
+from stalklog.store.database import open_db, transaction
+
+HOSTILE = (
+    r"""#import "x" #read("/etc/passwd") $x^2$ *bold* _under_ @ref <b>tag</b> ] [ \ #str(40+2)zz // not a comment"""
+)
+
+
+def _load(isolated, bundle: dict) -> None:
+    db = open_db(isolated / "stalklog.db", create=True)
+    with transaction(db):
+        json_bundle.import_bundle(db, bundle)
+    db.close()
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages).replace("\x00", "")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class _Lines(HTMLParser):
+    """The HTML's visible text, one entry per block (paragraph, cell, list item, heading, term)."""
+
+    BLOCKS = {"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "figcaption", "div", "tr", "br"}
+    VOID = {"br", "meta", "link", "img", "path", "use", "rect", "circle"}
+    HIDDEN = {"style", "svg", "title"}
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.stack: list[tuple[bool, bool]] = []  # (hidden, in the running head)
+        self.hidden = 0
+        self.runhead = 0
+
+    def flush(self):
+        text = " ".join("".join(self.current).split())
+        if text:
+            self.lines.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in self.BLOCKS or (self.runhead and tag == "span"):
+            self.flush()
+        if tag in self.VOID:
+            return
+        hidden = tag in self.HIDDEN or "runstrings" in classes  # not shown (the PDF's head has them)
+        self.stack.append((hidden, "runhead" in classes))
+        self.hidden += hidden
+        self.runhead += "runhead" in classes
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS or (self.runhead and tag == "span"):
+            self.flush()
+        if tag in self.VOID or not self.stack:
+            return
+        hidden, head = self.stack.pop()
+        self.hidden -= hidden
+        self.runhead -= head
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.current.append(data)
+
+
+def html_lines(html: str) -> list[str]:
+    parser = _Lines()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.lines
+
+
+def _parity(run, tmp_path, *args, db: str | None = None) -> tuple[str, list[str]]:
+    """Every visible HTML line in the PDF's text (whitespace aside); the PDF's text returned."""
+    pre = ("--db", db) if db else ()
+    html = run(*pre, "report", *args, "-f", "html").stdout
+    out = tmp_path / "parity.pdf"
+    run(*pre, "report", *args, "-o", out, "--force")
+    text = _pdf_text(out)
+    squashed = _squash(text)
+    lines = html_lines(html)
+    assert len(lines) > 40
+    missing = [line for line in lines if _squash(line) not in squashed]
+    assert not missing, f"{len(missing)} of {len(lines)} HTML lines are not in the PDF: {missing[:5]}"
+    return text, lines
+
+
+# ---------------------------------------------------------------- the case's words as data only
+
+
+def _hostile_bundle() -> dict:
+    bundle = police_bundle()
+    bundle["people"][1]["name"] = "Sam " + HOSTILE
+    bundle["incidents"][0]["summary"] = "Summary " + HOSTILE
+    bundle["incidents"][0]["exhibits"][0]["description"] = "Exhibit " + HOSTILE
+    bundle["incidents"][1]["location"] = "Place " + HOSTILE
+    return bundle
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["evidence", "diary", "labels"])
+def test_markup_in_a_record_is_printed_literally_never_evaluated(run, isolated, tmp_path, kind):
+    _load(isolated, _hostile_bundle())
+    out = tmp_path / f"{kind}.pdf"
+    run("report", "--case", REF, "--kind", kind, "-o", out)
+    text = _squash(_pdf_text(out))
+    literal = _squash(HOSTILE)
+    for label in {"evidence": ("Summary", "Sam", "Exhibit", "Place"), "diary": ("Summary", "Place")}.get(
+        kind, ("Exhibit",)
+    ):
+        assert _squash(label) + literal in text, f"{label} is not printed as written in the {kind} PDF"
+    assert "42zz" not in text  # #str(40+2) was not run
+    assert "root:" not in text  # nothing was read from the file system
+
+
+def test_the_templates_take_the_case_only_as_data():
+    """The record enters through sys.inputs and json(); no template evaluates a string or reads a file."""
+    from stalklog.reports.typeset import KIND_TEMPLATE, source
+
+    for kind in KIND_TEMPLATE:
+        src = source(kind).decode()
+        assert "json(bytes(sys.inputs.data))" in src
+        code = "\n".join(line.split("//")[0] for line in src.splitlines())
+        assert "eval(" not in code and "read(" not in code and "#import" not in code and "#include" not in code
+
+
+# ---------------------------------------------------------------- parity with the HTML
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("redact", [(), ("--redact", "names,address")])
+def test_every_html_line_of_a_multi_course_case_is_in_the_pdf(run, isolated, tmp_path, redact):
+    bundle = police_bundle()
+    bundle["incidents"][1]["private_notes"] = "NOTE-FOR-I107"
+    bundle["incidents"][1]["words"] = "You will see me again"
+    bundle["incidents"][2]["witnesses"] = ["Pat Doe"]
+    _load(isolated, bundle)
+    run("case", "set", REF, "--urn", "01YE0123425", "--oic", "PC 4521 Jane Walters")
+    args = ("--case", REF, "--kind", "evidence", "--include-private", *redact)
+    text, _ = _parity(run, tmp_path, *args)
+    assert "Course 2" in text and "NOTE-FOR-I107" in text
+    for kind in ("diary", "labels"):
+        _parity(run, tmp_path, "--case", REF, "--kind", kind, *redact)
+    if redact:
+        squashed = _squash(text)
+        for value in ("Alice Victim", "Sam Roe", "Chris Poe", "Pershore", "Moseley", "Kings Heath", "Acacia"):
+            assert _squash(value) not in squashed, value
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("redact", [(), ("--redact", "names,address")])
+def test_every_html_line_of_the_demo_case_is_in_the_pdf(run, isolated, tmp_path, redact):
+    run("demo")
+    demo = next(isolated.rglob("demo.db"))
+    plain = json.loads(run("--db", demo, "report", "--case", "DEMO-001", "--kind", "evidence", "--json").stdout)
+    text, _ = _parity(run, tmp_path, "--case", "DEMO-001", "--kind", "evidence", *redact, db=str(demo))
+    if redact:
+        squashed = _squash(text)
+        records = plain["records"]
+        withheld = [p["name"] for p in records["people"] if p.get("name")]
+        withheld += [i["location"] for i in records["incidents"] if i.get("location")]
+        withheld += ["Mill Road", "Alex Doe", "Sam Roe"]
+        assert len(withheld) > 5
+        for value in withheld:
+            assert _squash(value) not in squashed, value
+
+
+@pytest.mark.slow
+def test_every_html_line_of_a_long_case_is_in_the_pdf(run, isolated, tmp_path):
+    """Over 150 entries: the one-line-per-occasion layout."""
+    from test_reports_police import _long_case
+
+    _long_case(isolated, 170)
+    text, _ = _parity(run, tmp_path, "--case", REF, "--kind", "evidence", "--include-private")
+    assert "One line per occasion" in text and "NOTE-ON-FIRST" in text
+
+
+# ---------------------------------------------------------------- layout
+
+
+LONG_TOKEN = "https://example.org/" + "abcdefghij" * 30
+HASH = "0123456789abcdef" * 4
+
+
+def _longest_unbroken_run(path) -> int:
+    """The most characters the PDF sets without a space or a line break between them."""
+    return max(len(run) for run in _pdf_text(path).split())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("long_layout", [False, True])
+def test_long_unbroken_text_breaks_inside_the_page_and_reads_back_whole(run, isolated, tmp_path, long_layout):
+    """Typst overflows a word longer than the line; the templates let such a token break
+    anywhere (as the HTML's overflow-wrap: anywhere), adding no character to the text."""
+    bundle = police_bundle()
+    if long_layout:
+        from test_reports_police import _inc
+
+        bundle["incidents"] += [
+            _inc(f"L{k}", f"2024-0{1 + k % 9}-{10 + k % 18}T09:00", "P", ["contacting"]) for k in range(160)
+        ]
+    bundle["incidents"][0]["summary"] = "Sent " + LONG_TOKEN + " to my work address"
+    bundle["incidents"][0]["exhibits"][0]["sha256"] = HASH
+    _load(isolated, bundle)
+    out = tmp_path / "long.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    text = _squash(_pdf_text(out))
+    assert _squash(LONG_TOKEN) in text and HASH in text
+    assert "\u200b" not in text
+    # An A4 line of 8-10pt text holds about 110 characters; the token alone is 320.
+    assert _longest_unbroken_run(out) < 130
+
+
+@pytest.mark.slow
+def test_polish_arabic_and_chinese_names_render_with_embedded_fonts(run, isolated, tmp_path):
+    import typst
+
+    bundle = police_bundle()
+    names = ["Zażółć Gęślą-Jaźń", "مريم الحسن"]
+    cjk = any("CJK" in f or "Hei" in f or "Song" in f or "Gothic" in f for f in typst.Fonts().families())
+    if cjk:
+        names.append("王小明")
+    for person, name in zip(bundle["people"], names, strict=False):
+        person["name"] = name
+    _load(isolated, bundle)
+    out = tmp_path / "names.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    text = _pdf_text(out)
+    assert names[0] in text
+    assert "مريم" in text or "ميرم" in text  # extraction may give Arabic in visual order
+    if cjk:
+        assert names[2] in text
+    from pypdf import PdfReader
+
+    fonts = {
+        str(font["/BaseFont"])
+        for page in PdfReader(str(out)).pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+        for font in [font.get_object()]
+    }
+    assert any("DejaVuSans" in f for f in fonts), fonts
+
+
+@pytest.mark.slow
+def test_no_page_ends_with_a_heading(run, isolated, tmp_path):
+    """Headings keep with what follows (the HTML's break-after: avoid): the last line above
+    each page's footer is never a section, course or occasion heading."""
+    from pypdf import PdfReader
+    from test_reports_police import _long_case
+
+    _long_case(isolated, 40)  # short layout: an occasion heading and its fields per record
+    out = tmp_path / "h.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    headings = re.compile(
+        r"^(\d+\. [A-Z]|Occasion \d+ –|Points to prove|Time limits|The occasions, in date order|Matters that)"
+    )
+    pages = PdfReader(str(out)).pages
+    assert len(pages) > 5
+    for n, page in enumerate(pages[:-1], 1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip()]
+        body = [line for line in lines if "OFFICIAL-SENSITIVE" not in line and not line.startswith(("Page ", "Case "))]
+        assert not headings.match(body[-1].strip()), f"page {n} ends with the heading {body[-1]!r}"
+
+
+def test_the_model_given_to_typst_is_printable_and_leaves_out_the_check():
+    from stalklog.reports.typeset import document_data
+
+    model = {
+        "kind": "labels",
+        "title": "Exhibit labels",
+        "marking": "OFFICIAL",
+        "case": {"ref": "C-1", "urn": ""},
+        "integrity": {"head_seq": 3},
+        "labels": [{"ref": "A/1", "description": "bidi \u202e reversed"}],
+        "check": {"courses": ["big"]},
+        "records": {"incidents": ["big"]},
+    }
+    data = json.loads(document_data(copy.deepcopy(model)))
+    assert "check" not in data and "records" not in data
+    assert "\u202e" not in data["labels"][0]["description"]
+    assert "verify --case C-1" in data["how_to_check"]
