@@ -1,14 +1,16 @@
 """The evidence summary's PDF against its HTML, at several case sizes (issue 18).
 
-    python bench/reports.py                 # 250, 500 and 1,000 incidents
+    python bench/reports.py                 # 300, 1,000 and 2,000 incidents
     python bench/reports.py --sizes 300 1000 --runs 3
 
 Each size is a generated case file (bench/generate.py: one case, four courses of conduct,
 a tenth of the incidents with a small exhibit). ``stalklog report --kind evidence`` runs as
-its own process from this working tree, once for HTML and once for PDF, a few times each;
-the table gives the median wall time, the peak memory (from /usr/bin/time), the PDF's pages,
-the PDF/HTML ratio (the target: at most 3) and the PDF milliseconds per incident (flat when
-the PDF grows linearly). All data is fictional. Not a test: pytest does not run it.
+its own process from this working tree, once for HTML and once for PDF, a few times each
+(interleaved, so both see the same load); the table gives the median CPU time (user +
+system: what a shared machine inflates least) and wall time, the peak memory (from
+/usr/bin/time), the PDF's pages, the PDF/HTML ratio of CPU time (the target: at most 3) and
+the PDF's CPU milliseconds per incident (flat when the PDF grows linearly). The PDF is typeset
+by Typst. All data is fictional. Not a test: pytest does not run it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from run import OUT, WORK, run_once  # noqa: E402
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000])
+    p.add_argument("--sizes", type=int, nargs="+", default=[300, 1000, 2000])
     p.add_argument("--runs", type=int, default=3)
     args = p.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -50,27 +52,34 @@ def main(argv: list[str] | None = None) -> None:
         generate.make_casefile(db, cases=1, incidents_per_case=size, exhibits=0.1, exhibit_size=2_000, ref_prefix="RS")
         env["STALKLOG_DB"] = str(db)
         result = {"size": size}
+        runs: dict[str, list] = {"html": [], "pdf": []}
+        for _ in range(args.runs):
+            for fmt in ("html", "pdf"):
+                out = WORK / f"report-scaling-{size}.{fmt}"
+                argv = [sys.executable, "-m", "stalklog", "report", "--kind", "evidence", "--case", "RS-0001"]
+                argv += ["--as-of", "2025-03-12", "-o", str(out), "--force"]  # each run replaces the last file
+                runs[fmt].append(run_once(argv, env))
         for fmt in ("html", "pdf"):
-            out = WORK / f"report-scaling-{size}.{fmt}"
-            argv = [sys.executable, "-m", "stalklog", "report", "--kind", "evidence", "--case", "RS-0001"]
-            argv += ["--as-of", "2025-03-12", "-o", str(out), "--force"]  # each run replaces the last file
-            runs = [run_once(argv, env) for _ in range(args.runs)]
-            if any(code != 0 for _, _, code, _ in runs):
+            if any(code != 0 for _, _, code, _ in runs[fmt]):
                 raise SystemExit(f"report {fmt} of {size} incidents failed")
-            result[fmt] = statistics.median(t for t, _, _, _ in runs)
-            result[f"{fmt}_mib"] = max(peak for _, peak, _, _ in runs) / 1024
-            if fmt == "pdf":
-                from pypdf import PdfReader
+            result[fmt] = statistics.median(t for t, _, _, _ in runs[fmt])
+            result[f"{fmt}_cpu"] = statistics.median(c for _, _, _, c in runs[fmt])
+            result[f"{fmt}_mib"] = max(peak for _, peak, _, _ in runs[fmt]) / 1024
+        from pypdf import PdfReader
 
-                result["pages"] = len(PdfReader(str(out)).pages)
+        result["pages"] = len(PdfReader(str(WORK / f"report-scaling-{size}.pdf")).pages)
         rows.append(result)
         print(f"# {size}: {result}", file=sys.stderr)
-    print("| incidents | HTML s | HTML MiB | PDF s | PDF MiB | pages | PDF / HTML | PDF ms per incident |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| incidents | HTML CPU s | HTML wall s | HTML MiB | PDF CPU s | PDF wall s | PDF MiB | pages "
+        "| PDF / HTML (CPU) | PDF CPU ms per incident |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
-            f"| {r['size']:,} | {r['html']:.2f} | {r['html_mib']:.0f} | {r['pdf']:.2f} | {r['pdf_mib']:.0f} "
-            f"| {r['pages']} | {r['pdf'] / r['html']:.1f} | {1000 * r['pdf'] / r['size']:.1f} |"
+            f"| {r['size']:,} | {r['html_cpu']:.2f} | {r['html']:.2f} | {r['html_mib']:.0f} | {r['pdf_cpu']:.2f} "
+            f"| {r['pdf']:.2f} | {r['pdf_mib']:.0f} | {r['pages']} | {r['pdf_cpu'] / r['html_cpu']:.1f} "
+            f"| {1000 * r['pdf_cpu'] / r['size']:.1f} |"
         )
 
 

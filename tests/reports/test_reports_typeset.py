@@ -300,3 +300,14 @@ def test_the_model_given_to_typst_is_printable_and_leaves_out_the_check():
     assert "check" not in data and "records" not in data
     assert "\u202e" not in data["labels"][0]["description"]
     assert "verify --case C-1" in data["how_to_check"]
+
+
+@pytest.mark.slow
+def test_the_pdf_has_an_outline_of_its_sections(run, isolated, tmp_path):
+    from pypdf import PdfReader
+
+    _load(isolated, police_bundle())
+    out = tmp_path / "o.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    titles = [item.title for item in PdfReader(str(out)).outline if not isinstance(item, list)]
+    assert titles[0] == "1. Headline" and "Integrity record" in " ".join(titles), titles
