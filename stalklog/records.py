@@ -486,7 +486,8 @@ def validate_incident(
                     f'{where}.{name}[{i}]: "{k}" is not a person in this case.',
                     hint=f"People: {', '.join(sorted(people_keys)) or 'none yet'}",
                 )
-    if out.get("procured_by") and out["procured_by"] not in people_keys:
+    procured = out.get("procured_by")  # a list or object is not text: said below, not a crash here
+    if procured and not isinstance(procured, list | dict) and procured not in people_keys:
         raise InvalidValue(f'{where}.procured_by: "{out["procured_by"]}" is not a person in this case.')
     for name, words, allowed in _WORD_CHECKS:
         value = out.get(name)

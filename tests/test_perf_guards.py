@@ -1216,3 +1216,33 @@ def test_add_to_a_plain_file_does_not_load_sqlcipher(run, case):
     mods = imported_by(["add", "Fictional: he rang twice", "--when", "01/03/2025 10:15", "--case", "C-1"])
     assert "sqlcipher3" not in mods
     assert [i["summary"] for i in run.json("list", "--case", "C-1")] == ["Fictional: he rang twice"]
+
+
+@pytest.mark.parametrize("source", ["bundle_full", "generated"])
+def test_quick_import_writes_the_same_database_as_the_full_way(tmp_path, monkeypatch, source):
+    """interchange/fast_rows.py: with the quick way the import writes byte for byte the rows
+    and the ledger (hash chain) the full way writes (the full way alone: the quick way is
+    turned off by giving it a table it does not know)."""
+    import sys
+
+    from stalklog.interchange import fast_rows
+
+    if source == "generated":
+        sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent.parent / "bench"))
+        try:
+            from generate import make_bundle, write_bundle
+        finally:
+            sys.path.pop(0)
+        data, _ = make_bundle(400, exhibits=0.1)
+        src = tmp_path / "gen.json"
+        write_bundle(src, data)
+    else:
+        src = BUNDLE_FULL
+    dumps = []
+    for quick in (True, False):
+        if not quick:
+            monkeypatch.setattr(fast_rows, "COLUMNS", ())
+        _import_into(tmp_path / f"quick{quick}.db", None, streamed_from=src)
+        dumps.append(_dump(tmp_path / f"quick{quick}.db"))
+    assert dumps[0] == dumps[1]
+    assert dumps[0].count('INSERT INTO "ledger"') > dumps[0].count('INSERT INTO "incidents"') > 0

@@ -833,11 +833,31 @@ def _insert_incidents(
     later: list[tuple[int, list, list]] = []  # (id, history, exhibits) of the few that have any
     incident_row = records._incident_row  # noqa: SLF001
     record = appender.record
+    # The usual incident the quick way (the same checks, row and hashes); any other the full way
+    from stalklog.interchange.fast_rows import FastRows
+    from stalklog.store.ledger import EntryTemplate
+
+    fast_row = FastRows(cols, case_id, now, people_keys, all_keys, limit).row
+    template = EntryTemplate(appender.at, "import", "incidents", case_id)
+    record_content = appender.record_content
     consume = consume and isinstance(incidents, list)  # a stream holds one incident at a time anyway
     n = 0
     with _fts_in_bulk(db, "incidents", case_id):
         for i, raw in enumerate(incidents):
             n += 1
+            fast = fast_row(raw, next_id)
+            if fast is not None:
+                if consume:
+                    incidents[i] = None
+                batch.append(fast[0])
+                record_content("import", "incidents", next_id, case_id, fast[1], template)
+                next_id += 1
+                if len(batch) >= _BATCH:
+                    db.conn.executemany(sql, batch)
+                    batch.clear()
+                if progress is not None and n % PROGRESS_STEP == 0:
+                    progress(PROGRESS_STEP)
+                continue
             inc = _checked_incident(i, raw, people_keys, all_keys, limit)
             if consume:
                 incidents[i] = None

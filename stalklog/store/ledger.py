@@ -108,6 +108,30 @@ def head(db: Database) -> dict | None:
     return {"seq": row[0], "hash": row[1]} if row else None
 
 
+class EntryTemplate:
+    """The canonical text of a ledger entry (``entry_hash``'s: its eight keys in sorted
+    order, no spaces) for one time, action, entity and case, as a template: the same text
+    as the JSON encoder writes, for hex digests and integer ids."""
+
+    def __init__(self, at: str, action: str, entity: str, case_id: int | None):
+        if not all(isinstance(v, str) for v in (at, action, entity)) or not (case_id is None or type(case_id) is int):
+            raise TypeError("an entry template needs text and an integer case id")
+        self.head = (
+            '{"action":'
+            + _canonical(action)
+            + ',"at_utc":'
+            + _canonical(at)
+            + ',"case_id":'
+            + ("null" if case_id is None else int.__repr__(case_id))
+            + ',"content_sha256":"'
+        )
+        self.middle = '","entity":' + _canonical(entity) + ',"entity_id":'
+
+    def text(self, content: str, entity_id: int, prev: str, seq: int) -> str:
+        """The entry's canonical text (``content`` and ``prev`` are hex digests)."""
+        return f'{self.head}{content}{self.middle}{int.__repr__(entity_id)},"prev_hash":"{prev}","seq":{int.__repr__(seq)}}}'
+
+
 class Appender:
     """Appends ledger entries within one transaction, keeping the chain head in memory."""
 
@@ -128,24 +152,38 @@ class Appender:
             )
             values = cur.fetchone()
             row = dict(zip(cols, values, strict=True))
-        content = row_hash(entity, row)
+        return self.record_content(action, entity, entity_id, case_id, row_hash(entity, row))
+
+    def record_content(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int,
+        case_id: int | None,
+        content: str,
+        template: EntryTemplate | None = None,
+    ) -> str:
+        """``record`` for a record whose ``row_hash`` is ``content`` already; ``template``
+        (made for the same action, entity and case) writes the entry's canonical text."""
         self.seq += 1
-        entry = {
-            "seq": self.seq,
-            "at_utc": self.at,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-            "case_id": case_id,
-            "content_sha256": content,
-            "prev_hash": self.prev,
-        }
-        # entry_hash(entry): the entry has exactly the hashed keys at this point
-        digest = hashlib.sha256(_canonical(entry).encode()).hexdigest()
+        prev = self.prev
+        if template is None:
+            entry = {
+                "seq": self.seq,
+                "at_utc": self.at,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "case_id": case_id,
+                "content_sha256": content,
+                "prev_hash": prev,
+            }
+            text = _canonical(entry)  # entry_hash(entry): exactly the hashed keys
+        else:
+            text = template.text(content, entity_id, prev, self.seq)
+        digest = hashlib.sha256(text.encode()).hexdigest()
         self.prev = digest
-        self.pending.append(
-            (self.seq, self.at, action, entity, entity_id, case_id, content, entry["prev_hash"], digest)
-        )
+        self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, prev, digest))
         if len(self.pending) >= 5000:
             self.flush()
         return digest
