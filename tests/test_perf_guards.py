@@ -1246,3 +1246,158 @@ def test_quick_import_writes_the_same_database_as_the_full_way(tmp_path, monkeyp
         dumps.append(_dump(tmp_path / f"quick{quick}.db"))
     assert dumps[0] == dumps[1]
     assert dumps[0].count('INSERT INTO "ledger"') > dumps[0].count('INSERT INTO "incidents"') > 0
+
+
+def _careful_and_one_pass(tmp_path, text: str, name: str, *, existing: str | None = None) -> list:
+    """Import ``text`` the careful way (read to check, then again to write) and through
+    ``import_file`` (one pass when it can); each outcome is the database's dump and the
+    result, or the error's words."""
+    from stalklog.errors import StalklogError
+    from stalklog.interchange import import_file, json_bundle
+    from stalklog.store.database import open_db, transaction
+
+    src = tmp_path / f"{name}.json"
+    src.write_text(text, encoding="utf-8")
+    outcomes = []
+    for way in ("careful", "one_pass"):
+        path = tmp_path / f"{name}-{way}.db"
+        db = open_db(path, create=True)
+        if existing:
+            from stalklog import records
+
+            with transaction(db):
+                records.create_case(db, existing, jurisdiction="england-wales")
+        try:
+            if way == "careful":
+                with transaction(db):
+                    got = json_bundle.import_bundle(db, json_bundle.read_bundle(src))
+            else:
+                got = import_file(src, lambda db=db: db).result
+        except StalklogError as e:
+            got = f"{e.message} | {e.hint}"
+        finally:
+            db.close()
+        outcomes.append((got, _dump(path)))
+    return outcomes
+
+
+def _full_bundle() -> dict:
+    return json.loads(BUNDLE_FULL.read_text(encoding="utf-8"))
+
+
+def _with(change) -> str:
+    data = _full_bundle()
+    change(data)
+    return json.dumps(data, ensure_ascii=False)
+
+
+ONE_PASS_GOOD = {
+    "as_exported": lambda: BUNDLE_FULL.read_text(encoding="utf-8"),
+    "head_after_the_incidents": lambda: _shuffled_bundle_text(_full_bundle()),
+    "links_forward_and_unknown_keys": lambda: _with(
+        lambda d: (
+            d["incidents"][0].update(links=[d["incidents"][-1]["key"]], same_occasion_as=d["incidents"][2]["key"]),
+            d.update({"x-tool": {"n": 1}}),
+            d["incidents"][1].update(extra="ignored"),
+        )
+    ),
+    "impacts_and_orders_first": lambda: json.dumps(
+        dict(sorted(_full_bundle().items(), key=lambda kv: kv[0] != "impacts")), ensure_ascii=False
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_PASS_GOOD))
+def test_one_pass_import_writes_what_the_careful_import_writes(tmp_path, name):
+    """interchange/one_pass.py: the same database byte for byte (rows, ledger) and the same
+    result and warnings, whether it reads the bundle once or (head after the incidents) it
+    leaves the bundle to the careful way."""
+    careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_GOOD[name](), name)
+    assert not isinstance(careful[0], str), careful[0]
+    assert one_pass == careful
+
+
+def test_one_pass_import_reads_an_exported_bundle_once(tmp_path, monkeypatch):
+    """Not a timing: a bundle as stalklog writes it is not read the careful way at all."""
+    from stalklog.interchange import import_file, json_bundle
+    from stalklog.store.database import open_db
+
+    def careful(*args, **kwargs):
+        raise AssertionError("read the careful way")
+
+    monkeypatch.setattr(json_bundle, "read_bundle", careful)
+    db = open_db(tmp_path / "c.db", create=True)
+    try:
+        result = import_file(BUNDLE_FULL, lambda: db).result
+    finally:
+        db.close()
+    assert result["incidents"] == len(_full_bundle()["incidents"])
+
+
+def _last_incident_bad(d):
+    d["incidents"][-1]["behaviours"] = ["dancing"]
+
+
+ONE_PASS_BAD = {
+    "last_incident_bad": lambda: _with(_last_incident_bad),
+    "key_used_twice_late": lambda: _with(lambda d: d["incidents"][-1].update(key=d["incidents"][0]["key"])),
+    "link_to_no_incident": lambda: _with(lambda d: d["incidents"][0].update(links=["NOPE"])),
+    "link_to_itself": lambda: _with(lambda d: d["incidents"][0].update(links=[d["incidents"][0]["key"]])),
+    "bad_orders_after_the_incidents": lambda: _with(lambda d: d.update(orders=[{"kind": "nonsense"}])),
+    "bad_impacts_after_the_incidents": lambda: _with(lambda d: d.update(impacts=[{"kind": "x"}])),
+    "bad_incident_and_bad_orders": lambda: _with(
+        lambda d: (_last_incident_bad(d), d.update(orders=[{"kind": "nonsense"}]))
+    ),
+    "key_twice_in_an_incident": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
+        '"words": "",', '"words": "", "words": "x",', 1
+    ),
+    "key_twice_at_the_top": lambda: BUNDLE_FULL.read_text(encoding="utf-8").rstrip()[:-1] + ', "version": 1}',
+    "syntax_error_at_the_end": lambda: BUNDLE_FULL.read_text(encoding="utf-8").rstrip()[:-1] + ",}",
+    "trailing_text": lambda: BUNDLE_FULL.read_text(encoding="utf-8") + "x",
+    "not_an_object_incident": lambda: _with(lambda d: d["incidents"].append(7)),
+    "incidents_not_a_list": lambda: _with(lambda d: d.update(incidents={"a": 1})),
+    "no_people": lambda: _with(lambda d: d.pop("people")),
+    "no_victim_and_a_bad_incident": lambda: _with(
+        lambda d: (_last_incident_bad(d), [p.update(role="witness") for p in d["people"]])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_PASS_BAD))
+def test_one_pass_import_refuses_in_the_careful_imports_words(tmp_path, name):
+    """Whatever the one pass finds wrong, the careful way is left to say: the same error,
+    word for word (the first it finds, as before), and nothing written."""
+    careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_BAD[name](), name)
+    assert isinstance(careful[0], str), "the careful way accepted it"
+    assert one_pass == careful
+    assert 'INSERT INTO "incidents"' not in one_pass[1] and 'INSERT INTO "ledger"' not in one_pass[1]
+
+
+def test_one_pass_import_of_a_case_already_there_is_refused_as_before(tmp_path):
+    ref = _full_bundle()["case"]["ref"]
+    careful, one_pass = _careful_and_one_pass(tmp_path, BUNDLE_FULL.read_text(encoding="utf-8"), "dup", existing=ref)
+    assert isinstance(careful[0], str) and "already in this case file" in careful[0]
+    assert one_pass == careful
+
+
+def test_progress_is_not_told_twice_when_the_careful_way_takes_over(tmp_path, monkeypatch):
+    """The one pass wrote (and told of) some incidents before it stopped; the careful way
+    writes them again, and the count shown does not go past the number of incidents."""
+    from stalklog.interchange import import_file, json_bundle
+
+    monkeypatch.setattr(json_bundle, "PROGRESS_STEP", 2)
+    data = _full_bundle()
+    data["x-after"] = 1
+    text = json.dumps(data)[:-1] + ', "x-after": 2}'  # a key twice at the top: found after the incidents
+    src = tmp_path / "b.json"
+    src.write_text(text, encoding="utf-8")
+    told: list[int] = []
+    from stalklog.store.database import open_db
+
+    db = open_db(tmp_path / "c.db", create=True)
+    try:
+        with pytest.raises(Exception, match="appears twice"):
+            import_file(src, lambda: db, progress=told.append)
+    finally:
+        db.close()
+    assert 0 < sum(told) <= len(data["incidents"])

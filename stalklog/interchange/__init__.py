@@ -122,9 +122,9 @@ def _import_json(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        # Read a piece at a time: the head now, each incident as it is checked and written
-        data = json_bundle.read_bundle(path)
         if dry_run:
+            # Read a piece at a time: the head now, each incident as it is checked
+            data = json_bundle.read_bundle(path)
             warnings = json_bundle.check(data)
             result = {
                 "case": as_ref or data["case"]["ref"],
@@ -133,14 +133,50 @@ def _import_json(
                 "warnings": warnings,
             }
         else:
-            db = open_case_file()
+            try:
+                db = open_case_file()
+            except StalklogError:
+                json_bundle.read_bundle(path)  # a bad bundle says so first, as it always has
+                raise
             with transaction(db):
-                # consume: each incident is let go once written, so memory falls as the import goes
-                result = json_bundle.import_bundle(db, data, as_ref=as_ref, consume=True, progress=progress)
+                result = _import_json_into(db, path, as_ref, progress)
     finally:
         if collecting:
             gc.enable()
     return Imported("json", dry_run, result, result["case"])
+
+
+def _import_json_into(db: Database, path: Path, as_ref: str | None, progress: Callable[[int], None] | None) -> dict:
+    """Import the bundle file into ``db`` (inside the caller's transaction): in one reading
+    when it can (``one_pass``), else, or on any doubt, the careful way (read once to check
+    all of it, then again to write), which says what is wrong in its own words."""
+    from stalklog.interchange import json_bundle, one_pass
+    from stalklog.store.database import transaction
+
+    told = 0
+
+    def told_once(n: int) -> None:
+        nonlocal told
+        told += n
+        if progress is not None:
+            progress(n)
+
+    try:
+        with transaction(db):  # a savepoint: whatever one pass wrote goes if it stops
+            return one_pass.import_in_one_pass(
+                db, lambda: open(path, encoding="utf-8"), as_ref=as_ref, progress=told_once
+            )
+    except Exception:  # noqa: BLE001, S110 - not for one pass: the careful way decides and says why
+        pass
+
+    def not_told_before(n: int) -> None:  # the progress shown already is not shown twice
+        nonlocal told
+        if progress is not None and n > told:
+            progress(n - told)
+        told = max(0, told - n)
+
+    data = json_bundle.read_bundle(path)  # a piece at a time: the head now, each incident as it is written
+    return json_bundle.import_bundle(db, data, as_ref=as_ref, progress=not_told_before)
 
 
 def _import_zip(

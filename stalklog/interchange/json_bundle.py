@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 
 from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
@@ -464,7 +464,7 @@ def _incident_keys(incidents) -> set[str]:
     return all_keys
 
 
-def _checked_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str], limit: dt.datetime) -> dict:
+def _checked_incident(i: int, inc: dict, people_keys: set[str], all_keys: Container[str], limit: dt.datetime) -> dict:
     try:
         return _validate_incident(i, inc, people_keys, all_keys, limit)
     except BundleError as e:  # every message names the field and the incident's key
@@ -478,7 +478,7 @@ class _KeysBut:
     """The bundle's incident keys except one, without copying the set for every incident
     (a copy per incident made a 20,000-incident import quadratic)."""
 
-    def __init__(self, keys: set[str], but: str):
+    def __init__(self, keys: Container[str], but: str):
         self.keys, self.but = keys, but
 
     def __contains__(self, key) -> bool:
@@ -495,7 +495,7 @@ def _future_limit() -> dt.datetime:
     return local_now() + _FUTURE_GRACE
 
 
-def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: set[str], limit: dt.datetime) -> dict:
+def _validate_incident(i: int, inc: dict, people_keys: set[str], all_keys: Container[str], limit: dt.datetime) -> dict:
     from stalklog.dates import from_stored
 
     where = f"incidents[{i}]"
@@ -726,32 +726,7 @@ def import_bundle(
         )
     with transaction(db):
         appender = Appender(db)
-        c = head["case"]
-        case = records.create_case(
-            db,
-            ref,
-            title=c["title"],
-            jurisdiction=c["jurisdiction"],
-            opened=c["opened"],
-            context=c["context"],
-            notes=c["notes"],
-            appender=appender,
-            police={k: c[k] for k in CASE_OPTIONAL if c.get(k)},
-        )
-        for p in head["people"]:
-            person = records.add_person(
-                db,
-                ref,
-                role=p["role"],
-                name=p["name"],
-                relationship=p["relationship"],
-                key=p["key"],
-                lived_together_until=p["lived_together_until"],
-                identifiers=p["identifiers"],
-                appender=appender,
-                case=case,
-            )
-            _insert_person_history(db, case["id"], person["id"], p.get("history") or [], appender)
+        case = _write_case(db, head, ref, appender)
         people_keys = {p["key"] for p in head["people"]}
         n = _insert_incidents(
             db,
@@ -764,28 +739,63 @@ def import_bundle(
             consume=consume,
             progress=progress,
         )
-        impacts = _validate_impacts(bundle.get("impacts", []))
-        for imp in impacts:
-            iid = (
-                db["case_impacts"]
-                .insert(
-                    {
-                        "case_id": case["id"],
-                        "kind": imp["kind"],
-                        "date": imp["date"],
-                        "detail": imp["detail"],
-                        "created_utc": appender.at,
-                    }
-                )
-                .last_pk
-            )
-            appender.record("import", "case_impacts", iid, case["id"])
-        if orders:
-            from stalklog.orders import import_orders
-
-            import_orders(db, case["id"], orders, appender)
+        _write_impacts_and_orders(db, case, _validate_impacts(bundle.get("impacts", [])), orders, appender)
         appender.flush()
     return {"case": ref, "incidents": n, "people": len(head["people"]), "warnings": warnings}
+
+
+def _write_case(db: Database, head: dict, ref: str, appender: Appender) -> dict:
+    """The bundle's case (as ``ref``) and its people, with their corrections."""
+    c = head["case"]
+    case = records.create_case(
+        db,
+        ref,
+        title=c["title"],
+        jurisdiction=c["jurisdiction"],
+        opened=c["opened"],
+        context=c["context"],
+        notes=c["notes"],
+        appender=appender,
+        police={k: c[k] for k in CASE_OPTIONAL if c.get(k)},
+    )
+    for p in head["people"]:
+        person = records.add_person(
+            db,
+            ref,
+            role=p["role"],
+            name=p["name"],
+            relationship=p["relationship"],
+            key=p["key"],
+            lived_together_until=p["lived_together_until"],
+            identifiers=p["identifiers"],
+            appender=appender,
+            case=case,
+        )
+        _insert_person_history(db, case["id"], person["id"], p.get("history") or [], appender)
+    return case
+
+
+def _write_impacts_and_orders(db: Database, case: dict, impacts: list[dict], orders: list, appender: Appender) -> None:
+    """What the bundle writes after the incidents: the case's impacts, then its orders."""
+    for imp in impacts:
+        iid = (
+            db["case_impacts"]
+            .insert(
+                {
+                    "case_id": case["id"],
+                    "kind": imp["kind"],
+                    "date": imp["date"],
+                    "detail": imp["detail"],
+                    "created_utc": appender.at,
+                }
+            )
+            .last_pk
+        )
+        appender.record("import", "case_impacts", iid, case["id"])
+    if orders:
+        from stalklog.orders import import_orders
+
+        import_orders(db, case["id"], orders, appender)
 
 
 def _validate_impacts(impacts) -> list[dict]:
@@ -813,9 +823,9 @@ PROGRESS_STEP = 500  # incidents between calls of a progress callback
 def _insert_incidents(
     db: Database,
     case_id: int,
-    incidents: list,
+    incidents: Iterable,
     people_keys: set[str],
-    all_keys: set[str],
+    all_keys: Container[str],
     appender: Appender,
     exhibit_files: Mapping[str, bytes],
     *,
@@ -840,15 +850,16 @@ def _insert_incidents(
     fast_row = FastRows(cols, case_id, now, people_keys, all_keys, limit).row
     template = EntryTemplate(appender.at, "import", "incidents", case_id)
     record_content = appender.record_content
-    consume = consume and isinstance(incidents, list)  # a stream holds one incident at a time anyway
+    # a stream holds one incident at a time anyway; a list lets each go once it is written
+    drop = incidents.__setitem__ if consume and isinstance(incidents, list) else None
     n = 0
     with _fts_in_bulk(db, "incidents", case_id):
         for i, raw in enumerate(incidents):
             n += 1
             fast = fast_row(raw, next_id)
             if fast is not None:
-                if consume:
-                    incidents[i] = None
+                if drop is not None:
+                    drop(i, None)
                 batch.append(fast[0])
                 record_content("import", "incidents", next_id, case_id, fast[1], template)
                 next_id += 1
@@ -859,8 +870,8 @@ def _insert_incidents(
                     progress(PROGRESS_STEP)
                 continue
             inc = _checked_incident(i, raw, people_keys, all_keys, limit)
-            if consume:
-                incidents[i] = None
+            if drop is not None:
+                drop(i, None)
             row = incident_row(case_id, inc["key"], inc, now)
             withdrawn = inc["withdrawn"]
             row["withdrawn_utc"] = withdrawn["at"] if withdrawn else None
