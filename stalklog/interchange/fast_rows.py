@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable, Container
 
 from stalklog import records, vocab
-from stalklog.interchange import json_bundle as jb
+from stalklog.interchange import bundle_rules as rules
 from stalklog.store import ledger
 
 try:
@@ -98,7 +98,7 @@ def _plain(text: str, limit: int) -> bool:
         return False
     if text.isascii() and text.isprintable():
         return True
-    return jb._CONTROL.search(text) is None  # noqa: SLF001
+    return rules._CONTROL.search(text) is None  # noqa: SLF001
 
 
 def _utc_ok(value) -> bool:
@@ -195,7 +195,7 @@ class FastRows:
             witnesses = "[]"
         else:
             witnesses = _text_list(value)
-            if witnesses is None or not all(_plain(w, jb.NAME_TEXT) for w in value):
+            if witnesses is None or not all(_plain(w, rules.NAME_TEXT) for w in value):
                 return None
         # words from the vocabularies, and people and incidents of this case
         attribution, channel, procured = get("attribution"), get("channel"), get("procured_by")
@@ -217,20 +217,20 @@ class FastRows:
             get("police_ref"),
         )
         for text, limit in (
-            (summary, jb.LONG_TEXT),
-            (words, jb.LONG_TEXT),
-            (notes, jb.LONG_TEXT),
-            (location, jb.SHORT_TEXT),
-            (purpose, jb.SHORT_TEXT),
-            (provenance, jb.NAME_TEXT),
+            (summary, rules.LONG_TEXT),
+            (words, rules.LONG_TEXT),
+            (notes, rules.LONG_TEXT),
+            (location, rules.SHORT_TEXT),
+            (purpose, rules.SHORT_TEXT),
+            (provenance, rules.NAME_TEXT),
         ):
             if text is not None and (text.__class__ is not str or not _plain(text, limit)):
                 return None
         if police is not None and (
             police.__class__ is not str
             or not police.strip()
-            or len(police) > jb.KEY_TEXT
-            or jb._CONTROL_IN_KEY.search(police)  # noqa: SLF001
+            or len(police) > rules.KEY_TEXT
+            or rules._CONTROL_IN_KEY.search(police)  # noqa: SLF001
         ):
             return None
         # flags
@@ -247,7 +247,7 @@ class FastRows:
         end = get("occurred_end")
         if end is not None and end.__class__ is not str:
             return None
-        stored = jb._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
+        stored = rules._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
         if stored is None:
             return None
         recorded, written = get("recorded"), get("written")

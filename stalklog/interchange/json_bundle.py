@@ -17,6 +17,15 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from stalklog import records, vocab
 from stalklog.clock import utc_now_iso
 from stalklog.errors import BundleError, InvalidDate, InvalidValue, StalklogError
+from stalklog.interchange.bundle_rules import (  # the limits on free text, shared with fast_rows
+    _CONTROL,
+    _CONTROL_IN_KEY,
+    KEY_TEXT,
+    LONG_TEXT,
+    NAME_TEXT,
+    SHORT_TEXT,
+    _stored_dates,
+)
 from stalklog.interchange.json_stream import IncidentStream
 from stalklog.store.database import Database
 from stalklog.store.ledger import Appender, _columns
@@ -28,16 +37,6 @@ CASE_KEYS = ("ref", "title", "jurisdiction", "opened", "context", "notes")
 CASE_OPTIONAL = ("urn", "crime_ref", "oic")  # police details: written only when recorded
 EXHIBIT_KEYS = ("ref", "description", "file", "sha256", "obtained", "producer", "how_obtained")
 _SHA_RE = re.compile(r"[0-9a-f]{64}\Z")  # \Z: $ would accept a trailing newline
-
-# Free text is limited, so one bundle cannot fill the disk or the report with one field; a
-# longer text belongs in an exhibit. Keys, references and names are short and hold no
-# control characters (a key with a newline in it would print as two lines of a report).
-LONG_TEXT = 100_000
-SHORT_TEXT = 2_000
-NAME_TEXT = 500
-KEY_TEXT = 64
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # free text may hold tabs and line breaks
-_CONTROL_IN_KEY = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def _free_text(value, where: str, limit: int) -> str | None:
@@ -568,37 +567,6 @@ _INCIDENT_TEXT_LIMITS = (
 )
 
 _COPIED_FIELDS = tuple(k for k in records.BUNDLE_INCIDENT_FIELDS if k != "exhibits")
-
-
-def _stored_dates(occurred: str, precision: str, end: str | None, limit: dt.datetime) -> tuple | None:
-    """(occurred, occurred_end) as stored, for dates in the shapes stalklog writes that are
-    valid and not in the future: the same text as ``from_stored(…).occurred()`` and
-    ``.occurred_end()``, without building a ``When``. None for anything else."""
-    from stalklog.dates import _fast_stored
-
-    start = _fast_stored(occurred, precision)
-    if start is None:
-        return None
-    last = start
-    if end is not None:
-        found = _fast_stored(end, precision)
-        if found is None or found[1] != start[1] or found[0] < start[0]:
-            return None
-        last = found
-    latest = last[0].replace(day=1) if precision == "month" else last[0]
-    if latest > limit:
-        return None
-    return _stored_text(occurred, precision), None if end is None else _stored_text(end, precision)
-
-
-def _stored_text(text: str, precision: str) -> str:
-    """``2025-01-05``, ``2025-01-05T18:30``, ``2025-01-05T18:30:45`` as ``When`` stores them:
-    a month as its first day, no ``:00`` seconds."""
-    if precision == "month":
-        return text[:8] + "01"
-    if len(text) == 19 and text.endswith(":00"):
-        return text[:16]
-    return text
 
 
 def _validate_exhibits(exhibits, where: str) -> list[dict]:
