@@ -87,6 +87,17 @@ def test_add_imports_neither_sqlite_utils_nor_rich_nor_reporting(tmp_path, run, 
     assert [i["summary"] for i in listed] == ["Fictional: he waited by the gate"]
 
 
+@pytest.mark.slow
+def test_a_pdf_report_draws_its_chart_without_matplotlib(tmp_path, run, case):
+    """The PDF's chart is drawn by Typst from positions (reports/chart.timeline_layout):
+    matplotlib's import alone cost a PDF about 0.4 s of CPU and 45 MB (docs/performance.md)."""
+    run("add", "Fictional: he waited by the gate", "--when", "01/03/2025 10:15", "--case", "C-1", "-b", "loitering")
+    out = tmp_path / "r.pdf"
+    mods = imported_by(["report", "--case", "C-1", "--kind", "evidence", "-o", str(out)], env={**os.environ})
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "typst" in mods and not mods & {"matplotlib", "numpy", "jinja2"}, sorted(mods & set(HEAVY))
+
+
 def _cli_modules(args: list[str]) -> set[str]:
     """The stalklog.cli modules a fresh ``stalklog ARGS`` process imported."""
     code = textwrap.dedent(f"""

@@ -4,7 +4,7 @@ The templates are package data (``templates/*.typ``): the page and its running h
 helpers, one record's fields, the orders and one file per kind, joined into one source.
 The case's words never become Typst markup: the model goes in as JSON in ``sys.inputs``
 (the templates read it with ``json(bytes(sys.inputs.data))`` and show each value as text),
-and the timeline chart as an SVG string. Nothing is written to disk; nothing is fetched.
+the timeline chart with it as positions and words (``chart.timeline_layout``), drawn by Typst. Nothing is written to disk; nothing is fetched.
 
     pdf_bytes = typeset(model)          # model: contents.build_report, after redact.redact
 """
@@ -99,6 +99,10 @@ def document_data(model: dict) -> str:
     integrity = model.get("integrity") or {}
     view["how_to_check"] = TEXT["how_to_check"].format(ref=model["case"]["ref"], seq=integrity.get("head_seq"))
     view["text"] = TEXT
+    if kind != "labels":
+        from stalklog.reports.chart import timeline_layout
+
+        view["chart"] = timeline_layout(model.get("chart_points") or [])
 
     def shown(value):
         if isinstance(value, str):
@@ -131,15 +135,11 @@ def font_paths() -> list[str]:
 
 def typeset(model: dict, progress: Progress | None = None) -> bytes:
     """The PDF of a report model (any kind)."""
-    from stalklog.reports.chart import timeline_svg
-
     typst = _typst()
     with progress or contextlib.nullcontext():
         if progress is not None:
             progress.step("Arranging the report")
         inputs = {"data": document_data(model)}
-        if model["kind"] != "labels":
-            inputs["chart"] = timeline_svg(model.get("chart_points") or [])
         if progress is not None:
             progress.step("Typesetting the pages")
         try:

@@ -311,3 +311,35 @@ def test_the_pdf_has_an_outline_of_its_sections(run, isolated, tmp_path):
     run("report", "--case", REF, "--kind", "evidence", "-o", out)
     titles = [item.title for item in PdfReader(str(out)).outline if not isinstance(item, list)]
     assert titles[0] == "1. Headline" and "Integrity record" in " ".join(titles), titles
+
+
+def test_the_pdf_charts_layout_has_rows_markers_gaps_and_ticks():
+    from stalklog.reports.chart import timeline_layout
+
+    points = [
+        {"date": "2025-01-04", "behaviours": ["following"], "relied_on": True, "below_threshold": False},
+        {"date": "2025-01-04", "behaviours": ["following"], "relied_on": True, "below_threshold": False},
+        {"date": "2025-02-05", "behaviours": ["loitering", "following"], "relied_on": False, "below_threshold": True},
+        {"date": "2025-05-20", "behaviours": ["third_party_contact"], "relied_on": True, "below_threshold": False},
+    ]
+    chart = timeline_layout(points)
+    assert chart is not None and timeline_layout([]) is None
+    assert chart["rows"] == ["following", "loitering", "contacting others about the person"]
+    assert len(chart["markers"]) == 4  # the same day, row and kind once
+    assert [m[2] for m in chart["markers"]] == [False, False, True, True]  # filled ones drawn last, on top
+    assert all(0 < m[0] < 1 for m in chart["markers"])
+    assert [(g["label"], g["shaded"]) for g in chart["gaps"]] == [("32 days", False), ("104 days", True)]
+    labels = [t["label"] for t in chart["ticks"]]
+    assert 3 <= len(labels) <= 8 and labels[0].endswith("2025"), labels
+    assert [t["at"] for t in chart["ticks"]] == sorted(t["at"] for t in chart["ticks"])
+
+
+@pytest.mark.slow
+def test_the_pdf_chart_carries_its_rows_and_gap_labels(run, isolated, tmp_path):
+    _load(isolated, police_bundle())
+    out = tmp_path / "c.pdf"
+    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    text = _pdf_text(out)
+    for words in ("following", "loitering", "abusive", "threats", "logged, not relied on", "relied on"):
+        assert words in text
+    assert "Incidents over time by kind of conduct." in text
