@@ -262,25 +262,37 @@ def test_polish_arabic_and_chinese_names_render_with_embedded_fonts(run, isolate
     assert any("DejaVuSans" in f for f in fonts), fonts
 
 
+def _two_courses_with_a_note(isolated):
+    bundle = police_bundle()
+    bundle["incidents"][1]["private_notes"] = "A private note"
+    bundle["incidents"][0]["summary"] = "Sent https://example.org/" + "abcdefghij" * 20 + " to me"
+    _load(isolated, bundle)
+
+
 @pytest.mark.slow
-def test_no_page_ends_with_a_heading(run, isolated, tmp_path):
-    """Headings keep with what follows (the HTML's break-after: avoid): the last line above
-    each page's footer is never a section, course or occasion heading."""
+@pytest.mark.parametrize("case", ["long", "two courses"])
+def test_no_page_ends_with_a_heading_or_the_sentence_introducing_a_table(run, isolated, tmp_path, case):
+    """Headings and the sentence that introduces a table keep with what follows (the HTML's
+    break-after: avoid): the last line above each page's footer is never one of them."""
     from pypdf import PdfReader
     from test_reports_police import _long_case
 
-    _long_case(isolated, 40)  # short layout: an occasion heading and its fields per record
+    if case == "long":
+        _long_case(isolated, 40)  # short layout: an occasion heading and its fields per record
+    else:
+        _two_courses_with_a_note(isolated)
     out = tmp_path / "h.pdf"
-    run("report", "--case", REF, "--kind", "evidence", "-o", out)
+    run("report", "--case", REF, "--kind", "evidence", "-o", out, "--include-private")
     headings = re.compile(
-        r"^(\d+\. [A-Z]|Occasion \d+ –|Points to prove|Time limits|The occasions, in date order|Matters that)"
+        r"^(\d+\. [A-Z]|Occasion \d+ –|Points to prove|Time limits|The occasions, in date order|Matters that"
+        r"|shape\)|Exhibits supporting|Every logged entry|sensitive\.|was obtained\.|\"Could be supported\"|check looks at)"
     )
     pages = PdfReader(str(out)).pages
     assert len(pages) > 5
     for n, page in enumerate(pages[:-1], 1):
         lines = [line for line in page.extract_text().splitlines() if line.strip()]
         body = [line for line in lines if "OFFICIAL-SENSITIVE" not in line and not line.startswith(("Page ", "Case "))]
-        assert not headings.match(body[-1].strip()), f"page {n} ends with the heading {body[-1]!r}"
+        assert not headings.match(body[-1].strip()), f"page {n} ends with {body[-1]!r}"
 
 
 def test_the_model_given_to_typst_is_printable_and_leaves_out_the_check():
