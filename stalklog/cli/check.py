@@ -105,34 +105,49 @@ def diary_owner(db, case_ref: str, bundle: dict) -> str | None:
 
 def _check_all(db, day, jurisdiction: str | None, json_: bool) -> None:
     """Case by case: each case is read, checked and written out (or made into its table
-    rows) before the next is read, so memory depends on the largest case, not on all."""
+    rows) before the next is read, so memory depends on the largest case, not on all. A
+    large caseload is shared between worker processes (stalklog.desk.parallel), its cases
+    written in the same order."""
     from stalklog import records
-    from stalklog.cli.console import print_json_list
+    from stalklog.cli.console import write_json_texts
     from stalklog.cli.progress import progress_bar
-    from stalklog.law import caseload_rows
+    from stalklog.desk.caseload import merged_rows
+    from stalklog.desk.parallel import CaseWorkers
 
     cases = records.list_cases(db, status="open")
     people: dict[str, dict[str, str]] = {}  # each case's names, for the rows (not the documents)
-
-    def checked(bar):
-        for c in cases:
-            doc, bundle = check_one(db, c["ref"], day, jurisdiction)
-            people[c["ref"]] = people_names(bundle)
-            if bar is not None:
-                bar(c["incidents"])
-            yield doc
-
-    with progress_bar("Checking cases", sum(c["incidents"] for c in cases)) as bar:
+    # the workers (for a large caseload) start before the progress bar's thread
+    with CaseWorkers(db, cases) as workers, progress_bar("Checking cases", sum(c["incidents"] for c in cases)) as bar:
         if json_:
-            print_json_list(checked(bar))
+            write_json_texts(workers.map(checked_json, day, jurisdiction, progress=bar))
             return
         if not cases:
             say("No open cases to check.")
             return
-        rows = caseload_rows(checked(bar))  # the rows of each course; each document let go once read
+        found: list[dict] = []
+        for ref, rows, names in workers.map(checked_rows, day, jurisdiction, progress=bar):
+            people[ref] = names
+            found += rows
+        rows = merged_rows(found)  # caseload_rows of every document, in its order
     from stalklog.cli.check_view import render_caseload
 
     render_caseload(rows, out(), people)
+
+
+def checked_json(db, case: dict, day, jurisdiction: str | None) -> str:
+    """One case's check document as ``check --all --json`` writes it in the list."""
+    from stalklog.cli.console import json_text
+    from stalklog.safetext import json_safe
+
+    return json_safe(json_text(check_one(db, case["ref"], day, jurisdiction)[0], "  "))
+
+
+def checked_rows(db, case: dict, day, jurisdiction: str | None) -> tuple[str, list[dict], dict[str, str]]:
+    """One case's rows of the caseload table (``caseload_rows``) and its people's names."""
+    from stalklog.law import caseload_rows
+
+    doc, bundle = check_one(db, case["ref"], day, jurisdiction)
+    return case["ref"], caseload_rows([doc]), people_names(bundle)
 
 
 def law(

@@ -77,10 +77,16 @@ def print_json_list(items) -> None:
     yields them, so a long list is never all in memory (``check --all --json``)."""
     from stalklog.safetext import json_safe
 
+    write_json_texts(json_safe(json_text(item, "  ")) for item in items)
+
+
+def write_json_texts(texts) -> None:
+    """The JSON list of items already made into text (``json_safe(json_text(item, "  "))``),
+    written as ``texts`` yields them."""
     write = sys.stdout.write
     first = True
-    for item in items:
-        write(("[\n  " if first else ",\n  ") + json_safe(json_text(item, "  ")))
+    for text in texts:
+        write(("[\n  " if first else ",\n  ") + text)
         first = False
     write("[]\n" if first else "\n]\n")
 

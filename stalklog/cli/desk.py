@@ -47,16 +47,17 @@ def cases(
 
     if status not in ("open", "closed", "all"):
         raise typer.BadParameter("choose open, closed or all.", param_hint="--status")
-    from stalklog.desk.caseload import caseload
+    from stalklog.desk.caseload import caseload, caseload_cases
 
     day = as_of_date(as_of)
     db = open_case_file()
-    from stalklog import records
     from stalklog.cli.progress import progress_bar
+    from stalklog.desk.parallel import CaseWorkers
 
-    total = sum(c["incidents"] for c in records.list_cases(db, status=None if status == "all" else status))
-    with progress_bar("Reading cases", total) as bar:
-        rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day, progress=bar)
+    cases = caseload_cases(db, status=status, jurisdiction=chosen(jurisdiction))
+    # the workers (for a large caseload) start before the progress bar's thread
+    with CaseWorkers(db, cases) as workers, progress_bar("Reading cases", sum(c["incidents"] for c in cases)) as bar:
+        rows = caseload(db, status=status, jurisdiction=chosen(jurisdiction), as_of=day, progress=bar, workers=workers)
     if json_:
         from stalklog.cli.console import print_json_list
 

@@ -23,9 +23,13 @@ indicators for a professional to weigh, not a score or a risk level.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from stalklog.store.database import Database
+
+if TYPE_CHECKING:
+    from stalklog.desk.parallel import CaseWorkers
 
 SOON = 28  # days: a deadline this close outranks escalation
 BREACH_DAYS = 28  # days: a possible breach this recent outranks every deadline
@@ -39,6 +43,13 @@ COURSE_RANK = {"met": 0, "borderline": 1, "not_met": 2}
 SCREENING_QUESTIONS = (1, 6, 8, 11)
 
 
+def caseload_cases(db: Database, *, status: str, jurisdiction: str | None) -> list[dict]:
+    """The cases ``caseload`` ranks (``status``: open, closed or all)."""
+    from stalklog import records
+
+    return records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
+
+
 def caseload(
     db: Database,
     *,
@@ -46,32 +57,46 @@ def caseload(
     jurisdiction: str | None,
     as_of: dt.date,
     progress: Callable[[int], None] | None = None,
+    workers: CaseWorkers | None = None,
 ) -> list[dict]:
     """One row per case (``status``: open, closed or all), most urgent first. ``progress``
-    is told of each case's incidents once it is read."""
-    from stalklog import records
-    from stalklog.desk import screening
-    from stalklog.interchange.json_bundle import export_bundle
-    from stalklog.law import caseload_rows, check_case
+    is told of each case's incidents once it is read. ``workers``: started by the caller
+    over ``caseload_cases(db, status=…, jurisdiction=…)`` (else this makes its own)."""
+    if workers is None:
+        from stalklog.desk.parallel import CaseWorkers
 
-    chosen = records.list_cases(db, status=None if status == "all" else status, jurisdiction=jurisdiction)
-    found: list[dict] = []
-
-    def checked():  # case by case: each case's bundle and check let go once its row is made
-        for case in chosen:
-            bundle = export_bundle(db, case["ref"])
-            doc = check_case(bundle, as_of)
-            found.append(case_row(case, bundle, doc, screening.latest(db, case["ref"]), as_of))
-            if progress is not None:
-                progress(case["incidents"])
-            yield doc
-
+        with CaseWorkers(db, caseload_cases(db, status=status, jurisdiction=jurisdiction)) as started:
+            return caseload(
+                db, status=status, jurisdiction=jurisdiction, as_of=as_of, progress=progress, workers=started
+            )
+    # case by case: each case's bundle and check let go once its row is made
+    found = list(workers.map(checked_row, as_of, progress=progress))
     # A case is as urgent as its most urgent course in the check's own order (ties); its
     # priority (possible breach, near deadline, escalation …) comes first.
     place: dict[str, int] = {}
-    for n, row in enumerate(caseload_rows(checked())):
-        place.setdefault(row["case"], n)
+    for n, course in enumerate(merged_rows(c for row in found for c in row["courses"])):
+        place.setdefault(course["case"], n)
     return sorted(found, key=lambda c: order_key(c, place))
+
+
+def checked_row(db: Database, case: dict, as_of: dt.date) -> dict:
+    """One case's caseload row: read, checked and let go (in a worker process, or here)."""
+    from stalklog.desk import screening
+    from stalklog.interchange.json_bundle import export_bundle
+    from stalklog.law import check_case
+
+    bundle = export_bundle(db, case["ref"])
+    doc = check_case(bundle, as_of)
+    return case_row(case, bundle, doc, screening.latest(db, case["ref"]), as_of)
+
+
+def merged_rows(rows: Iterable[dict]) -> list[dict]:
+    """``caseload_rows`` of many check documents from each document's own
+    ``caseload_rows``, in the caseload's order: the same rows in the same order (within
+    a case they are already in the order of its courses, and the sort is stable)."""
+    from stalklog.law.caseload import _urgency
+
+    return sorted(rows, key=lambda row: _urgency(row, 0))
 
 
 def case_row(case: dict, bundle: dict, doc: dict, latest_screening: dict | None, as_of: dt.date) -> dict:

@@ -47,7 +47,17 @@ class Database:
         self.encrypted = encrypted
         self.anchor_dirty = False  # a write since opening: the anchor outside the file is updated on close
         self._utils = None
+        self._reopen: Callable[[], Database] | None = None  # open_db's: see ``reader``
         conn.execute("PRAGMA recursive_triggers = on")  # as sqlite-utils does
+
+    def reader(self) -> Database:
+        """Another connection to this case file, for reading only: what a worker process
+        checking cases opens (a connection must not cross a fork). An encrypted file's
+        passphrase stays in ``open_db``'s closure, in memory: a closure cannot be pickled,
+        so it is never sent anywhere."""
+        if self._reopen is None:
+            raise CaseFileError("This case file was not opened by stalklog.open_db: it cannot be opened again here.")
+        return self._reopen()
 
     def utils(self):
         """The same connection as a ``sqlite_utils.Database``."""
@@ -285,7 +295,17 @@ def open_db(
         db.execute("PRAGMA foreign_keys = ON")
     except driver_errors() as e:
         raise _translate(e, path) from None
+    db._reopen = _reopener(path, passphrase)
     return db
+
+
+def _reopener(path: Path, passphrase: str | None) -> Callable[[], Database]:
+    def reopen() -> Database:
+        db = open_db(path, passphrase, migrate=False)  # the first opening migrated and checked it
+        db.execute("PRAGMA query_only = ON")
+        return db
+
+    return reopen
 
 
 def _check_readable(conn, path: Path, encrypted: bool) -> None:
