@@ -71,3 +71,12 @@ def test_a_number_that_is_not_finite_is_null_not_invalid_json():
     """The one difference, on purpose: NaN and Infinity are not JSON (RFC 8259 §6)."""
     text = console.json_text({"a": [math.nan, math.inf, -math.inf]})
     assert json.loads(text) == {"a": [None, None, None]}
+
+
+def test_json_safe_escapes_del_in_ascii_text_and_leaves_plain_ascii_alone():
+    from stalklog.safetext import json_safe
+
+    assert json_safe('{"a": "x\x7fy"}') == '{"a": "x\\u007fy"}'
+    assert json_safe('{"a": "\u202e\x85"}') == '{"a": "\\u202e\\u0085"}'
+    plain = '{"a": "plain"}'
+    assert json_safe(plain) is plain
