@@ -1413,3 +1413,165 @@ def test_progress_is_not_told_twice_when_the_careful_way_takes_over(tmp_path, mo
     finally:
         db.close()
     assert 0 < sum(told) <= len(data["incidents"])
+
+
+# ---------------------------------------------------------------- the check engine (issue 20)
+# Each fast path of stalklog/law is checked against the general way it short-cuts, on
+# fictional records that vary every field the check reads. tests/law/test_law_frozen_output.py
+# holds the whole check's output to what it was before the speed work.
+
+
+def _engine_raw_incidents(count: int = 400) -> list[dict]:
+    import random
+
+    from stalklog.vocab import ATTRIBUTIONS, BEHAVIOURS, CHANNELS, EFFECTS, IMPACTS
+
+    rng = random.Random("engine-guards")
+    dates = ["2024-02-29", "2023-12-31T23:59", "2024-03", " 2024-03-05", "2024-03-05 ", "2024-03-05T09:00:00Z"]
+    out = []
+    for n in range(count):
+        day = f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        raw = {
+            "key": f"I{n}" if n % 50 else n,
+            "occurred": rng.choice([day, day + "T10:30", day + "T07:05:09", rng.choice(dates)]),
+            "precision": rng.choice(["exact", "day", "approximate", "month", None, ""]),
+            "by": rng.choice([["P"], ["P", "Q"], [], None, "P"]),
+            "attribution": rng.choice([*ATTRIBUTIONS, None]),
+            "procured_by": rng.choice([None, None, "Q", ["Q"]]),
+            "towards": rng.choice([["V"], ["V", "W"], ["P"], "V", None]),
+            "affected": rng.choice([[], [], ["W"], ["V", "W"], None]),
+            "behaviours": rng.sample(BEHAVIOURS, rng.randint(0, 3)) if n % 40 else rng.choice(["following", None]),
+            "channel": rng.choice([*CHANNELS, None]),
+            "effects": rng.sample(EFFECTS, rng.randint(0, 2)) if n % 30 else rng.choice(["alarm", None]),
+            "impacts": rng.choice([[], [rng.choice(IMPACTS)], None, "moved_home"]),
+            "below_threshold": rng.choice([False, True, None, 0]),
+            "same_occasion_as": rng.choice([None, "", "I1"]),
+            "links": rng.choice([[], ["I1"], None]),
+            "stated_purpose": rng.choice([None, "", "reporting a crime"]),
+            "words": rng.choice(["", "  ", "go away", None, 0]),
+        }
+        if rng.random() < 0.3:
+            raw["occurred_end"] = rng.choice([day, "2024-12-31", "2023-01-01", "2024-11", "", None, " 2024-12-01"])
+        if rng.random() < 0.1:
+            raw["withdrawn"] = True
+        out.append(raw)
+    return out
+
+
+def test_reading_an_incident_fast_is_reading_it_the_general_way():
+    """law.incidents.read_incident's fast path (ISO strings and lists, set field by field)
+    gives the very Incident of the general reading, and the same error for a bad date."""
+    from stalklog.errors import InvalidValue
+    from stalklog.law.incidents import read_incident, read_incident_slowly
+
+    raws = _engine_raw_incidents()
+    for n, raw in enumerate(raws):
+        assert read_incident(raw, n) == read_incident_slowly(raw, n), raw
+    for bad in ("2024-02-30", "yesterday", "", None):
+        raw = dict(raws[0], occurred=bad)
+        with pytest.raises(InvalidValue) as fast:
+            read_incident(raw, 3)
+        with pytest.raises(InvalidValue) as slow:
+            read_incident_slowly(raw, 3)
+        assert str(fast.value) == str(slow.value)
+
+
+def test_orders_read_the_checks_incidents_as_they_read_the_bundles():
+    """The orders' checks (possible breaches, stalking protection orders) read the check's
+    Incident instead of the bundle's dict: the days an incident may fall on, whether it is
+    an act associated with stalking (PHA 1997 s.2A(3), contact by any means) and whose
+    conduct it is are what the dict gave."""
+    from stalklog.law.incidents import STALKING_BEHAVIOURS, contact_by_any_means, read_incident
+    from stalklog.law.orders import possible_days, stalking_act
+
+    for n, raw in enumerate(_engine_raw_incidents()):
+        if not isinstance(raw["by"], list) or not isinstance(raw["towards"], list):
+            continue  # a bundle holds lists here (records.validate_incident)
+        if isinstance(raw.get("behaviours"), str) or raw["occurred"] != raw["occurred"].strip():
+            continue
+        if raw.get("occurred_end") and raw["occurred_end"] != raw["occurred_end"].strip():
+            continue
+        inc = read_incident(raw, n)
+        assert (inc.start_lo, inc.end_hi) == possible_days(raw), raw
+        by_dict = bool(STALKING_BEHAVIOURS.intersection(raw.get("behaviours") or ())) or contact_by_any_means(raw)
+        assert stalking_act(inc) == by_dict, raw
+        for person in ("P", "Q", "V"):
+            procured = raw.get("procured_by")
+            done = bool(procured) and person in ((procured,) if isinstance(procured, str) else procured)
+            done = done or (person in (raw.get("by") or ()) and raw.get("attribution") != "unknown")
+            assert inc.counts_for(person) == done
+
+
+def test_grouping_pairs_fast_is_grouping_them_the_general_way():
+    """courses.group_pairs: the one-subject-one-victim short path gives the pairs, counted
+    and left-out incidents (with their reasons), in the order of the general loop."""
+    from stalklog.law.courses import group_pairs
+    from stalklog.law.incidents import read_incident
+
+    incidents = [read_incident(raw, n) for n, raw in enumerate(_engine_raw_incidents())]
+    fast, slow = group_pairs(incidents), group_pairs(incidents, fast=False)
+    assert list(fast) == list(slow)
+    for pair in fast:
+        assert fast[pair].parts == slow[pair].parts
+        assert fast[pair].excluded == slow[pair].excluded
+
+
+def test_gaps_and_wide_gaps_are_worked_out_as_the_rule_says():
+    """occasions.gaps_between (ordinals) and wide_gaps are the day counts and the 90/180-day
+    limits of gap_limit (Lau v DPP; check-v2 §9), for courses of every length."""
+    import datetime as dt
+    import itertools
+    import random
+
+    from stalklog.law.occasions import gap_limit, gaps_between, wide_gaps
+
+    class Span:
+        def __init__(self, lo, hi):
+            self.start_lo, self.end_hi = lo, hi
+
+    rng = random.Random(5)
+    for count in range(0, 9):
+        for _ in range(30):
+            days = sorted(rng.randint(0, 2000) for _ in range(count * 2))
+            occ = [
+                Span(
+                    dt.date(2020, 1, 1) + dt.timedelta(days[2 * i + 1] - rng.randint(0, 300)),
+                    dt.date(2020, 1, 1) + dt.timedelta(days[2 * i]),
+                )
+                for i in range(count)
+            ]
+            gaps = gaps_between(occ)
+            assert gaps == [max(0, (b.start_lo - a.end_hi).days) for a, b in itertools.pairwise(occ)]
+            assert wide_gaps(gaps) == [(i, g) for i, g in enumerate(gaps) if g > gap_limit(i, count)]
+
+
+def test_requirement_tests_written_out_are_occasions_with():
+    """points.effect, points.behaviour and points.acts (the tests run on every occasion of
+    every course) find the occasions the general points.occasions_with finds."""
+    from stalklog.law import points
+    from stalklog.law.courses import build_occasions as occasions_of
+    from stalklog.law.incidents import STALKING_BEHAVIOURS, read_incident
+    from stalklog.law.offence import Facts
+
+    incidents = [read_incident(raw, n) for n, raw in enumerate(_engine_raw_incidents())]
+    occasions = occasions_of(incidents, {i.key: i.key for i in incidents})
+    facts = Facts(None, occasions, "met", frozenset(), None, ())  # type: ignore[arg-type]
+    words = frozenset({"threats", "abusive"})
+    effects = frozenset({"alarm", "fear_of_violence"})
+    for at_least in (1, 2, 400):
+        general = points.occasions_with("x", lambda o: bool(o.effects & effects), at_least, "", (), "")
+        assert points.effect("x", effects, at_least, "", (), "").test(facts) == general.test(facts)
+        general = points.occasions_with("x", lambda o: bool(o.behaviours & words), at_least, "", (), "")
+        assert points.behaviour("x", words, at_least, "", (), "").test(facts) == general.test(facts)
+    for also in (None, lambda o: "alarm" in o.effects):
+        ok, keys, note = points.acts("x", STALKING_BEHAVIOURS, "", (), "", also=also).test(facts)
+        found = [o for o in occasions if o.acts & STALKING_BEHAVIOURS or (also is not None and also(o))]
+        implied = [
+            (p.key, p.contact_why)
+            for o in found
+            if not (o.behaviours & STALKING_BEHAVIOURS) and not (also is not None and also(o))
+            for p in o.parts
+            if p.contact_why and p.acts & STALKING_BEHAVIOURS
+        ]
+        assert (ok, keys, note) == (bool(found), [o.key for o in found], "; ".join(f"{k}: {w}" for k, w in implied))
+        assert note

@@ -97,7 +97,7 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
     alternatives = _merge_alternatives(alternatives, case.rank)
     warnings += alternative_warnings(alternatives)
     warnings += aggravation_warnings(courses, case.context, juris.id)
-    orders = judge_orders(bundle, as_of, case.juris.id, doc_courses)  # orders-v1: always present
+    orders = judge_orders(bundle, as_of, case.juris.id, doc_courses, case.incidents)  # orders-v1: always present
     warnings += orders["warnings"]
     return {
         "format": "stalklog.check",

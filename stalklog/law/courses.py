@@ -68,13 +68,32 @@ def exclusion(inc: Incident, subject: str) -> str | None:
     return None
 
 
-def group_pairs(incidents: list[Incident]) -> dict[tuple[str, str], Pair]:
+def group_pairs(incidents: list[Incident], fast: bool = True) -> dict[tuple[str, str], Pair]:
     """Every (subject, victim) pair of the incidents, one pass. A victim only in
     ``affected`` gets the incident as conduct in relation to her (PHA 1997 s.7(3)(a);
     Levi v Bates; check-v2 §10): a copy marked ``indirect`` whose effect for her is alarm
-    only (the recorded effects are those of the person it was aimed at)."""
+    only (the recorded effects are those of the person it was aimed at). ``fast``: the
+    common record (one subject, one victim) on a short path that gives the same pairs
+    (``tests/test_perf_guards.py``)."""
     pairs: dict[tuple[str, str], Pair] = {}
     for inc in incidents:
+        by, towards = inc.by, inc.towards
+        if fast and len(by) == 1 and len(towards) == 1 and not inc.procured_by and not inc.affected:
+            # The common record, one person towards one other: the loop below, written out.
+            subject, victim = by[0], towards[0]
+            if inc.attribution == "unknown":
+                if inc.withdrawn:
+                    continue  # a withdrawn record is not evidence of anything
+                reason: str | None = "attribution_unknown"
+            else:
+                reason = "withdrawn" if inc.withdrawn else "below_threshold" if inc.below_threshold else None
+            if victim == subject:
+                continue
+            pair = pairs.get((subject, victim))
+            if pair is None:
+                pair = pairs[(subject, victim)] = Pair([], [])
+            (pair.excluded.append((inc, reason)) if reason else pair.parts.append(inc))
+            continue
         indirect_copy = None
         for subject in dict.fromkeys(inc.by + inc.procured_by):
             reason = exclusion(inc, subject)
@@ -135,14 +154,15 @@ def judge_status(
             )
         ]
     reasons += _kelly(occasions)
-    wide = unbridged_wide_gaps(occasions, roots)
+    gaps = gaps_between(occasions)
+    wide = unbridged_wide_gaps(occasions, roots, gaps)
     if juris == "england-wales":
         borderline += [_gap_reason(occasions, i, g) for i, g in wide]
     else:
         reasons += [_gap_review(occasions, i, g, cite) for i, g in wide]
     borderline += [_reason(c, CONTEXT_TEXT[c], CONTEXT_CITES[c]) for c in CONTEXT_TEXT if c in context]
     borderline += _indirect(occasions, juris)
-    reasons += [_bridged_reason(occasions, i, g) for i, g in bridged_gaps(occasions, roots)]
+    reasons += [_bridged_reason(occasions, i, g) for i, g in bridged_gaps(occasions, roots, gaps, wide)]
     if not borderline:
         if len(occasions) > 1 and not any(r["code"] in ("linked_across_gap", "wide_gap_review") for r in reasons):
             reasons.append(_reason("gaps_within_limits", text.gaps_ok(len(occasions)), GAP_CITE[:1]))
@@ -313,26 +333,42 @@ class Course:
     wide_gaps: list[tuple[int, int]] = field(default_factory=list)
     juris: str = "england-wales"
 
+    # Worked out once from the occasions (which never change once the course is made).
+    _ends: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    _gaps: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+
     @property
     def first(self) -> dt.date:
         return self.occasions[0].start
+
+    def _end_dates(self) -> tuple:
+        if self._ends is None:
+            occasions = self.occasions
+            self._ends = (
+                max(o.end for o in occasions),
+                max(o.end_lo for o in occasions),
+                max(o.end_hi for o in occasions),
+            )
+        return self._ends
 
     @property
     def last(self) -> dt.date:
         """The end of the course: the latest end of any occasion (a long span may end
         after a later-starting occasion). DPP v Baker."""
-        return max(o.end for o in self.occasions)
+        return self._end_dates()[0]
 
     @property
     def last_lo(self) -> dt.date:
         """The earliest the course can have ended (check-v2 §8)."""
-        return max(o.end_lo for o in self.occasions)
+        return self._end_dates()[1]
 
     @property
     def last_hi(self) -> dt.date:
         """The latest the course can have ended (check-v2 §8)."""
-        return max(o.end_hi for o in self.occasions)
+        return self._end_dates()[2]
 
     @property
     def gaps(self) -> list[int]:
-        return gaps_between(self.occasions)
+        if self._gaps is None:
+            self._gaps = gaps_between(self.occasions)
+        return list(self._gaps)

@@ -231,7 +231,90 @@ def contact_by_any_means(raw: dict) -> bool:
 
 
 def read_incident(raw: dict, position: int) -> Incident:
-    """Normalise one bundle incident (extension keys are ignored)."""
+    """Normalise one bundle incident (extension keys are ignored).
+
+    The common record (ISO date strings, lists of words) is read on a fast path that sets
+    the fields directly; anything else goes the general way (``read_incident_slowly``),
+    which gives the same ``Incident`` (``tests/test_perf_guards.py`` checks the two)."""
+    get = raw.get
+    occurred = get("occurred")
+    precision = get("precision")
+    end_text = get("occurred_end")
+    if (
+        type(occurred) is not str
+        or len(occurred) < 10
+        or occurred[0] in _SPACE
+        or occurred[-1] in _SPACE
+        or precision == "month"
+        or (end_text and (type(end_text) is not str or len(end_text) < 10 or end_text[0] in _SPACE))
+    ):
+        return read_incident_slowly(raw, position)
+    try:
+        start = _fromiso(occurred[:10])
+        end = _fromiso(end_text[:10]) if end_text else start
+    except ValueError:
+        return read_incident_slowly(raw, position)  # says which field is wrong
+    if end < start:
+        end = start
+    precision = precision or "exact"
+    inc = _new(Incident)
+    inc.key = str(get("key"))
+    inc.start = start
+    inc.end = end
+    inc.time = occurred[11:19]
+    inc.precision = precision
+    v = get("by")
+    inc.by = tuple(v) if type(v) is list else _as_tuple(v)
+    inc.attribution = get("attribution")
+    v = get("procured_by")
+    inc.procured_by = () if v is None else _as_tuple(v)
+    v = get("towards")
+    inc.towards = tuple(v) if type(v) is list else _as_tuple(v)
+    v = get("behaviours")
+    behaviours = inc.behaviours = frozenset(v) if type(v) is list else _as_set(v)
+    channel = inc.channel = get("channel")
+    v = get("effects")
+    inc.effects = frozenset(v) if type(v) is list else _as_set(v)
+    v = get("impacts")
+    inc.impacts = frozenset(v) if type(v) is list else _as_set(v)
+    inc.below_threshold = bool(get("below_threshold"))
+    inc.same_occasion_as = get("same_occasion_as") or None
+    v = get("links")
+    inc.links = tuple(v) if type(v) is list else _as_tuple(v)
+    inc.stated_purpose = get("stated_purpose") or None
+    inc.withdrawn = bool(get("withdrawn"))
+    v = get("affected")
+    inc.affected = tuple(v) if type(v) is list else _as_tuple(v)
+    words = get("words")
+    has_words = inc.has_words = bool(words.strip()) if type(words) is str else bool(str(words or "").strip())
+    inc.indirect = False
+    if precision == "approximate":
+        start_lo, start_hi = date_range(start, precision)
+        end_lo, end_hi = date_range(end, precision)
+        inc.start_lo, inc.start_hi = start_lo, start_hi
+        inc.end_lo = max(end_lo, start_lo)
+        inc.end_hi = max(end_hi, start_hi)
+    else:
+        inc.start_lo = inc.start_hi = start
+        inc.end_lo = inc.end_hi = end
+    inc.order = (inc.start_lo, inc.time, end, inc.key)
+    if channel is None or channel in _NO_CONTACT:
+        inc.acts, inc.contact_why = behaviours, ""
+    else:
+        inc.acts, inc.contact_why = implied_acts(behaviours, channel, has_words)
+    return inc
+
+
+_SPACE = " \t\n\r\x0b\x0c"
+_fromiso = dt.date.fromisoformat
+_new = object.__new__
+# Channels that never imply contact, whatever the words (implied_acts adds nothing).
+_NO_CONTACT = frozenset({"other"})
+
+
+def read_incident_slowly(raw: dict, position: int) -> Incident:
+    """``read_incident`` the general way: any value the bundle may hold, and the error that
+    names the field."""
     key = str(raw.get("key"))
     month = raw.get("precision") == "month"
     start, time = parse_when(raw.get("occurred"), month, (position, "occurred", key))

@@ -4,7 +4,7 @@ occasions (PHA 1997 s.7(3); Lau v DPP; Pratt v DPP). Pure.
 
 from __future__ import annotations
 
-from itertools import pairwise
+from operator import attrgetter, sub
 
 from stalklog.law.incidents import Incident
 
@@ -114,20 +114,27 @@ def build_occasions(parts: list[Incident], roots: dict[str, str]) -> list[Occasi
     """Merge incidents into occasions and sort them in time (sorted once)."""
     groups: dict[str, list[Incident]] = {}
     for inc in parts:
-        groups.setdefault(roots[inc.key], []).append(inc)
+        root = roots[inc.key]
+        if root in groups:
+            groups[root].append(inc)
+        else:
+            groups[root] = [inc]
     occasions = [Occasion(root, items) for root, items in groups.items()]
     occasions.sort(key=_order)
     return occasions
 
 
-def _order(o: Occasion) -> tuple:
-    return o.order
+_order = attrgetter("order")
 
 
 def gaps_between(occasions: list[Occasion]) -> list[int]:
     """Calendar days from the end of each occasion to the start of the next (≥ 0): the
     smallest possible gap where a date is imprecise (check-v2 §8), 0 where they overlap."""
-    return [max(0, (b.start_lo - a.end_hi).days) for a, b in pairwise(occasions)]
+    if len(occasions) < 2:
+        return []
+    ends = [o.end_hi.toordinal() for o in occasions]
+    starts = [o.start_lo.toordinal() for o in occasions]
+    return [d if d > 0 else 0 for d in map(sub, starts[1:], ends)]
 
 
 NEAR_GAP = 90
@@ -140,10 +147,21 @@ def gap_limit(index: int, count: int) -> int:
     return NEAR_GAP if count <= 3 or index == count - 2 else FAR_GAP
 
 
-def unbridged_wide_gaps(occasions: list[Occasion], roots: dict[str, str]) -> list[tuple[int, int]]:
-    """(gap index, days) of wide gaps that no later incident ``links`` across."""
-    gaps = gaps_between(occasions)
-    wide = [(i, g) for i, g in enumerate(gaps) if g > gap_limit(i, len(occasions))]
+def wide_gaps(gaps: list[int]) -> list[tuple[int, int]]:
+    """(gap index, days) of the gaps wider than ``gap_limit`` (``gaps``: ``gaps_between``)."""
+    count = len(gaps) + 1
+    if count <= 3:
+        return [(i, g) for i, g in enumerate(gaps) if g > NEAR_GAP]
+    last = count - 2
+    return [(i, g) for i, g in enumerate(gaps) if g > FAR_GAP or (g > NEAR_GAP and i == last)]
+
+
+def unbridged_wide_gaps(
+    occasions: list[Occasion], roots: dict[str, str], gaps: list[int] | None = None
+) -> list[tuple[int, int]]:
+    """(gap index, days) of wide gaps that no later incident ``links`` across (``gaps``:
+    ``gaps_between(occasions)``, where the caller has it)."""
+    wide = wide_gaps(gaps_between(occasions) if gaps is None else gaps)
     if not wide:
         return []
     index = {o.root: n for n, o in enumerate(occasions)}
@@ -159,8 +177,19 @@ def unbridged_wide_gaps(occasions: list[Occasion], roots: dict[str, str]) -> lis
     return [(i, g) for i, g in wide if earliest_link[i + 1] > i]
 
 
-def bridged_gaps(occasions: list[Occasion], roots: dict[str, str]) -> list[tuple[int, int]]:
-    """Wide gaps that a recorded link does bridge."""
-    gaps = gaps_between(occasions)
-    wide = {(i, g) for i, g in enumerate(gaps) if g > gap_limit(i, len(occasions))}
-    return sorted(wide - set(unbridged_wide_gaps(occasions, roots)))
+def bridged_gaps(
+    occasions: list[Occasion],
+    roots: dict[str, str],
+    gaps: list[int] | None = None,
+    unbridged: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """Wide gaps that a recorded link does bridge (``gaps`` and ``unbridged``, where the
+    caller has them: ``gaps_between`` and ``unbridged_wide_gaps`` of the same occasions)."""
+    if gaps is None:
+        gaps = gaps_between(occasions)
+    wide = wide_gaps(gaps)
+    if not wide:
+        return []
+    if unbridged is None:
+        unbridged = unbridged_wide_gaps(occasions, roots, gaps)
+    return sorted(set(wide) - set(unbridged))

@@ -159,9 +159,13 @@ def months_limit(
 
 def counted(offence: Offence, course: Course) -> list[Occasion]:
     """The occasions the offence may rest on (an occasion that may end on or after the date
-    of force counts; one that spans it by imprecision makes the result borderline)."""
+    of force counts; one that spans it by imprecision makes the result borderline). All of
+    them is the course's own list (the same object)."""
     if offence.scope == "course":
         return course.occasions
+    if course.occasions and course.occasions[0].end_hi >= offence.in_force:
+        if all(o.end_hi >= offence.in_force for o in course.occasions):
+            return course.occasions
     return [o for o in course.occasions if o.end_hi >= offence.in_force]
 
 
@@ -275,9 +279,11 @@ def _entry(offence: Offence, course: Course, status: str, met, reasons, as_of: d
         if note and note[0]:
             words = f"{words} ({note[0]})"
         requirements.append({"code": r.code, "met": bool(ok), "incidents": keys, "cite": list(cite), "text": words})
-    occasions = occasions if occasions else course.occasions
-    last_lo = max(o.end_lo for o in occasions)
-    last_hi = max(o.end_hi for o in occasions)
+    if not occasions or occasions is course.occasions:
+        last_lo, last_hi = course.last_lo, course.last_hi
+    else:
+        last_lo = max(o.end_lo for o in occasions)
+        last_hi = max(o.end_hi for o in occasions)
     return {
         "id": offence.id,
         "title": offence.title,

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from stalklog.law import wording as text
-from stalklog.law.incidents import STALKING_BEHAVIOURS, add_months, contact_by_any_means, to_date
+from stalklog.law.incidents import STALKING_BEHAVIOURS, Incident, add_months, read_incident, to_date
 from stalklog.law.offence import NO_LIMIT
 
 EW, SCOT, NI = "england-wales", "scotland", "northern-ireland"
@@ -226,28 +226,27 @@ def _day(value) -> dt.date:
     return dt.date.fromisoformat(raw[:10])
 
 
-def _counts_for(inc: dict, person: str) -> bool:
-    """The incident is the person's conduct: done by them (attribution known), or procured."""
-    procured = inc.get("procured_by")
-    if procured and person in ((procured,) if isinstance(procured, str) else procured):
-        return True
-    return person in (inc.get("by") or ()) and inc.get("attribution") != "unknown"
-
-
-def _reaches(inc: dict) -> list[str]:
+def _reaches(inc: Incident) -> list[str]:
     """Who the conduct was aimed at or foreseeably affected."""
-    out = list(inc.get("towards") or ())
-    out += [p for p in inc.get("affected") or () if p not in out]
+    out = list(inc.towards)
+    out += [p for p in inc.affected if p not in out]
     return out
 
 
 # ---------------------------------------------------------------- the three lists
 
 
-def judge_orders(bundle: dict, as_of: dt.date, jurisdiction: str, courses: list[dict]) -> dict:
-    """``{"orders", "possible_breaches", "protective_options", "warnings"}`` for one case."""
+def judge_orders(
+    bundle: dict, as_of: dt.date, jurisdiction: str, courses: list[dict], read: list[Incident] | None = None
+) -> dict:
+    """``{"orders", "possible_breaches", "protective_options", "warnings"}`` for one case.
+    ``read``: the bundle's incidents as the check read them (``read_incident``), in order."""
     orders = [read_order(o) for o in bundle.get("orders") or []]
-    incidents = [i for i in bundle.get("incidents") or [] if not i.get("withdrawn")]
+    raws = bundle.get("incidents") or []
+    if read is None:
+        read = [read_incident(raw, n) for n, raw in enumerate(raws)]
+    live = [(inc, raw) for inc, raw in zip(read, raws, strict=True) if not inc.withdrawn]
+    incidents = [inc for inc, _ in live]
     people = {str(p.get("key")): p for p in bundle.get("people") or []}
     listed, warnings = [], []
     for order in orders:
@@ -255,7 +254,7 @@ def judge_orders(bundle: dict, as_of: dt.date, jurisdiction: str, courses: list[
         listed.append(entry)
         if warning:
             warnings.append(warning)
-    breaches = [b for order in orders for b in _breaches(order, incidents, people)]
+    breaches = [b for order in orders for b in _breaches(order, live)]
     options = protective_options(orders, incidents, people, as_of, jurisdiction, courses)
     return {"orders": listed, "possible_breaches": breaches, "protective_options": options, "warnings": warnings}
 
@@ -286,26 +285,30 @@ def _name(people: dict, key: str) -> str:
     return key if key in people else f"{key} (not a person of this case)"
 
 
-def _breaches(order: Order, incidents: list[dict], people: dict) -> list[dict]:
+def _breaches(order: Order, incidents: list[tuple[Incident, dict]]) -> list[dict]:
+    """Each incident by the person the order is against that reached someone it protects
+    while it may have been in force (its possible days: ``start_lo`` … ``end_hi``)."""
     out = []
     protected = set(order.protects)
     until = order.until
-    for inc in incidents:
-        if not _counts_for(inc, order.against):
+    for inc, raw in incidents:
+        if not inc.counts_for(order.against):
             continue
         reached = [p for p in _reaches(inc) if p in protected]
         if not reached:
             continue
-        first, last = possible_days(inc)
+        first, last = inc.start_lo, inc.end_hi
         if last < order.made or (until is not None and first > until):
             continue  # before the order was made, or after it ended: not listed
         certain = first >= order.made and (until is None or last <= until)
-        out.append(_breach(order, inc, reached, first, last, certain))
+        out.append(_breach(order, inc, raw, reached, first, last, certain))
     out.sort(key=lambda b: (b["date"], b["incident"]))
     return out
 
 
-def _breach(order: Order, inc: dict, reached: list[str], first: dt.date, last: dt.date, certain: bool) -> dict:
+def _breach(
+    order: Order, inc: Incident, raw: dict, reached: list[str], first: dt.date, last: dt.date, certain: bool
+) -> dict:
     kind = order.kind
     reasons = []
     if not certain:
@@ -319,7 +322,7 @@ def _breach(order: Order, inc: dict, reached: list[str], first: dt.date, last: d
                 "cite": [],
             }
         )
-    if inc.get("below_threshold"):
+    if inc.below_threshold:
         reasons.append(
             {
                 "code": "below_threshold",
@@ -341,7 +344,7 @@ def _breach(order: Order, inc: dict, reached: list[str], first: dt.date, last: d
                 "cite": ["Domestic Violence, Crime and Victims Act 2004 s.1"],
             }
         )
-    if inc.get("order_in_force_said") is False and certain:
+    if raw.get("order_in_force_said") is False and certain:
         reasons.append(
             {
                 "code": "said_not_in_force",
@@ -358,13 +361,13 @@ def _breach(order: Order, inc: dict, reached: list[str], first: dt.date, last: d
             "magistrates' court as contempt (MCA 1980 s.63(3)), so it is not a prosecution and has no time limit"
         )
     why = (
-        f"possible breach of the {kind.title} {order.key} ({_window(order)}): incident {inc.get('key')} "
+        f"possible breach of the {kind.title} {order.key} ({_window(order)}): incident {inc.key} "
         f"{text.span(first, last)} by {order.against} towards {who}; {what}. Whether it broke a condition of "
         "the order, and whether there was a reasonable excuse, is for review"
     )
     return {
         "order": order.key,
-        "incident": str(inc.get("key")),
+        "incident": inc.key,
         "offence": kind.breach,
         "title": kind.breach_title,
         "status": "possible_breach",
@@ -393,36 +396,39 @@ ASSOCIATED = frozenset({"partner", "ex-partner", "spouse", "ex-spouse", "family"
 NOT_ASSOCIATED = frozenset({"stranger", "acquaintance", "colleague", "neighbour"})
 
 
-def stalking_act(inc: dict) -> bool:
+def stalking_act(inc: Incident) -> bool:
     """An act associated with stalking (PHA 1997 s.2A(3)): the check's stalking behaviours, or
-    contact by any means (check-v2 §2: a message channel, a third party, or words in person)."""
-    return bool(STALKING_BEHAVIOURS.intersection(inc.get("behaviours") or ())) or contact_by_any_means(inc)
+    contact by any means (check-v2 §2: a message channel, a third party, or words in person),
+    which ``acts`` already holds as ``contacting`` (``implied_acts``)."""
+    return not STALKING_BEHAVIOURS.isdisjoint(inc.acts)
 
 
-def _pairs(incidents: list[dict], people: dict) -> list[tuple[str, str]]:
-    """Every subject–victim pair with an incident by the one towards (or affecting) the other."""
+def _pairs(incidents: list[Incident], people: dict) -> dict[tuple[str, str], list[Incident]]:
+    """Every subject–victim pair with an incident by the one towards (or affecting) the
+    other, in the order of the people (then keys), each with those incidents in order."""
     rank = {k: n for n, k in enumerate(people)}
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], list[Incident]] = {}
     for inc in incidents:
-        doers = set(inc.get("by") or ()) | ({inc["procured_by"]} if inc.get("procured_by") else set())
-        for s in doers:
-            if not _counts_for(inc, s):
+        for s in set(inc.by) | set(inc.procured_by):
+            if not inc.counts_for(s):
                 continue
             for v in _reaches(inc):
                 if v != s:
-                    found.add((s, v))
-    return sorted(found, key=lambda p: (rank.get(p[0], len(rank)), p[0], rank.get(p[1], len(rank)), p[1]))
+                    theirs = found.setdefault((s, v), [])
+                    if not theirs or theirs[-1] is not inc:
+                        theirs.append(inc)
+    order = sorted(found, key=lambda p: (rank.get(p[0], len(rank)), p[0], rank.get(p[1], len(rank)), p[1]))
+    return {pair: found[pair] for pair in order}
 
 
 def protective_options(
-    orders: list[Order], incidents: list[dict], people: dict, as_of: dt.date, jurisdiction: str, courses: list[dict]
+    orders: list[Order], incidents: list[Incident], people: dict, as_of: dt.date, jurisdiction: str, courses: list[dict]
 ) -> list[dict]:
     """Orders the facts could support an application for: England and Wales only (v1)."""
     if jurisdiction != EW:
         return []
     out = []
-    for subject, victim in _pairs(incidents, people):
-        theirs = [i for i in incidents if _counts_for(i, subject) and victim in _reaches(i)]
+    for (subject, victim), theirs in _pairs(incidents, people).items():
         out.append(_spo_option(subject, victim, theirs, orders, as_of))
         out.append(_nmo_option(subject, victim, people, orders, as_of))
         out.append(_civil_option(subject, victim, courses))
@@ -450,8 +456,8 @@ SPO_WHO = "the police apply, to a magistrates' court; no conviction and no cours
 SPO_CITE = ("Stalking Protection Act 2019 s.1", "Stalking Protection Act 2019 s.2", "PHA 1997 s.2A(3)")
 
 
-def _spo_option(subject: str, victim: str, theirs: list[dict], orders: list[Order], as_of: dt.date) -> dict:
-    acts = [i for i in theirs if stalking_act(i) and not i.get("below_threshold")]
+def _spo_option(subject: str, victim: str, theirs: list[Incident], orders: list[Order], as_of: dt.date) -> dict:
+    acts = [i for i in theirs if not i.below_threshold and stalking_act(i)]
 
     def option(status: str, reasons: list[dict]) -> dict:
         title = "Stalking protection order (SPA 2019 s.1)"
@@ -476,8 +482,8 @@ def _spo_option(subject: str, victim: str, theirs: list[dict], orders: list[Orde
             "(following, contact by any means, watching, loitering, and the other acts of PHA 1997 s.2A(3))"
         )
         return option("not_indicated", [_r("no_stalking_act", words, ("PHA 1997 s.2A(3)",))])
-    last = max(possible_days(i)[1] for i in acts)
-    keys = ", ".join(str(i.get("key")) for i in acts)
+    last = max(i.end_hi for i in acts)
+    keys = ", ".join(i.key for i in acts)
     if add_months(last, RISK_MONTHS) < as_of:
         words = (
             f"the last act associated with stalking ({text.day(last)}) is more than {RISK_MONTHS} months ago: "

@@ -43,11 +43,24 @@ def occasions_with(
 
 
 def effect(code: str, effects: frozenset[str], at_least: int, text: str, cite, missing: str) -> Requirement:
-    return occasions_with(code, lambda o: bool(o.effects & effects), at_least, text, cite, missing)
+    """At least ``at_least`` occasions recording one of ``effects`` (``occasions_with``
+    written out: it runs on every occasion of every course)."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        found = [o.key for o in f.occasions if not effects.isdisjoint(o.effects)]
+        return len(found) >= at_least, found
+
+    return Requirement(code, text, tuple(cite), test, missing)
 
 
 def behaviour(code: str, words: frozenset[str], at_least: int, text: str, cite, missing: str) -> Requirement:
-    return occasions_with(code, lambda o: bool(o.behaviours & words), at_least, text, cite, missing)
+    """At least ``at_least`` occasions recording one of ``words`` as a behaviour."""
+
+    def test(f: Facts) -> tuple[bool, list[str]]:
+        found = [o.key for o in f.occasions if not words.isdisjoint(o.behaviours)]
+        return len(found) >= at_least, found
+
+    return Requirement(code, text, tuple(cite), test, missing)
 
 
 def single_victim(cite) -> Requirement:
@@ -122,13 +135,17 @@ def acts(code: str, words: frozenset[str], text: str, cite, missing: str, also=N
     says where the channel made it contact ("a text message is contact by any means")."""
 
     def test(f: Facts):
-        found = [o for o in f.occasions if o.acts & words or (also is not None and also(o))]
+        if also is None:
+            found = [o for o in f.occasions if not words.isdisjoint(o.acts)]
+            by_channel = [o for o in found if o.acts is not o.behaviours and words.isdisjoint(o.behaviours)]
+        else:
+            found = [o for o in f.occasions if not words.isdisjoint(o.acts) or also(o)]
+            by_channel = [o for o in found if words.isdisjoint(o.behaviours) and not also(o)]
         implied = [
             (p.key, p.contact_why)
-            for o in found
-            if not (o.behaviours & words) and not (also is not None and also(o))
+            for o in by_channel
             for p in o.parts
-            if p.contact_why and p.acts & words
+            if p.contact_why and not words.isdisjoint(p.acts)
         ]
         note = "; ".join(f"{key}: {why}" for key, why in implied)
         return bool(found), _keys(found), note
