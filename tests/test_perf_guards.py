@@ -1575,3 +1575,23 @@ def test_requirement_tests_written_out_are_occasions_with():
         ]
         assert (ok, keys, note) == (bool(found), [o.key for o in found], "; ".join(f"{k}: {w}" for k, w in implied))
         assert note
+
+
+def test_occasions_without_same_occasion_links_are_grouped_as_the_union_would():
+    """occasions.occasion_roots and build_occasions skip the union and the grouping where no
+    incident is part of another's occasion: the roots and occasions are what they give."""
+    from stalklog.law.incidents import read_incident
+    from stalklog.law.occasions import Occasion, UnionFind, build_occasions, occasion_roots
+
+    raws = [dict(raw, same_occasion_as=None) for raw in _engine_raw_incidents()]
+    incidents = [read_incident(raw, n) for n, raw in enumerate(raws)]
+    roots = occasion_roots(incidents)
+    uf = UnionFind(i.key for i in incidents)
+    assert roots == {k: uf.find(k) for k in uf.parent}
+    unique = list({i.key: i for i in incidents}.values())
+    groups: dict[str, list] = {}
+    for inc in unique:
+        groups.setdefault(roots[inc.key], []).append(inc)
+    general = sorted((Occasion(root, items) for root, items in groups.items()), key=lambda o: o.order)
+    fast = build_occasions(unique, roots)
+    assert [(o.root, o.keys, o.order, o.parts) for o in fast] == [(o.root, o.keys, o.order, o.parts) for o in general]

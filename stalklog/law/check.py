@@ -80,8 +80,9 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
     doc_courses, warnings, missing, alternatives = [], imprecise_warnings(courses), [], []
     juris = case.juris
     for course in courses:
-        offences = [_judge(case, course, o, as_of) for o in juris.listed(case.context, course.kind)]
-        others = [_judge(case, course, o, as_of) for o in juris.other_offences]
+        rel = case.relationship(course.subject, course.victims[0])
+        offences = [_judge(case, course, o, as_of, rel) for o in juris.listed(case.context, course.kind)]
+        others = [_judge(case, course, o, as_of, rel) for o in juris.other_offences]
         who = {"subject": course.subject, "victims": list(course.victims)}
         singles: list[dict] = []
         if course.kind == "single" and course.status == "not_met":
@@ -92,7 +93,6 @@ def check_case(bundle: dict, as_of: dt.date, jurisdiction: str | None = None) ->
         doc_courses.append(course_doc(course, offences, others, singles))
         warnings += course_warnings(course, offences, juris)
         warnings += single_warnings(singles, course)
-        rel = case.relationship(course.subject, course.victims[0])
         missing += course_missing(course, rel, juris.id, case.case_impacts)
     alternatives = _merge_alternatives(alternatives, case.rank)
     warnings += alternative_warnings(alternatives)
@@ -132,13 +132,14 @@ def build_courses(case: Case) -> list[Course]:
     return everything
 
 
-def _judge(case: Case, course: Course, offence, as_of: dt.date) -> dict:
+def _judge(case: Case, course: Course, offence, as_of: dt.date, rel: Relationship | None = None) -> dict:
+    """One offence on one course (``rel``: the pair's relationship, where the caller has it)."""
     facts = Facts(
         course=course,
         occasions=course.occasions,
         status=course.status,
         context=case.context,
-        relationship=case.relationship(course.subject, course.victims[0]),
+        relationship=case.relationship(course.subject, course.victims[0]) if rel is None else rel,
         case_impacts=case.case_impacts,
     )
     multiple = course.kind == "multiple"
@@ -178,18 +179,17 @@ def course_doc(
 
 def _detail(course: Course) -> list[dict]:
     """Each occasion's incidents and dates (for views and reports)."""
-    iso: dict[dt.date, str] = {}
-
-    def text(day: dt.date) -> str:
-        if day not in iso:
-            iso[day] = day.isoformat()
-        return iso[day]
-
     out = []
     for o in course.occasions:
-        item: dict[str, object] = {"key": o.key, "incidents": o.keys, "start": text(o.start), "end": text(o.end)}
-        if o.imprecise:
-            item["earliest"], item["latest"] = text(o.start_lo), text(o.end_hi)
+        parts = o.parts
+        item: dict[str, object] = {
+            "key": o.key,
+            "incidents": [o.key] if len(parts) == 1 else [p.key for p in parts],
+            "start": o.start.isoformat(),
+            "end": o.end.isoformat(),
+        }
+        if o.start_lo != o.start_hi or o.end_lo != o.end_hi:  # imprecise
+            item["earliest"], item["latest"] = o.start_lo.isoformat(), o.end_hi.isoformat()
         if o.indirect:
             item["indirect"] = True
         out.append(item)

@@ -333,9 +333,11 @@ class Course:
     wide_gaps: list[tuple[int, int]] = field(default_factory=list)
     juris: str = "england-wales"
 
-    # Worked out once from the occasions (which never change once the course is made).
+    # Worked out once from the occasions (which never change once the course is made), and
+    # what the offences' tests found on them (offence.judge): the same for every offence.
     _ends: tuple | None = field(default=None, init=False, repr=False, compare=False)
     _gaps: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def first(self) -> dt.date:
@@ -348,6 +350,8 @@ class Course:
                 max(o.end for o in occasions),
                 max(o.end_lo for o in occasions),
                 max(o.end_hi for o in occasions),
+                min(o.end_lo for o in occasions),
+                min(o.end_hi for o in occasions),
             )
         return self._ends
 
@@ -366,6 +370,16 @@ class Course:
     def last_hi(self) -> dt.date:
         """The latest the course can have ended (check-v2 §8)."""
         return self._end_dates()[2]
+
+    @property
+    def first_end_lo(self) -> dt.date:
+        """The earliest any occasion can have ended."""
+        return self._end_dates()[3]
+
+    @property
+    def first_end_hi(self) -> dt.date:
+        """The earliest latest end of any occasion: every occasion may end on or after it."""
+        return self._end_dates()[4]
 
     @property
     def gaps(self) -> list[int]:

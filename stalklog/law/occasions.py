@@ -31,6 +31,8 @@ class UnionFind:
 
 def occasion_roots(incidents: list[Incident]) -> dict[str, str]:
     """Map each incident key to the key naming its occasion group."""
+    if all(inc.same_occasion_as is None for inc in incidents):
+        return {i.key: i.key for i in incidents}  # each its own occasion (what the union gives)
     uf = UnionFind(i.key for i in incidents)
     for inc in incidents:
         if inc.same_occasion_as is not None and inc.same_occasion_as in uf.parent:
@@ -112,6 +114,10 @@ class Occasion:
 
 def build_occasions(parts: list[Incident], roots: dict[str, str]) -> list[Occasion]:
     """Merge incidents into occasions and sort them in time (sorted once)."""
+    if all(roots[inc.key] == inc.key for inc in parts) and len({inc.key for inc in parts}) == len(parts):
+        occasions = [Occasion(inc.key, [inc]) for inc in parts]  # one incident an occasion (the grouping below)
+        occasions.sort(key=_order)
+        return occasions
     groups: dict[str, list[Incident]] = {}
     for inc in parts:
         root = roots[inc.key]

@@ -161,11 +161,8 @@ def counted(offence: Offence, course: Course) -> list[Occasion]:
     """The occasions the offence may rest on (an occasion that may end on or after the date
     of force counts; one that spans it by imprecision makes the result borderline). All of
     them is the course's own list (the same object)."""
-    if offence.scope == "course":
+    if offence.scope == "course" or not course.occasions or course.first_end_hi >= offence.in_force:
         return course.occasions
-    if course.occasions and course.occasions[0].end_hi >= offence.in_force:
-        if all(o.end_hi >= offence.in_force for o in course.occasions):
-            return course.occasions
     return [o for o in course.occasions if o.end_hi >= offence.in_force]
 
 
@@ -173,7 +170,7 @@ def judge(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status
     """The offence entry of a course in the check document."""
     if offence.follows:
         return _judge_aggravated(offence, course, facts, as_of, status_of)
-    if not any(o.end_hi >= offence.in_force for o in course.occasions):
+    if not course.occasions or course.last_hi < offence.in_force:  # no occasion may end on or after it
         return _entry(offence, course, "not_available", [], [_not_in_force(offence)], as_of)
     if offence.custom is not None:
         status, met, reasons, occasions = offence.custom(offence, course, facts, status_of)
@@ -182,9 +179,25 @@ def judge(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status
     facts.occasions = occasions
     if offence.scope == "own_course" and len(occasions) != len(course.occasions):
         facts.status = status_of(occasions)  # the later occasions alone (check-v2 §3)
-    met = [(r, *r.test(facts)) for r in offence.requirements]
+    if occasions is course.occasions:
+        met = [(r, *_tested(r, facts, course)) for r in offence.requirements]
+    else:
+        met = [(r, *r.test(facts)) for r in offence.requirements]
     status, reasons = _status(offence, course, facts, met)
     return _entry(offence, course, status, met, reasons, as_of, occasions)
+
+
+def _tested(requirement: Requirement, facts: Facts, course: Course) -> tuple:
+    """``requirement.test(facts)`` on all the course's occasions, worked out once a course
+    and course status: several offences share a requirement (the course of conduct, the
+    harassing effect, the acts associated with stalking), and the rest of the facts (the
+    context, the relationship, the case's impacts) are the case's and the course's own."""
+    key = (id(requirement), facts.status)
+    found = course.memo.get(key)
+    if found is None:
+        found = course.memo[key] = (requirement, requirement.test(facts))
+    ok, keys, *note = found[1]
+    return (ok, list(keys), *note)
 
 
 def _judge_aggravated(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status_of) -> dict:
@@ -214,10 +227,10 @@ def status_from(offence: Offence, course: Course, facts: Facts, met) -> tuple[st
 
 def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, list[dict]]:
     failed = [r for r, ok, *_ in met if not ok]
-    early = [o for o in course.occasions if o.end_hi < offence.in_force]
     if failed:
         reasons = [_r(r.code, r.missing, r.words(course.kind)[1]) for r in failed]
-        if offence.scope == "own_course" and early and facts.status == "not_met":
+        if offence.scope == "own_course" and facts.status == "not_met" and course.first_end_hi < offence.in_force:
+            early = [o for o in course.occasions if o.end_hi < offence.in_force]
             reasons.insert(0, _before_force(offence, early))
         return "not_indicated", reasons
     reasons = []
@@ -229,7 +242,7 @@ def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, l
             f"{text.day(offence.in_force)}; only conduct from that date can count"
         )
         reasons.append(_r("straddles_in_force", words, (offence.force_cite,)))
-    reasons += _imprecise_force(offence, facts.occasions)
+    reasons += _imprecise_force(offence, facts.occasions, course)
     if reasons:
         return "borderline", reasons
     words = (
@@ -239,10 +252,12 @@ def _status(offence: Offence, course: Course, facts: Facts, met) -> tuple[str, l
     return "indicated", [_r("points_recorded", words, offence.cite)]
 
 
-def _imprecise_force(offence: Offence, occasions: list[Occasion]) -> list[dict]:
+def _imprecise_force(offence: Offence, occasions: list[Occasion], course: Course | None = None) -> list[dict]:
     """An occasion whose possible dates span the date of force (check-v2 §3, §8)."""
-    if offence.scope == "course":
+    if offence.scope == "course" or not occasions:
         return []
+    if course is not None and occasions is course.occasions and course.first_end_lo >= offence.in_force:
+        return []  # every occasion ends on or after the date of force
     keys = [o.key for o in occasions if o.end_lo < offence.in_force <= o.end_hi]
     if not keys:
         return []
@@ -303,13 +318,17 @@ def _caveats(offence: Offence, course: Course) -> list[str]:
     """Caveats whose facts are in the case (check-v2 §13)."""
     if not offence.notes:
         return []
-    parts = [p for o in course.occasions for p in o.parts]
     out = []
     for word, caveat in offence.notes:
-        if word == "stated_purpose":
-            hit = any(p.stated_purpose for p in parts)
-        else:
-            hit = any(word in p.behaviours for p in parts)
+        key = ("caveat", word)
+        hit = course.memo.get(key)
+        if hit is None:
+            parts = [p for o in course.occasions for p in o.parts]
+            if word == "stated_purpose":
+                hit = any(p.stated_purpose for p in parts)
+            else:
+                hit = any(word in p.behaviours for p in parts)
+            course.memo[key] = hit
         if hit:
             out.append(caveat)
     return out

@@ -409,7 +409,18 @@ def _pairs(incidents: list[Incident], people: dict) -> dict[tuple[str, str], lis
     rank = {k: n for n, k in enumerate(people)}
     found: dict[tuple[str, str], list[Incident]] = {}
     for inc in incidents:
-        for s in set(inc.by) | set(inc.procured_by):
+        by = inc.by
+        if len(by) == 1 and len(inc.towards) == 1 and not inc.procured_by and not inc.affected:
+            # one person towards one other: the loop below, written out
+            s, v = by[0], inc.towards[0]
+            if v != s and inc.attribution != "unknown":
+                theirs = found.get((s, v))
+                if theirs is None:
+                    found[(s, v)] = [inc]
+                else:
+                    theirs.append(inc)
+            continue
+        for s in set(by) | set(inc.procured_by):
             if not inc.counts_for(s):
                 continue
             for v in _reaches(inc):

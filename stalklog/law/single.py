@@ -203,11 +203,10 @@ BY_JURISDICTION: dict[str, tuple[SingleOffence, ...]] = {
 def single_incident_offences(occasions, juris: str, as_of: dt.date, skip: frozenset[str] = frozenset()) -> list[dict]:
     """Every single-incident offence each incident of ``occasions`` could make."""
     out = []
+    offences = [o for o in BY_JURISDICTION.get(juris, ()) if o.id not in skip]
     for occasion in occasions:
         for part in occasion.parts:
-            for offence in BY_JURISDICTION.get(juris, ()):
-                if offence.id in skip:
-                    continue
+            for offence in offences:
                 why = offence.offered(part)
                 if why:
                     out.append(offence.entry(part, why, as_of))
