@@ -355,3 +355,15 @@ def test_the_pdf_chart_carries_its_rows_and_gap_labels(run, isolated, tmp_path):
     for words in ("following", "loitering", "abusive", "threats", "logged, not relied on", "relied on"):
         assert words in text
     assert "Incidents over time by kind of conduct." in text
+
+
+def test_a_fault_in_the_templates_is_one_line_and_no_file(run, isolated, tmp_path, monkeypatch):
+    from stalklog.reports import typeset
+
+    _load(isolated, police_bundle())
+    monkeypatch.setattr(typeset, "source", lambda kind: b"#let broken = (")
+    out = tmp_path / "s.pdf"
+    result = run("report", "--case", REF, "--kind", "evidence", "-o", out, code=1)
+    assert result.stderr.startswith("Error: The PDF could not be typeset (")
+    assert "--format html" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
