@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Container
+from collections.abc import Container
 
 from stalklog import records, vocab
 from stalklog.interchange import bundle_rules as rules
@@ -70,6 +70,12 @@ COLUMNS = (
     "provenance",
 )
 
+# NULL as the import binds it: a number no column of an imported incident can hold (its text
+# columns hold text, its numbers are ids and 0 or 1), turned back into NULL by NULLIF in the
+# statement (NULL_PARAM). Binding None costs the sqlite3 module several times a number's time.
+NULL = -0x7FFF_FFFF_FFFF_FF01
+NULL_PARAM = f"NULLIF(?, {NULL})"
+
 _PRECISIONS = frozenset(vocab.PRECISIONS)
 _CHANNELS = frozenset(vocab.CHANNELS)
 _ATTRIBUTIONS = frozenset(vocab.ATTRIBUTIONS)
@@ -116,18 +122,29 @@ def _utc_ok(value) -> bool:
 
 def canonical_hash(row: dict) -> str:
     """``ledger.row_hash("incidents", row)`` for a row of text, integers and None."""
-    kept = {k: v for k, v in row.items() if v is not None}
+    return _kept_hash({k: v for k, v in row.items() if v is not None}, row)
+
+
+def _kept_hash(kept: dict, row: dict | None = None) -> str:
+    """``canonical_hash`` of a row whose NULL columns are already left out (``kept``)."""
     if orjson is not None:
         try:
             return hashlib.sha256(orjson.dumps(kept, option=orjson.OPT_SORT_KEYS)).hexdigest()
         except TypeError:  # e.g. a lone surrogate: the ledger's encoder decides
             pass
-    return ledger.row_hash("incidents", row)
+    return ledger.row_hash("incidents", kept if row is None else row)
+
+
+_CACHE_LIMIT = 20_000  # lists and dates remembered per import (each a few hundred bytes at most)
 
 
 class FastRows:
     """The quick way for one import: ``row(raw)`` gives the row tuple (in ``COLUMNS``'
-    order) and its ledger content hash, or None when the full way must decide."""
+    order, ``NULL`` for NULL) and its ledger content hash, or None when the full way must decide.
+
+    A list of words or people's keys (``["P"]``, ``["contacting", "threats"]``) and a date
+    recur from incident to incident: each one checked is remembered with its stored text
+    (keyed by its exact text, so only an equal value finds it), up to ``_CACHE_LIMIT``."""
 
     def __init__(
         self,
@@ -143,9 +160,44 @@ class FastRows:
         self.people = frozenset(people_keys)
         self.keys = all_keys
         self.limit = limit
-        from stalklog.dates import _fast_stored
+        # (field's allowed words or keys) -> {tuple of the list's items: its stored text}
+        self._lists: dict[frozenset, dict[tuple, str]] = {}
+        self._dates: dict[tuple, tuple] = {}
 
-        self._fast_stored: Callable = _fast_stored
+    def _list(self, value, allowed: frozenset) -> str | None:
+        """A list's stored text when it is a list of text, every item in ``allowed``."""
+        if value is None:
+            return "[]"
+        if value.__class__ is not list:
+            return None
+        if not value:
+            return "[]"
+        known = self._lists.get(allowed)
+        if known is None:
+            known = self._lists[allowed] = {}
+        try:
+            items = tuple(value)
+            text = known.get(items)
+        except TypeError:  # an item that is a list or an object
+            return None
+        if text is not None:
+            return text
+        text = _text_list(value)
+        if text is None or not allowed.issuperset(value):
+            return None
+        if len(known) < _CACHE_LIMIT:
+            known[items] = text
+        return text
+
+    def _when(self, occurred: str, precision: str, end) -> tuple | None:
+        """``bundle_rules._stored_dates`` (valid, not in the future), remembered."""
+        key = (occurred, precision, end)
+        found = self._dates.get(key)
+        if found is None:
+            found = rules._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
+            if found is not None and len(self._dates) < _CACHE_LIMIT:
+                self._dates[key] = found
+        return found
 
     def row(self, inc, next_id: int) -> tuple[tuple, str] | None:  # noqa: C901, PLR0911, PLR0912 - one pass, on purpose
         if not self.usable or inc.__class__ is not dict:
@@ -159,27 +211,25 @@ class FastRows:
         if get("exhibits") not in (None, []) or get("history") not in (None, []) or get("withdrawn") is not None:
             return None
         people = self.people
-        # the lists: text items, the vocabularies' words, the case's people
-        by = _text_list(get("by"))
-        towards = _text_list(get("towards"))
-        if by is None or towards is None or not people.issuperset(inc["by"]) or not people.issuperset(inc["towards"]):
-            return None
-        lists = []
-        for name, allowed in (
-            ("affected", people),
-            ("behaviours", _BEHAVIOURS),
-            ("effects", _EFFECTS),
-            ("impacts", _IMPACTS),
+        listed = self._list
+        # the lists: text items, the vocabularies' words, the case's people ("by" and "towards" must be there)
+        by = listed(get("by"), people) if "by" in inc else None
+        towards = listed(get("towards"), people) if "towards" in inc else None
+        affected = listed(get("affected"), people)
+        behaviours = listed(get("behaviours"), _BEHAVIOURS)
+        effects = listed(get("effects"), _EFFECTS)
+        impacts = listed(get("impacts"), _IMPACTS)
+        if (
+            by is None
+            or towards is None
+            or affected is None
+            or behaviours is None
+            or effects is None
+            or impacts is None
         ):
-            value = get(name)
-            if value is None or value == []:
-                lists.append("[]")
-                continue
-            text = _text_list(value)
-            if text is None or not allowed.issuperset(value):
-                return None
-            lists.append(text)
-        affected, behaviours, effects, impacts = lists
+            return None
+        if get("by") is None or get("towards") is None:  # null: the full way says what it makes of that
+            return None
         keys = self.keys
         links: str | None
         witnesses: str | None
@@ -208,7 +258,7 @@ class FastRows:
         same = get("same_occasion_as")
         if same is not None and (same.__class__ is not str or same == key or same not in keys):
             return None
-        # free text
+        # free text: short enough, no control character (printable ASCII has none)
         summary, words, location = get("summary"), get("words"), get("location")
         purpose, notes, provenance, police = (
             get("stated_purpose"),
@@ -219,13 +269,21 @@ class FastRows:
         for text, limit in (
             (summary, rules.LONG_TEXT),
             (words, rules.LONG_TEXT),
-            (notes, rules.LONG_TEXT),
             (location, rules.SHORT_TEXT),
-            (purpose, rules.SHORT_TEXT),
-            (provenance, rules.NAME_TEXT),
         ):
-            if text is not None and (text.__class__ is not str or not _plain(text, limit)):
+            if text is not None and (
+                text.__class__ is not str
+                or len(text) > limit
+                or not (text.isascii() and text.isprintable())
+                and rules._CONTROL.search(text) is not None  # noqa: SLF001
+            ):
                 return None
+        if (
+            (notes is not None and (notes.__class__ is not str or not _plain(notes, rules.LONG_TEXT)))
+            or (purpose is not None and (purpose.__class__ is not str or not _plain(purpose, rules.SHORT_TEXT)))
+            or (provenance is not None and (provenance.__class__ is not str or not _plain(provenance, rules.NAME_TEXT)))
+        ):
+            return None
         if police is not None and (
             police.__class__ is not str
             or not police.strip()
@@ -247,44 +305,82 @@ class FastRows:
         end = get("occurred_end")
         if end is not None and end.__class__ is not str:
             return None
-        stored = rules._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
+        stored = self._when(occurred, precision, end)
         if stored is None:
             return None
         recorded, written = get("recorded"), get("written")
         if not _utc_ok(recorded) or not _utc_ok(written):
             return None
-        row = {
+        said_flag = None if said is None else 1 if said else 0
+        # the row's hash: every column but those that are NULL (ledger.row_hash)
+        kept = {
             "id": next_id,
             "case_id": self.case_id,
             "key": key,
             "occurred": stored[0],
-            "occurred_end": stored[1],
             "precision": precision,
-            "recorded": recorded,
             "by": by,
-            "attribution": attribution,
-            "procured_by": procured,
             "towards": towards,
             "affected": affected,
             "behaviours": behaviours,
-            "channel": channel,
             "location": location or "",
             "summary": summary or "",
             "words": words or "",
             "effects": effects,
             "impacts": impacts,
             "below_threshold": 1 if below else 0,
-            "same_occasion_as": same,
             "links": links,
-            "stated_purpose": purpose,
             "witnesses": witnesses,
-            "police_ref": police,
-            "private_notes": notes,
-            "withdrawn_utc": None,
-            "withdrawn_reason": None,
             "created_utc": self.now,
-            "order_in_force_said": None if said is None else 1 if said else 0,
-            "written": written,
-            "provenance": provenance,
         }
-        return tuple(row.values()), canonical_hash(row)
+        for name, v in (
+            ("occurred_end", stored[1]),
+            ("recorded", recorded),
+            ("attribution", attribution),
+            ("procured_by", procured),
+            ("channel", channel),
+            ("same_occasion_as", same),
+            ("stated_purpose", purpose),
+            ("police_ref", police),
+            ("private_notes", notes),
+            ("order_in_force_said", said_flag),
+            ("written", written),
+            ("provenance", provenance),
+        ):
+            if v is not None:
+                kept[name] = v
+        values = (
+            next_id,
+            self.case_id,
+            key,
+            stored[0],
+            NULL if stored[1] is None else stored[1],
+            precision,
+            NULL if recorded is None else recorded,
+            by,
+            NULL if attribution is None else attribution,
+            NULL if procured is None else procured,
+            towards,
+            affected,
+            behaviours,
+            NULL if channel is None else channel,
+            location or "",
+            summary or "",
+            words or "",
+            effects,
+            impacts,
+            1 if below else 0,
+            NULL if same is None else same,
+            links,
+            NULL if purpose is None else purpose,
+            witnesses,
+            NULL if police is None else police,
+            NULL if notes is None else notes,
+            NULL,  # withdrawn_utc
+            NULL,  # withdrawn_reason
+            self.now,
+            NULL if said_flag is None else said_flag,
+            NULL if written is None else written,
+            NULL if provenance is None else provenance,
+        )
+        return values, _kept_hash(kept)

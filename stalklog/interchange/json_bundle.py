@@ -802,8 +802,14 @@ def _insert_incidents(
 ) -> int:
     """Check each incident and write it (rows in batches, ledger entries in the same pass);
     then the corrections and exhibits of those that have any. Returns how many."""
+    from stalklog.interchange.fast_rows import NULL, NULL_PARAM, FastRows
+
     cols = _columns(db, "incidents")
-    sql = f"INSERT INTO [incidents] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+    # NULL is bound as a stand-in integer (fast_rows.NULL) that the statement turns back
+    # into NULL: the sqlite3 module binds None several times slower than a number
+    sql = (
+        f"INSERT INTO [incidents] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join([NULL_PARAM] * len(cols))})"
+    )
     next_id = _next_id(db, "incidents")
     now = appender.at
     limit = _future_limit()
@@ -812,7 +818,6 @@ def _insert_incidents(
     incident_row = records._incident_row  # noqa: SLF001
     record = appender.record
     # The usual incident the quick way (the same checks, row and hashes); any other the full way
-    from stalklog.interchange.fast_rows import FastRows
     from stalklog.store.ledger import EntryTemplate
 
     fast_row = FastRows(cols, case_id, now, people_keys, all_keys, limit).row
@@ -847,7 +852,7 @@ def _insert_incidents(
             row["id"] = next_id
             if inc["history"] or inc["exhibits"]:
                 later.append((next_id, inc["history"], inc["exhibits"]))
-            batch.append(tuple([row.get(c) for c in cols]))
+            batch.append(tuple([NULL if (v := row.get(c)) is None else v for c in cols]))
             record("import", "incidents", next_id, case_id, row=row)
             next_id += 1
             if len(batch) >= _BATCH:

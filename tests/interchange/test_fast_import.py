@@ -122,7 +122,13 @@ def _full(inc: dict, next_id: int = 7):
 
 
 def _fast(inc: dict, next_id: int = 7):
-    return fast_rows.FastRows(list(fast_rows.COLUMNS), 3, NOW, PEOPLE, KEYS, LIMIT).row(copy.deepcopy(inc), next_id)
+    """The quick way's row (its NULL stand-in read as None) and hash, or None."""
+    found = fast_rows.FastRows(list(fast_rows.COLUMNS), 3, NOW, PEOPLE, KEYS, LIMIT).row(copy.deepcopy(inc), next_id)
+    if found is None:
+        return None
+    values, digest = found
+    assert None not in values, "None is bound as fast_rows.NULL"
+    return tuple(None if v == fast_rows.NULL and v.__class__ is int else v for v in values), digest
 
 
 def _corpus():
@@ -296,3 +302,26 @@ def test_a_list_for_procured_by_is_refused_in_words_not_a_crash(run, tmp_path):
     assert 'incidents[1].procured_by: expected text, got ["P"]' in result.stderr
     assert "unexpected problem" not in result.stderr
     assert run.json("cases", "--json") == []
+
+
+def test_null_is_stored_as_null_and_every_hash_verifies(run, tmp_path):
+    """The import binds NULL as a stand-in number (fast_rows.NULL) that its statement turns
+    back into NULL: none is stored, the NULL columns are SQL NULL, and verify recomputes
+    every row's hash from what is stored (a stand-in left in a row would not match)."""
+    import sqlite3
+    from pathlib import Path
+
+    run("init")
+    full = Path(__file__).resolve().parents[1] / "data" / "bundle_full.json"
+    run("import", str(full))
+    conn = sqlite3.connect(Path(__import__("os").environ["STALKLOG_DB"]))
+    try:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(incidents)")]
+        for c in columns:
+            assert conn.execute(f"SELECT count(*) FROM incidents WHERE [{c}] = ?", [fast_rows.NULL]).fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM incidents WHERE occurred_end IS NULL").fetchone()[0] > 0
+        assert conn.execute("SELECT count(*) FROM incidents WHERE typeof(police_ref) = 'null'").fetchone()[0] > 0
+    finally:
+        conn.close()
+    report = run.json("verify")
+    assert report["ok"] is True and report["problems"] == [] and report["records"] > 9
