@@ -1260,10 +1260,10 @@ def test_quick_import_writes_the_same_database_as_the_full_way(tmp_path, monkeyp
     assert dumps[0].count('INSERT INTO "ledger"') > dumps[0].count('INSERT INTO "incidents"') > 0
 
 
-def _careful_and_one_pass(tmp_path, text: str, name: str, *, existing: str | None = None) -> list:
+def _careful_and_one_pass(tmp_path, text: str, name: str, *, existing: str | None = None, once=None) -> list:
     """Import ``text`` the careful way (read to check, then again to write) and through
-    ``import_file`` (one pass when it can); each outcome is the database's dump and the
-    result, or the error's words."""
+    ``import_file`` (one pass when it can; with ``once``, a monkeypatch, it must); each
+    outcome is the database's dump and the result, or the error's words."""
     from stalklog.errors import StalklogError
     from stalklog.interchange import import_file, json_bundle
     from stalklog.store.database import open_db, transaction
@@ -1284,6 +1284,8 @@ def _careful_and_one_pass(tmp_path, text: str, name: str, *, existing: str | Non
                 with transaction(db):
                     got = json_bundle.import_bundle(db, json_bundle.read_bundle(src))
             else:
+                if once is not None:
+                    once.setattr(json_bundle, "read_bundle", _not_the_careful_way)
                 got = import_file(src, lambda db=db: db).result
         except StalklogError as e:
             got = f"{e.message} | {e.hint}"
@@ -1291,6 +1293,10 @@ def _careful_and_one_pass(tmp_path, text: str, name: str, *, existing: str | Non
             db.close()
         outcomes.append((got, _dump(path)))
     return outcomes
+
+
+def _not_the_careful_way(*args, **kwargs):
+    raise AssertionError("the bundle was read the careful way")
 
 
 def _full_bundle() -> dict:
@@ -1305,6 +1311,8 @@ def _with(change) -> str:
 
 ONE_PASS_GOOD = {
     "as_exported": lambda: BUNDLE_FULL.read_text(encoding="utf-8"),
+    "one_line_no_spaces": lambda: json.dumps(_full_bundle(), separators=(",", ":")),
+    "odd_white_space": lambda: json.dumps(_full_bundle(), indent="\t\r\n ", ensure_ascii=False),
     "head_after_the_incidents": lambda: _shuffled_bundle_text(_full_bundle()),
     "links_forward_and_unknown_keys": lambda: _with(
         lambda d: (
@@ -1313,18 +1321,30 @@ ONE_PASS_GOOD = {
             d["incidents"][1].update(extra="ignored"),
         )
     ),
+    "numbers_and_escapes_in_incidents": lambda: _with(
+        lambda d: (
+            d["incidents"][0].update({"x-big": 10**30, "x-float": 0.1, "x-neg": -0.0}),
+            d["incidents"][1].update(summary='a "quoted" word and a back\\slash', words="caf\u00e9 \u2603"),
+            d["incidents"][2].update({"x-nested": {"a": [1, {"b": None}]}}),
+        )
+    ),
     "impacts_and_orders_first": lambda: json.dumps(
         dict(sorted(_full_bundle().items(), key=lambda kv: kv[0] != "impacts")), ensure_ascii=False
     ),
 }
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
 @pytest.mark.parametrize("name", sorted(ONE_PASS_GOOD))
-def test_one_pass_import_writes_what_the_careful_import_writes(tmp_path, name):
+def test_one_pass_import_writes_what_the_careful_import_writes(tmp_path, monkeypatch, name, chunk):
     """interchange/one_pass.py: the same database byte for byte (rows, ledger) and the same
     result and warnings, whether it reads the bundle once or (head after the incidents) it
-    leaves the bundle to the careful way."""
-    careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_GOOD[name](), name)
+    leaves the bundle to the careful way; wherever the chunks of the file end."""
+    from stalklog.interchange import json_stream
+
+    monkeypatch.setattr(json_stream, "CHUNK", chunk)
+    once = None if name == "head_after_the_incidents" else monkeypatch  # that one is read the careful way
+    careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_GOOD[name](), name, once=once)
     assert not isinstance(careful[0], str), careful[0]
     assert one_pass == careful
 
@@ -1360,6 +1380,11 @@ ONE_PASS_BAD = {
     "bad_incident_and_bad_orders": lambda: _with(
         lambda d: (_last_incident_bad(d), d.update(orders=[{"kind": "nonsense"}]))
     ),
+    "big_integer_for_a_flag": lambda: _with(lambda d: d["incidents"][3].update(below_threshold=10**23)),
+    "float_for_a_flag": lambda: _with(lambda d: d["incidents"][3].update(order_in_force_said=0.1)),
+    "number_of_5000_digits": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
+        '"words": "",', '"words": "", "x-n": ' + "9" * 5000 + ",", 1
+    ),
     "key_twice_in_an_incident": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
         '"words": "",', '"words": "", "words": "x",', 1
     ),
@@ -1375,10 +1400,14 @@ ONE_PASS_BAD = {
 }
 
 
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
 @pytest.mark.parametrize("name", sorted(ONE_PASS_BAD))
-def test_one_pass_import_refuses_in_the_careful_imports_words(tmp_path, name):
+def test_one_pass_import_refuses_in_the_careful_imports_words(tmp_path, monkeypatch, name, chunk):
     """Whatever the one pass finds wrong, the careful way is left to say: the same error,
     word for word (the first it finds, as before), and nothing written."""
+    from stalklog.interchange import json_stream
+
+    monkeypatch.setattr(json_stream, "CHUNK", chunk)
     careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_BAD[name](), name)
     assert isinstance(careful[0], str), "the careful way accepted it"
     assert one_pass == careful
@@ -1595,3 +1624,49 @@ def test_occasions_without_same_occasion_links_are_grouped_as_the_union_would():
     general = sorted((Occasion(root, items) for root, items in groups.items()), key=lambda o: o.order)
     fast = build_occasions(unique, roots)
     assert [(o.root, o.keys, o.order, o.parts) for o in fast] == [(o.root, o.keys, o.order, o.parts) for o in general]
+
+
+QUICK_OBJECTS = [
+    '{"a": "x", "b": ["y", "z"], "c": true, "d": null, "e": false}',
+    '{"a":"x","a":"y"}',
+    '{"a": "x", "b": 1, "a": 2}',
+    '{"a": "caf\u00e9"}',
+    '{"a": "tab\\there"}',
+    '{"a": "quote \\" in it"}',
+    '{"a": "colon\\": in it", "b": 1}',
+    '{"a" : "spaced", "b" :1}',
+    '{"a": {"b": 1}}',
+    '{"a": [{"b": 1}], "c": 2}',
+    '{"n": 99999999999999999999999, "f": 0.1, "g": 1e308, "h": -0, "i": 1E5}',
+    '{"n": 1e400}',
+    '{"n": NaN}',
+    '{"a": "raw\ttab"}',
+    '{"a": "x",}',
+    '{"a": "x"',
+    "{}",
+    '{"a": "}"}',
+    '{"a": ":", "b": "":"}',
+    '{"key": "I1", "summary": "at 10:30, he said: \'go\'", "by": ["P"]}',
+]
+
+
+@pytest.mark.parametrize("text", QUICK_OBJECTS, ids=range(len(QUICK_OBJECTS)))
+def test_the_quick_object_reading_is_the_json_modules_or_declines(text):
+    """one_pass._Quick (orjson, for a flat object) reads an object only when the json module
+    reads it too, with no key given twice, to the same text, true, false and null (numbers
+    are read again by the json module before the full way sees them: as_json_reads)."""
+    from stalklog.interchange import json_bundle as bundle
+    from stalklog.interchange import one_pass
+
+    checking = json.JSONDecoder(object_pairs_hook=bundle._no_duplicate_keys).raw_decode
+    quick = one_pass._Quick(checking)
+    found = quick.read(text + " ,", 0)
+    if found is None:
+        return
+    value, end = found
+    expected, expected_end = checking(text + " ,", 0)  # no error, no key twice
+    assert end == expected_end
+    assert quick.as_json_reads(value) == expected
+    for k, v in expected.items():
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            assert value[k] == v and type(value[k]) is type(v)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 from collections.abc import Container
 
 from stalklog import records, vocab
@@ -75,6 +76,36 @@ COLUMNS = (
 # statement (NULL_PARAM). Binding None costs the sqlite3 module several times a number's time.
 NULL = -0x7FFF_FFFF_FFFF_FF01
 NULL_PARAM = f"NULLIF(?, {NULL})"
+
+# An incident's fields in the bundle, in the order row() unpacks them
+_FIELDS = (
+    "key",
+    "occurred",
+    "occurred_end",
+    "precision",
+    "recorded",
+    "by",
+    "attribution",
+    "procured_by",
+    "towards",
+    "affected",
+    "behaviours",
+    "channel",
+    "location",
+    "summary",
+    "words",
+    "effects",
+    "impacts",
+    "below_threshold",
+    "same_occasion_as",
+    "links",
+    "stated_purpose",
+    "witnesses",
+    "police_ref",
+    "exhibits",
+    "private_notes",
+)
+_BUNDLE_FIELDS = operator.itemgetter(*_FIELDS)
 
 _PRECISIONS = frozenset(vocab.PRECISIONS)
 _CHANNELS = frozenset(vocab.CHANNELS)
@@ -142,9 +173,9 @@ class FastRows:
     """The quick way for one import: ``row(raw)`` gives the row tuple (in ``COLUMNS``'
     order, ``NULL`` for NULL) and its ledger content hash, or None when the full way must decide.
 
-    A list of words or people's keys (``["P"]``, ``["contacting", "threats"]``) and a date
-    recur from incident to incident: each one checked is remembered with its stored text
-    (keyed by its exact text, so only an equal value finds it), up to ``_CACHE_LIMIT``."""
+    A list of words or people's keys (``["P"]``, ``["contacting", "threats"]``) recurs from
+    incident to incident: each one checked is remembered with its stored text (keyed by its
+    items, so only an equal list finds it), up to ``_CACHE_LIMIT`` a field."""
 
     def __init__(
         self,
@@ -161,8 +192,10 @@ class FastRows:
         self.keys = all_keys
         self.limit = limit
         # (field's allowed words or keys) -> {tuple of the list's items: its stored text}
-        self._lists: dict[frozenset, dict[tuple, str]] = {}
-        self._dates: dict[tuple, tuple] = {}
+        self._lists: dict[frozenset, dict[tuple, str]] = {
+            allowed: {(): "[]"} for allowed in (self.people, _BEHAVIOURS, _EFFECTS, _IMPACTS)
+        }
+        self._known = tuple(self._lists[a] for a in (self.people, _BEHAVIOURS, _EFFECTS, _IMPACTS))
 
     def _list(self, value, allowed: frozenset) -> str | None:
         """A list's stored text when it is a list of text, every item in ``allowed``."""
@@ -189,36 +222,99 @@ class FastRows:
             known[items] = text
         return text
 
-    def _when(self, occurred: str, precision: str, end) -> tuple | None:
-        """``bundle_rules._stored_dates`` (valid, not in the future), remembered."""
-        key = (occurred, precision, end)
-        found = self._dates.get(key)
-        if found is None:
-            found = rules._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
-            if found is not None and len(self._dates) < _CACHE_LIMIT:
-                self._dates[key] = found
-        return found
-
     def row(self, inc, next_id: int) -> tuple[tuple, str] | None:  # noqa: C901, PLR0911, PLR0912 - one pass, on purpose
         if not self.usable or inc.__class__ is not dict:
             return None
+        try:  # every field at once (in C); a bundle stalklog wrote has them all
+            (
+                key,
+                occurred,
+                end,
+                precision,
+                recorded,
+                by_list,
+                attribution,
+                procured,
+                towards_list,
+                affected_list,
+                behaviours_list,
+                channel,
+                location,
+                summary,
+                words,
+                effects_list,
+                impacts_list,
+                below,
+                same,
+                links_list,
+                purpose,
+                witnesses_list,
+                police,
+                exhibits,
+                notes,
+            ) = _BUNDLE_FIELDS(inc)
+        except KeyError:  # some left out (null, as the bundle's rules say): by name, one by one
+            if "by" not in inc or "towards" not in inc:
+                return None
+            (
+                key,
+                occurred,
+                end,
+                precision,
+                recorded,
+                by_list,
+                attribution,
+                procured,
+                towards_list,
+                affected_list,
+                behaviours_list,
+                channel,
+                location,
+                summary,
+                words,
+                effects_list,
+                impacts_list,
+                below,
+                same,
+                links_list,
+                purpose,
+                witnesses_list,
+                police,
+                exhibits,
+                notes,
+            ) = map(inc.get, _FIELDS)
         get = inc.get
-        key = get("key")
-        occurred = get("occurred")
         if key.__class__ is not str or occurred.__class__ is not str:
             return None
         # nothing the full way treats specially: exhibits, corrections, withdrawal
-        if get("exhibits") not in (None, []) or get("history") not in (None, []) or get("withdrawn") is not None:
+        if exhibits not in (None, []) or get("history") not in (None, []) or get("withdrawn") is not None:
             return None
         people = self.people
         listed = self._list
-        # the lists: text items, the vocabularies' words, the case's people ("by" and "towards" must be there)
-        by = listed(get("by"), people) if "by" in inc else None
-        towards = listed(get("towards"), people) if "towards" in inc else None
-        affected = listed(get("affected"), people)
-        behaviours = listed(get("behaviours"), _BEHAVIOURS)
-        effects = listed(get("effects"), _EFFECTS)
-        impacts = listed(get("impacts"), _IMPACTS)
+        # the lists: text items, the vocabularies' words, the case's people ("by" and "towards"
+        # must be there); one seen before is found by its items, any other is checked
+        known_people, known_behaviours, known_effects, known_impacts = self._known
+        try:
+            by = known_people.get(tuple(by_list)) if by_list.__class__ is list else None
+            towards = known_people.get(tuple(towards_list)) if towards_list.__class__ is list else None
+            affected = known_people.get(tuple(affected_list)) if affected_list.__class__ is list else None
+            behaviours = known_behaviours.get(tuple(behaviours_list)) if behaviours_list.__class__ is list else None
+            effects = known_effects.get(tuple(effects_list)) if effects_list.__class__ is list else None
+            impacts = known_impacts.get(tuple(impacts_list)) if impacts_list.__class__ is list else None
+        except TypeError:  # an item that is a list or an object
+            return None
+        if by is None:
+            by = listed(by_list, people)
+        if towards is None:
+            towards = listed(towards_list, people)
+        if affected is None:
+            affected = listed(affected_list, people)
+        if behaviours is None:
+            behaviours = listed(behaviours_list, _BEHAVIOURS)
+        if effects is None:
+            effects = listed(effects_list, _EFFECTS)
+        if impacts is None:
+            impacts = listed(impacts_list, _IMPACTS)
         if (
             by is None
             or towards is None
@@ -228,44 +324,34 @@ class FastRows:
             or impacts is None
         ):
             return None
-        if get("by") is None or get("towards") is None:  # null: the full way says what it makes of that
+        if by_list is None or towards_list is None:  # null: the full way says what it makes of that
             return None
         keys = self.keys
         links: str | None
         witnesses: str | None
-        value = get("links")
-        if value is None or value == []:
+        if links_list is None or links_list == []:
             links = "[]"
         else:
-            links = _text_list(value)
-            if links is None or key in value or not all(k in keys for k in value):
+            links = _text_list(links_list)
+            if links is None or key in links_list or not all(k in keys for k in links_list):
                 return None
-        value = get("witnesses")
-        if value is None or value == []:
+        if witnesses_list is None or witnesses_list == []:
             witnesses = "[]"
         else:
-            witnesses = _text_list(value)
-            if witnesses is None or not all(_plain(w, rules.NAME_TEXT) for w in value):
+            witnesses = _text_list(witnesses_list)
+            if witnesses is None or not all(_plain(w, rules.NAME_TEXT) for w in witnesses_list):
                 return None
         # words from the vocabularies, and people and incidents of this case
-        attribution, channel, procured = get("attribution"), get("channel"), get("procured_by")
         if attribution is not None and (attribution.__class__ is not str or attribution not in _ATTRIBUTIONS):
             return None
         if channel is not None and (channel.__class__ is not str or channel not in _CHANNELS):
             return None
         if procured is not None and (procured.__class__ is not str or procured not in people):
             return None
-        same = get("same_occasion_as")
         if same is not None and (same.__class__ is not str or same == key or same not in keys):
             return None
         # free text: short enough, no control character (printable ASCII has none)
-        summary, words, location = get("summary"), get("words"), get("location")
-        purpose, notes, provenance, police = (
-            get("stated_purpose"),
-            get("private_notes"),
-            get("provenance"),
-            get("police_ref"),
-        )
+        provenance = get("provenance")
         for text, limit in (
             (summary, rules.LONG_TEXT),
             (words, rules.LONG_TEXT),
@@ -292,23 +378,21 @@ class FastRows:
         ):
             return None
         # flags
-        below = get("below_threshold")
         if below is not None and below.__class__ is not bool:
             return None
         said = get("order_in_force_said")
         if said is not None and said.__class__ is not bool:
             return None
         # when: the shapes stalklog writes, valid and not in the future
-        precision = get("precision") or ("exact" if "T" in occurred else "day")
+        precision = precision or ("exact" if "T" in occurred else "day")
         if precision.__class__ is not str or precision not in _PRECISIONS:
             return None
-        end = get("occurred_end")
         if end is not None and end.__class__ is not str:
             return None
-        stored = self._when(occurred, precision, end)
+        stored = rules._stored_dates(occurred, precision, end, self.limit)  # noqa: SLF001
         if stored is None:
             return None
-        recorded, written = get("recorded"), get("written")
+        written = get("written")
         if not _utc_ok(recorded) or not _utc_ok(written):
             return None
         said_flag = None if said is None else 1 if said else 0

@@ -799,9 +799,12 @@ def _insert_incidents(
     *,
     consume: bool = False,
     progress: Callable[[int], None] | None = None,
+    as_json_reads: Callable[[dict], dict] | None = None,
 ) -> int:
     """Check each incident and write it (rows in batches, ledger entries in the same pass);
-    then the corrections and exhibits of those that have any. Returns how many."""
+    then the corrections and exhibits of those that have any. Returns how many.
+    ``as_json_reads(raw)`` gives an incident as the json module reads it, for the full way
+    (one_pass may read an incident with orjson, which reads some numbers otherwise)."""
     from stalklog.interchange.fast_rows import NULL, NULL_PARAM, FastRows
 
     cols = _columns(db, "incidents")
@@ -842,6 +845,8 @@ def _insert_incidents(
                 if progress is not None and n % PROGRESS_STEP == 0:
                     progress(PROGRESS_STEP)
                 continue
+            if as_json_reads is not None:
+                raw = as_json_reads(raw)
             inc = _checked_incident(i, raw, people_keys, all_keys, limit)
             if drop is not None:
                 drop(i, None)

@@ -24,9 +24,14 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 from stalklog.interchange import json_bundle as jb
-from stalklog.interchange.json_stream import _items, _Text
+from stalklog.interchange.json_stream import _WS, NotStreamable, _Text
 from stalklog.store.database import Database
 from stalklog.store.ledger import Appender
+
+try:
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - a dependency; the json module reads everything then
+    _loads = None  # type: ignore[assignment]
 
 
 class NotInOnePass(Exception):
@@ -80,7 +85,8 @@ def import_in_one_pass(
             if name == "incidents":
                 if done is not None or t.peek() != "[":
                     raise NotInOnePass
-                done = _head_and_incidents(db, dict(pairs), _items(t, checking), as_ref, progress)
+                quick = _Quick(checking)
+                done = _head_and_incidents(db, dict(pairs), _objects(t, checking, quick), quick, as_ref, progress)
                 pairs.append((name, []))
             else:
                 pairs.append((name, t.value(checking)))
@@ -109,7 +115,12 @@ def import_in_one_pass(
 
 
 def _head_and_incidents(
-    db: Database, sofar: dict, items: Iterator, as_ref: str | None, progress: Callable[[int], None] | None
+    db: Database,
+    sofar: dict,
+    items: Iterator,
+    quick: _Quick,
+    as_ref: str | None,
+    progress: Callable[[int], None] | None,
 ) -> dict:
     """At the start of the incidents: check the head read so far and write the case and its
     people; then check and write each incident as it is read."""
@@ -131,6 +142,7 @@ def _head_and_incidents(
         appender,
         {},
         progress=progress,
+        as_json_reads=quick.as_json_reads,
     )
     if keys.missing():
         raise NotInOnePass
@@ -147,3 +159,83 @@ def _keyed(items: Iterator, seen: set[str]) -> Iterator[dict]:
             raise NotInOnePass
         seen.add(key)
         yield inc
+
+
+class _Quick:
+    """Reading a flat object (no object inside it) with orjson, where that reads it as the
+    json module does: its text up to the first ``}`` parses as one object, holds no
+    backslash (so no escape, and every ``"`` delimits a string: each ``":`` ends a key, and
+    counting them finds a key given twice, which orjson would keep quietly) and is short
+    (so no 4,300-digit number, which the json module refuses). Text and true, false and
+    null are then read alike; numbers may not be (orjson reads a big integer as a float), so
+    an incident the quick row does not take is read again by the json module for the full
+    way (``as_json_reads``), whose words an error must be in."""
+
+    MAX = 4000
+
+    def __init__(self, decode: Callable):
+        self.decode = decode
+        self.text: str | None = None  # the last object's text, when orjson read it
+
+    def read(self, buf: str, pos: int) -> tuple[dict, int] | None:
+        self.text = None
+        if _loads is None or buf[pos] != "{":
+            return None
+        close = buf.find("}", pos)
+        if close < 0 or close - pos >= self.MAX:
+            return None
+        text = buf[pos : close + 1]
+        if "\\" in text:
+            return None
+        try:
+            value = _loads(text)
+        except ValueError:  # orjson.JSONDecodeError: not one flat object, or not JSON
+            return None
+        if value.__class__ is not dict or text.count('":') != len(value):
+            return None
+        self.text = text
+        return value, close + 1
+
+    def as_json_reads(self, raw):
+        """The object just read, as the json module reads it."""
+        return raw if self.text is None else self.decode(self.text)[0]
+
+
+def _objects(t: _Text, decode: Callable, quick: _Quick | None = None) -> Iterator:
+    """``json_stream._items`` for a list of objects: each decoded where it stands in the text
+    read so far (by ``quick`` when it can), and the text around it walked without the
+    general reader's calls; anything else (a value that goes past the text read so far, one
+    that is not an object, the end of the text read) goes through ``_Text``, which reads on."""
+    t.take("[")
+    if t.peek() == "]":
+        t.pos += 1
+        return
+    skip = _WS.match
+    while True:
+        found = quick.read(t.buf, t.pos) if quick is not None else None
+        if found is not None:
+            value, t.pos = found
+        else:
+            try:
+                value, end = decode(t.buf, t.pos)
+            except ValueError:  # a JSON error, or the object goes on past the text read so far
+                value = None
+            if value.__class__ is dict:
+                t.pos = end
+            else:
+                value = t.value(decode)
+        yield value
+        pos = skip(t.buf, t.pos).end()  # type: ignore[union-attr]  # \s* always matches
+        if pos + 1 < len(t.buf):
+            char = t.buf[pos]
+            t.pos = skip(t.buf, pos + 1).end()  # type: ignore[union-attr]
+        else:
+            t.pos = pos
+            char = t.peek()
+            t.pos += 1
+        if char == "]":
+            return
+        if char != ",":
+            raise NotStreamable
+        if t.pos >= len(t.buf):
+            t.peek()  # read on, to the next value

@@ -325,3 +325,55 @@ def test_null_is_stored_as_null_and_every_hash_verifies(run, tmp_path):
         conn.close()
     report = run.json("verify")
     assert report["ok"] is True and report["problems"] == [] and report["records"] > 9
+
+
+DATE_TEXTS = [
+    "2025-01-05",
+    "2025-01-05T18:30",
+    "2025-01-05T18:30:45",
+    "2025-01-05T18:30:00",
+    "2025-01-05T18:30:60",
+    "2025-02-29",
+    "2024-02-29",
+    "2024-02-30",
+    "1899-12-31",
+    "1900-01-01",
+    "0000-01-01",
+    "2025-13-01",
+    "2025-00-10",
+    "2025-01-00",
+    "2025-01-05T24:00",
+    "2025-01-05T24:00:00",
+    "2025-01-05T23:60",
+    "2025-01-05T00:00",
+    " 2025-01-05",
+    "2025-01-05 ",
+    "2025-01-05\n",
+    "2025-01-05 18:30",
+    "2025-01-05t18:30",
+    "20250105",
+    "2025-01-05T18",
+    "2025-01-05T18:30:45.5",
+    "2025-01-05T18:30Z",
+    "2025-01-05T18:30+01:00",
+    "2025-W01-1",
+    "",
+    "2099-01-01",
+    "\u0662\u0660\u0662\u0665-01-05",
+    "2025-01-\u0660\u0665",
+    5,
+    None,
+    ["2025-01-05"],
+]
+
+
+@pytest.mark.parametrize("precision", ["exact", "day", "approximate", "month", "sometime", ""])
+def test_the_bundles_quick_date_reading_is_dates_fast_stored(precision):
+    """bundle_rules._moment (shape by regex, then datetime.fromisoformat) against
+    dates._fast_stored (which it stands in for) on dates of every shape, good and bad."""
+    from stalklog.dates import EARLIEST_YEAR, _fast_stored
+    from stalklog.interchange import bundle_rules
+
+    assert f"{EARLIEST_YEAR:04d}" == bundle_rules._EARLIEST
+    for text in DATE_TEXTS:
+        assert bundle_rules._moment(text, precision) == _fast_stored(text, precision), text
