@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from rich.console import Console as RichConsole
@@ -1726,3 +1727,63 @@ def test_add_evaluates_its_annotations_once(monkeypatch):
     root.built_command.cache_clear()
     root.built_command("incidents", "add")  # built again: nothing left to evaluate
     assert not [e for e in evaluated if "typer" in e], evaluated
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the folders are worked out without platformdirs on Linux only")
+@pytest.mark.parametrize(
+    "xdg, home",
+    [
+        ("/tmp/fictional/xdg", "/home/fictional"),
+        ("/tmp/fictional/xdg/", "/home/fictional"),
+        (None, "/home/fictional"),
+        (None, "/home/fictional/"),
+        ("", "/home/fictional"),
+        ("relative/xdg", "/home/fictional"),
+        ("   ", "/home/fictional"),
+        (None, "relative-home"),
+        (None, None),
+        ("/tmp/fictional/xdg", None),
+    ],
+)
+@pytest.mark.parametrize("kind", ["config", "data"])
+def test_user_folders_without_platformdirs_are_platformdirs_folders(monkeypatch, kind, xdg, home):
+    """``config.user_dir`` (the settings, the anchors, the default case file) works out the
+    XDG folder itself on Linux: it must be the folder platformdirs gives, whatever the
+    variables hold (and where it cannot be sure, it asks platformdirs)."""
+    import platformdirs
+
+    from stalklog import config
+    from stalklog.store import database
+
+    variable = {"config": "XDG_CONFIG_HOME", "data": "XDG_DATA_HOME"}[kind]
+    for name, value in ((variable, xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("STALKLOG_CONFIG", raising=False)
+    monkeypatch.delenv("STALKLOG_DB", raising=False)
+    wanted = platformdirs.user_config_dir if kind == "config" else platformdirs.user_data_dir
+    try:
+        expected = Path(wanted("stalklog", appauthor=False))
+    except RuntimeError:  # no home folder at all: stalklog asks platformdirs, and says the same
+        with pytest.raises(RuntimeError):
+            config.user_dir(kind)
+        return
+    assert config.user_dir(kind) == expected
+    if kind == "config":
+        assert config.path() == expected / "config.toml"
+    else:
+        assert database.default_path() == expected / "stalklog.db"
+
+
+def test_add_without_stalklog_config_imports_no_platformdirs(tmp_path, run, case):
+    """The settings file and the anchors are found from XDG_CONFIG_HOME or HOME without
+    importing platformdirs (a few ms of every ``add``); the incident is still recorded, and
+    the anchor written where platformdirs would put it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("STALKLOG_CONFIG", "XDG_CONFIG_HOME")}
+    env["HOME"] = str(tmp_path / "home")
+    mods = imported_by(["add", "Fictional: he rang twice", "--when", "01/03/2025 10:15", "--case", "C-1"], env=env)
+    assert "platformdirs" not in mods
+    assert [i["summary"] for i in run.json("list", "--case", "C-1")] == ["Fictional: he rang twice"]
+    assert list((tmp_path / "home" / ".config" / "stalklog" / "anchors").glob("*.json"))

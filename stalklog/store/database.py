@@ -189,9 +189,9 @@ def default_path() -> Path:
     env = os.environ.get("STALKLOG_DB")
     if env:
         return Path(env).expanduser()
-    import platformdirs
+    from stalklog.config import user_dir
 
-    return Path(platformdirs.user_data_dir("stalklog", appauthor=False)) / "stalklog.db"
+    return user_dir("data") / "stalklog.db"
 
 
 def is_encrypted(path: Path) -> bool:
