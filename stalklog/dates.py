@@ -50,18 +50,37 @@ _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 _COUNTS |= {"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14}
 
-_ISO = re.compile(
+
+class _Pattern:
+    """A pattern of this module, compiled the first time it is used rather than when stalklog
+    starts (compiling them all cost every command, ``add`` included, a few ms; most readings
+    use two or three). On first use the module's name is bound to the compiled pattern
+    itself, so every later use is ``re.compile``'s pattern, with nothing in between."""
+
+    __slots__ = ("name", "pattern", "flags")
+
+    def __init__(self, name: str, pattern: str, flags: int = 0):
+        self.name, self.pattern, self.flags = name, pattern, flags
+
+    def __getattr__(self, attribute: str):
+        compiled = re.compile(self.pattern, self.flags)
+        globals()[self.name] = compiled
+        return getattr(compiled, attribute)
+
+
+_ISO = _Pattern(
+    "_ISO",
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
     r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?",
     re.IGNORECASE,
 )
-_TIME = re.compile(r"([0-9]{1,2})(?:([:.])([0-9]{2})(?::([0-9]{2}))?)?(am|pm)?")
-_YMD = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
-_DMY = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})")
-_DM = re.compile(r"([0-9]{1,2})[-/]([0-9]{1,2})")
-_MY = re.compile(r"([0-9]{1,2})[-/.]([0-9]{4})")
-_YM = re.compile(r"([0-9]{4})-([0-9]{1,2})")
-_EIGHT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
+_TIME = _Pattern("_TIME", r"([0-9]{1,2})(?:([:.])([0-9]{2})(?::([0-9]{2}))?)?(am|pm)?")
+_YMD = _Pattern("_YMD", r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
+_DMY = _Pattern("_DMY", r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})")
+_DM = _Pattern("_DM", r"([0-9]{1,2})[-/]([0-9]{1,2})")
+_MY = _Pattern("_MY", r"([0-9]{1,2})[-/.]([0-9]{4})")
+_YM = _Pattern("_YM", r"([0-9]{4})-([0-9]{1,2})")
+_EIGHT = _Pattern("_EIGHT", r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 
 class _Unread(Exception):
@@ -189,7 +208,7 @@ def from_stored(occurred: str, precision: str, occurred_end: str | None = None) 
     return When(start, precision, end, has_time)
 
 
-_STORED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+_STORED = _Pattern("_STORED", r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
 
 
 def _fast_stored(text, precision: str) -> tuple[dt.datetime, bool] | None:
@@ -324,23 +343,35 @@ def _parse(text: str, current: dt.datetime, us_dates: bool, zone: str | None = N
 
 def _normalise(text: str) -> str:
     s = text.lower().replace("\u2013", " - ").replace("\u2014", " - ").replace("~", " about ")
-    s = re.sub(r"(?<![a-z])([ap])\.\s?m\b\.?", r"\1m", s)  # p.m. -> pm
-    s = re.sub(r"([0-9])\s+([ap]m)\b", r"\1\2", s)  # 9 pm -> 9pm
-    s = re.sub(r"\b12\s*noon\b", "noon", s)
-    s = re.sub(r"\btonight\b", "this night", s)
-    s = re.sub(r"(?<=[0-9])\s*o['\u2019 ]?\s?clock\b", " oclock", s)  # 10 o'clock
-    s = re.sub(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])", r"\1 ", s)  # ISO's T
-    s = re.sub(r"(?<=[ap]m)-(?=[0-9])|(?<=[0-9]:[0-9]{2})-(?=[0-9])", " - ", s)  # 9pm-10pm
-    s = re.sub(r"[,;]", " ", s)
-    s = re.sub(r"[\s.:!?\"']+$", "", s)
+    # Each rewrite runs only when the text holds what every match of it must hold, so a
+    # plain "06/11/2024 21:15" compiles none of these patterns (test_dates checks the
+    # guarded rewrites against the unguarded ones).
+    if "." in s:
+        s = re.sub(r"(?<![a-z])([ap])\.\s?m\b\.?", r"\1m", s)  # p.m. -> pm
+    if "am" in s or "pm" in s:
+        s = re.sub(r"([0-9])\s+([ap]m)\b", r"\1\2", s)  # 9 pm -> 9pm
+    if "noon" in s:
+        s = re.sub(r"\b12\s*noon\b", "noon", s)
+    if "tonight" in s:
+        s = re.sub(r"\btonight\b", "this night", s)
+    if "clock" in s:
+        s = re.sub(r"(?<=[0-9])\s*o['\u2019 ]?\s?clock\b", " oclock", s)  # 10 o'clock
+    if "-" in s:
+        s = re.sub(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])", r"\1 ", s)  # ISO's T
+        s = re.sub(r"(?<=[ap]m)-(?=[0-9])|(?<=[0-9]:[0-9]{2})-(?=[0-9])", " - ", s)  # 9pm-10pm
+    s = s.replace(",", " ").replace(";", " ")
+    if s and (s[-1].isspace() or s[-1] in ".:!?\"'"):
+        s = re.sub(r"[\s.:!?\"']+$", "", s)
     return " ".join(s.split()).lstrip("\"'")
 
 
 def _split_span(text: str) -> tuple[str, str | None]:
-    between = re.fullmatch(r"between (.+) and (.+)", text)
+    between = re.fullmatch(r"between (.+) and (.+)", text) if text.startswith("between ") else None
     if between:
         return between[1], between[2]
-    parts = re.split(r" (?:to|until|till|til|-) ", re.sub(r"^from ", "", text))
+    text = text.removeprefix("from ")
+    spans = any(f" {word} " in text for word in ("to", "until", "till", "til", "-"))
+    parts = re.split(r" (?:to|until|till|til|-) ", text) if spans else [text]
     if len(parts) > 2:
         raise _Unread("a span has two ends, this has more")
     return parts[0], parts[1] if len(parts) == 2 else None
@@ -382,7 +413,7 @@ def _read(text: str, current: dt.datetime, us_dates: bool) -> _Reading:
     return reading
 
 
-_BARE_HOUR = re.compile(r"[0-9]{1,2}")
+_BARE_HOUR = _Pattern("_BARE_HOUR", r"[0-9]{1,2}")
 
 
 def _next_word_at(tokens: list[str], at: int) -> int | None:
@@ -704,7 +735,7 @@ def _from_iso(text: str, zone: str | None = None) -> tuple[dt.datetime, bool] | 
     """An ISO 8601 date or date-time, or None. A date-time with an offset or ``Z`` is that
     moment, given as the local time in ``zone`` (the default zone unless named; dates.md §12);
     without one it is local time already."""
-    match = _ISO.fullmatch(text)
+    match = _ISO.fullmatch(text) if text[4:5] == "-" else None  # 2024-11-06…: nothing else can match
     if match is None:
         return None
     year, month, day, hour, minute, second, offset = match.groups()

@@ -13,10 +13,14 @@ import re
 
 # C0 but newline and tab, DEL, C1 (8-bit CSI, OSC…), and the bidirectional overrides and
 # isolates that reorder what a line shows (the "Trojan Source" characters).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 # What ``json.dumps(..., ensure_ascii=False)`` leaves raw that a terminal may obey or that
 # reorders text: DEL, C1, the bidi overrides and isolates, and the Unicode line separators.
-_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_JSON_RAW = r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+# Every character of both is one ``str.isprintable`` refuses (categories Cc, Cf, Zl, Zp), so
+# text that is all printable has none of them: it is returned as it is, and the patterns are
+# compiled (once, by ``re``'s cache) only for text that may hold one. Most messages, names
+# and cells are such text; ``stalklog add`` compiles neither (docs/performance.md).
 
 
 def _visible(match: re.Match) -> str:
@@ -32,7 +36,7 @@ def _visible(match: re.Match) -> str:
 
 def printable(text: str) -> str:
     """``text`` with control characters shown, not obeyed."""
-    return _CONTROL.sub(_visible, text)
+    return text if text.isprintable() else re.sub(_CONTROL, _visible, text)
 
 
 def json_safe(text: str) -> str:
@@ -41,7 +45,9 @@ def json_safe(text: str) -> str:
     They can only stand inside strings, so the JSON means exactly the same."""
     if text.isascii() and "\x7f" not in text:  # the common case, found without a scan in Python's regex
         return text
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if text.isprintable():  # none of them either: nothing to compile
+        return text
+    return re.sub(_JSON_RAW, lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class JsonSafeWriter:

@@ -1787,3 +1787,127 @@ def test_add_without_stalklog_config_imports_no_platformdirs(tmp_path, run, case
     assert "platformdirs" not in mods
     assert [i["summary"] for i in run.json("list", "--case", "C-1")] == ["Fictional: he rang twice"]
     assert list((tmp_path / "home" / ".config" / "stalklog" / "anchors").glob("*.json"))
+
+
+def _normalise_unguarded(text: str) -> str:
+    """``dates._normalise`` as it was, every rewrite run on every text."""
+    import re
+
+    s = text.lower().replace("\u2013", " - ").replace("\u2014", " - ").replace("~", " about ")
+    s = re.sub(r"(?<![a-z])([ap])\.\s?m\b\.?", r"\1m", s)
+    s = re.sub(r"([0-9])\s+([ap]m)\b", r"\1\2", s)
+    s = re.sub(r"\b12\s*noon\b", "noon", s)
+    s = re.sub(r"\btonight\b", "this night", s)
+    s = re.sub(r"(?<=[0-9])\s*o['\u2019 ]?\s?clock\b", " oclock", s)
+    s = re.sub(r"([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})t(?=[0-9])", r"\1 ", s)
+    s = re.sub(r"(?<=[ap]m)-(?=[0-9])|(?<=[0-9]:[0-9]{2})-(?=[0-9])", " - ", s)
+    s = re.sub(r"[,;]", " ", s)
+    s = re.sub(r"[\s.:!?\"']+$", "", s)
+    return " ".join(s.split()).lstrip("\"'")
+
+
+def _split_span_unguarded(text: str):
+    import re
+
+    between = re.fullmatch(r"between (.+) and (.+)", text)
+    if between:
+        return between[1], between[2]
+    parts = re.split(r" (?:to|until|till|til|-) ", re.sub(r"^from ", "", text))
+    if len(parts) > 2:
+        return "more"
+    return parts[0], parts[1] if len(parts) == 2 else None
+
+
+_DATE_PIECES = [
+    "9", "12", "2024", "06/11/2024", "2024-11-06", "2024-11-06t21:15", "21:15", "9:15", "9.15", "9",
+    "p.m.", "a.m", "pm", "am", " pm", "p. m.", "noon", "12 noon", "12noon", "tonight", "o'clock",
+    "o\u2019clock", "oclock", " o clock", "-", "\u2013", "\u2014", "~", "to", "until", "till", "til",
+    "between", "and", "from", "last", "night", "yesterday", "Tuesday", "Nov", "6th", ",", ";", ".",
+    "!", "?", "'", '"', ":", "\n", "\t", "\u00a0", "\u2003", " ", "  ", "T", "Z", "+01:00", "about",
+]  # fmt: skip
+
+
+def _date_texts():
+    import random
+
+    rng = random.Random(20)  # the same texts on every run
+    texts = ["", " ", "9pm-10pm", "9:15-9:45", "from 9pm to 10pm", "between 9pm and 10pm", "06/11/2024 21:15"]
+    for _ in range(4000):
+        pieces = rng.choices(_DATE_PIECES, k=rng.randint(1, 7))
+        texts.append(rng.choice(["", " "]).join(pieces))
+    return texts
+
+
+def test_guarded_date_rewrites_are_the_unguarded_ones():
+    """``dates._normalise`` and ``_split_span`` skip a rewrite whose pattern cannot match
+    (so a plain date compiles none of them): on thousands of texts made of the pieces the
+    rewrites look for, the result is the unguarded rewriting's."""
+    from stalklog import dates
+
+    for text in _date_texts():
+        normal = dates._normalise(text)
+        assert normal == _normalise_unguarded(text), repr(text)
+        try:
+            split = dates._split_span(normal)
+        except dates._Unread:
+            split = "more"
+        assert split == _split_span_unguarded(normal), repr(normal)
+
+
+def test_iso_guard_is_the_unguarded_reading():
+    from stalklog import dates
+
+    for text in [*_date_texts(), "2024-11-06", "2024-11-06T21:15:00+01:00", "2024-1-6", "20241106"]:
+        assert (dates._from_iso(text) if dates._ISO.fullmatch(text) else None) == dates._from_iso(text), text
+
+
+def test_date_patterns_are_compiled_when_first_used():
+    """Importing stalklog.dates compiles no regular expression; reading a plain date compiles
+    only the few it uses; each lazy pattern is, once used, the module's compiled pattern."""
+    code = textwrap.dedent("""
+        import dataclasses, datetime, re, re._compiler, sys, typing, zoneinfo
+        import stalklog.clock, stalklog.errors, stalklog.vocab  # what it imports: their patterns are theirs
+        compiled = []
+        real = re._compiler.compile
+        def counting(p, flags=0):
+            compiled.append(p)
+            return real(p, flags)
+        re._compiler.compile = counting
+        import stalklog.dates as dates
+        at_import = len(compiled)
+        dates.parse_when("06/11/2024 21:15")
+        print(at_import, len(compiled), compiled, file=sys.stderr)
+        print(at_import, len(compiled))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    at_import, after_reading = map(int, result.stdout.split())
+    assert at_import == 0, result.stderr
+    assert after_reading <= 5, result.stderr  # the ISO check, the bare hour, the time of day, the two numeric dates
+    import re
+
+    from stalklog import dates
+
+    lazy = {name: value for name, value in vars(dates).items() if isinstance(value, dates._Pattern)}
+    for name, value in lazy.items():
+        assert value.name == name
+        value.fullmatch("")  # first use: the name is now the compiled pattern
+        assert getattr(dates, name) == re.compile(value.pattern, value.flags)
+
+
+def test_printable_text_is_returned_without_compiling_a_pattern():
+    """``printable`` and ``json_safe`` return text that ``str.isprintable`` accepts as it is:
+    exact, because every character their patterns replace is one it refuses (checked here
+    for every code point), and the result is the pattern's on text with and without them."""
+    import re
+
+    from stalklog import safetext
+
+    for pattern in (safetext._CONTROL, safetext._JSON_RAW):
+        compiled = re.compile(pattern)
+        assert not [hex(c) for c in range(0x110000) if compiled.match(chr(c)) and chr(c).isprintable()]
+    for text in ["Recorded: Sat 1 Mar 2025 10:15 GMT — incident 3", "a\x1b[31mb", "x\u202ey", "l\u2028m", "t\tn\n"]:
+        assert safetext.printable(text) == re.sub(safetext._CONTROL, safetext._visible, text)
+        assert safetext.json_safe(text) == re.sub(safetext._JSON_RAW, lambda m: f"\\u{ord(m.group()):04x}", text)
+    assert safetext.printable("a\x1b[31mb") == "a\u241b[31mb"
+    assert safetext.json_safe('"x\u202ey"') == '"x\\u202ey"'
