@@ -253,6 +253,9 @@ _LOOKUP: dict[str, dict[str, str]] = {}
 def find_word(text: str, vocabulary: str) -> str | None:
     """The vocabulary word ``text`` names (itself, its label, or a word people use for it);
     None when it names none. ``vocabulary``: behaviours, effects, impacts or channels."""
+    wanted = typed(text)
+    if wanted in VOCABULARIES[vocabulary]:  # the word itself: no table of the other words needed
+        return wanted
     if vocabulary not in _LOOKUP:
         table = {typed(w): w for w in VOCABULARIES[vocabulary]}
         for word, label_text in WORD_LABELS.get(vocabulary, {}).items():
@@ -261,7 +264,7 @@ def find_word(text: str, vocabulary: str) -> str | None:
             for other in others:
                 table.setdefault(typed(other), word)
         _LOOKUP[vocabulary] = table
-    return _LOOKUP[vocabulary].get(typed(text))
+    return _LOOKUP[vocabulary].get(wanted)
 
 
 def find_choice(text: str, choices: dict[str, str]) -> list[str]:

@@ -1911,3 +1911,56 @@ def test_printable_text_is_returned_without_compiling_a_pattern():
         assert safetext.json_safe(text) == re.sub(safetext._JSON_RAW, lambda m: f"\\u{ord(m.group()):04x}", text)
     assert safetext.printable("a\x1b[31mb") == "a\u241b[31mb"
     assert safetext.json_safe('"x\u202ey"') == '"x\\u202ey"'
+
+
+def _migrations_by_pattern(src: str):
+    """How ``_known_migrations`` read migrations.py before: two regular expressions."""
+    import re
+
+    app_id = re.findall(r"^APPLICATION_ID = (0x[0-9A-Fa-f]+|[0-9]+)\s*$", src, re.M)
+    names = re.findall(r"^@migrations\(\)\ndef (\w+)\(", src, re.M)
+    if len(app_id) != 1 or not names or len(names) != src.count("@migrations"):
+        return None
+    return int(app_id[0], 0), frozenset(names)
+
+
+def test_migrations_read_line_by_line_as_the_patterns_read_them():
+    """Opening a file reads migrations.py's application id and migration names without a
+    regular expression: the same answer as the patterns it replaces, on the real file and
+    on changed ones (a second id, a decorator without its function, a name the patterns
+    refuse), where anything doubtful gives None and the migrations themselves are asked."""
+    from stalklog.store import database
+
+    src = (Path(database.__file__).with_name("migrations.py")).read_text(encoding="utf-8")
+    variants = [
+        src,
+        src.replace("APPLICATION_ID = ", "APPLICATION_ID = 12\nAPPLICATION_ID = ", 1),
+        src.replace("APPLICATION_ID = 0x", "APPLICATION_ID = 0X", 1),
+        src.replace("APPLICATION_ID = 0x", "APPLICATION_ID = 0xZ", 1),
+        src.replace("@migrations()\ndef ", "@migrations()\n\ndef ", 1),
+        src.replace("@migrations()\ndef m00", "@migrations()\ndef m-00", 1),
+        src.replace("@migrations()\ndef ", "@migrations()  \ndef ", 1),
+        src + "\n@migrations()\ndef m999_fictional(db):\n    pass\n",
+        src + "\n# @migrations\n",
+        "APPLICATION_ID = 42   \n@migrations()\ndef m1_x(db):\n",
+        "APPLICATION_ID = 42\n",
+    ]
+    assert database._migrations_in(src) is not None
+    for text in variants:
+        assert database._migrations_in(text) == _migrations_by_pattern(text), text[:80]
+
+
+def test_a_vocabulary_word_is_found_without_the_table_of_other_words():
+    """``find_word`` returns a word of the vocabulary typed as it is before building the
+    table of labels and everyday words: the same answer, because every vocabulary word is
+    its own typed form (so the table maps it to itself)."""
+    from stalklog import vocab
+
+    for name, words in vocab.VOCABULARIES.items():
+        for word in words:
+            assert vocab.typed(word) == word
+            assert vocab.find_word(word, name) == word
+            assert vocab.find_word(word.replace("_", " ").upper(), name) == word
+    vocab._LOOKUP.clear()
+    assert vocab.find_word("loitering", "behaviours") == "loitering" and "behaviours" not in vocab._LOOKUP
+    assert vocab.find_word("hanging around", "behaviours") == "loitering"

@@ -332,14 +332,30 @@ def _known_migrations() -> tuple[int, frozenset[str]] | None:
     """The application id and migration names in migrations.py, read from its source
     without importing it (that imports sqlite-utils); None when they cannot be read for
     certain, and then ``_migrate`` asks the migrations themselves."""
-    import re
-
     try:
         src = Path(__file__).with_name("migrations.py").read_text(encoding="utf-8")
     except OSError:
         return None
-    app_id = re.findall(r"^APPLICATION_ID = (0x[0-9A-Fa-f]+|[0-9]+)\s*$", src, re.M)
-    names = re.findall(r"^@migrations\(\)\ndef (\w+)\(", src, re.M)
+    return _migrations_in(src)
+
+
+def _migrations_in(src: str) -> tuple[int, frozenset[str]] | None:
+    """The application id and migration names in the text of migrations.py, or None."""
+    # Read line by line (no regular expression to compile on every command's open): the
+    # line ``APPLICATION_ID = <number>``, and each ``@migrations()`` line's ``def NAME(``.
+    lines = src.split("\n")
+    app_id, names = [], []
+    for at, line in enumerate(lines):
+        if line.startswith("APPLICATION_ID = "):
+            value = line[len("APPLICATION_ID = ") :].rstrip()
+            digits = value[2:] if value[:2] == "0x" else value
+            hexadecimal = "0123456789abcdefABCDEF" if value[:2] == "0x" else "0123456789"
+            if digits and all(c in hexadecimal for c in digits):
+                app_id.append(value)
+        elif line == "@migrations()" and at + 1 < len(lines) and lines[at + 1].startswith("def "):
+            name, bracket, _ = lines[at + 1][4:].partition("(")
+            if bracket and name and all(c.isalnum() or c == "_" for c in name):
+                names.append(name)
     if len(app_id) != 1 or not names or len(names) != src.count("@migrations"):
         return None
     return int(app_id[0], 0), frozenset(names)
