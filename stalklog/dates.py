@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from stalklog.errors import InvalidDate
@@ -87,25 +86,52 @@ class _Unread(Exception):
     """Why a text is not a date; the caller adds the text itself."""
 
 
-@dataclass(frozen=True)
 class When:
     """A moment or span as read, with how precisely it is known.
 
     ``start`` (and ``end``) are naive local date-times; without a time of day they are at
     00:00, and with ``month`` precision on the first of the month. ``has_time`` defaults
     to ``precision == "exact"``.
+
+    Immutable, compared and hashed by its four fields, as the frozen dataclass it was;
+    written out because making a dataclass costs every ``stalklog add`` its start-up
+    (tests/test_perf_guards.py checks it behaves as the dataclass did).
     """
 
+    __match_args__ = ("start", "precision", "end", "has_time")
     start: dt.datetime
     precision: str
-    end: dt.datetime | None = None
-    has_time: bool = None  # type: ignore[assignment]  # None: derived from precision
+    end: dt.datetime | None
+    has_time: bool
 
-    def __post_init__(self):
-        if self.precision not in PRECISIONS:
-            raise InvalidDate(f'"{self.precision}" is not a precision: expected {", ".join(PRECISIONS)}')
-        if self.has_time is None:
-            object.__setattr__(self, "has_time", self.precision == "exact")
+    def __init__(
+        self, start: dt.datetime, precision: str, end: dt.datetime | None = None, has_time: bool | None = None
+    ):
+        if precision not in PRECISIONS:
+            raise InvalidDate(f'"{precision}" is not a precision: expected {", ".join(PRECISIONS)}')
+        fields = self.__dict__
+        fields["start"], fields["precision"], fields["end"] = start, precision, end
+        fields["has_time"] = precision == "exact" if has_time is None else has_time
+
+    def _fields(self) -> tuple:
+        return (self.start, self.precision, self.end, self.has_time)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"When(start={self.start!r}, precision={self.precision!r}, end={self.end!r}, has_time={self.has_time!r})"
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
 
     def occurred(self) -> str:
         """The stored form: ``2024-11-05T21:15``, ``2024-11-05``; a month as its first day."""
@@ -304,16 +330,18 @@ class _DatePart(NamedTuple):
     short_year: bool = False  # a two-digit year, read as 20xx
 
 
-@dataclass
 class _Reading:
     """One end of a span as typed, before its missing parts are filled in."""
 
-    day: Callable[[dt.date], dt.date] | None = None
-    month_only: bool = False
-    short_year: bool = False
-    time: dt.time | None = None
-    period: str | None = None
-    approx: bool = False
+    __slots__ = ("day", "month_only", "short_year", "time", "period", "approx")
+
+    def __init__(self) -> None:
+        self.day: Callable[[dt.date], dt.date] | None = None
+        self.month_only = False
+        self.short_year = False  # a two-digit year, read as 20xx
+        self.time: dt.time | None = None
+        self.period: str | None = None
+        self.approx = False
 
 
 def _naive_local(moment: dt.datetime, zone: str | None) -> dt.datetime:

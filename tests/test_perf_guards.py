@@ -1964,3 +1964,83 @@ def test_a_vocabulary_word_is_found_without_the_table_of_other_words():
     vocab._LOOKUP.clear()
     assert vocab.find_word("loitering", "behaviours") == "loitering" and "behaviours" not in vocab._LOOKUP
     assert vocab.find_word("hanging around", "behaviours") == "loitering"
+
+
+def test_when_behaves_as_the_frozen_dataclass_it_was():
+    """``dates.When`` is written out (a dataclass cost ``add`` its making at every start):
+    it must compare, hash, print, refuse changes, copy and pickle as the frozen dataclass."""
+    import copy
+    import dataclasses
+    import datetime as dt
+    import pickle
+
+    from stalklog.dates import When
+    from stalklog.errors import InvalidDate
+
+    @dataclasses.dataclass(frozen=True)
+    class Was:
+        start: dt.datetime
+        precision: str
+        end: dt.datetime | None = None
+        has_time: bool | None = None
+
+    a = dt.datetime(2025, 3, 1, 10, 15)
+    b = dt.datetime(2025, 3, 1, 11, 0)
+    for args, kwargs in [((a, "exact"), {}), ((a, "day"), {}), ((a, "exact", b), {}), ((a, "day"), {"has_time": True})]:
+        when, was = When(*args, **kwargs), Was(*args, **kwargs)
+        has_time = args[1] == "exact" if kwargs.get("has_time") is None else kwargs["has_time"]
+        assert (when.start, when.precision, when.end, when.has_time) == (was.start, was.precision, was.end, has_time)
+        assert repr(when) == repr(dataclasses.replace(was, has_time=has_time)).replace(
+            "test_when_behaves_as_the_frozen_dataclass_it_was.<locals>.Was", "When"
+        )
+        assert when == When(*args, **kwargs) and hash(when) == hash(When(*args, **kwargs))
+        assert when != When(b, "exact") and when != (a, "exact") and len({when, When(*args, **kwargs)}) == 1
+        assert copy.copy(when) == when and pickle.loads(pickle.dumps(when)) == when
+        match when:
+            case When(start, precision, end, t):
+                assert (start, precision, end, t) == (a, args[1], when.end, has_time)
+        with pytest.raises(AttributeError):
+            when.start = b  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            del when.precision
+    with pytest.raises(InvalidDate):
+        When(a, "sometime")
+
+
+def test_verify_problems_behave_as_the_dataclasses_they_were():
+    from stalklog.store.ledger import GENESIS, Problem, Report
+
+    p = Problem("chain_broken", "incidents", 3, "ledger entry 3 was altered")
+    assert p == Problem("chain_broken", "incidents", 3, "ledger entry 3 was altered")
+    assert p != Problem("chain_broken", "incidents", 4, "ledger entry 3 was altered")
+    assert p.as_dict() == {"code": "chain_broken", "entity": "incidents", "id": 3, "text": "ledger entry 3 was altered"}
+    assert repr(p).startswith("Problem(code='chain_broken', entity='incidents', entity_id=3")
+    r, other = Report(), Report()
+    assert (r.entries, r.records, r.exhibits_checked, r.head, r.problems, r.anchor) == (0, 0, 0, GENESIS, [], None)
+    r.problems.append(p)
+    assert not r.ok and other.ok and other.problems == []  # each report its own list
+
+
+def test_add_imports_neither_hashlib_nor_dataclasses(run, case):
+    """``add`` hashes its few records with CPython's own SHA-256 and makes no dataclass:
+    loading OpenSSL (hashlib) and the dataclass machinery were a few ms of every entry.
+    The ledger it writes is the one verify checks with hashlib."""
+    mods = imported_by(["add", "Fictional: he rang twice", "--when", "01/03/2025 10:15", "--case", "C-1"])
+    assert not mods & {"hashlib", "_hashlib", "dataclasses"}, sorted(mods & {"hashlib", "_hashlib", "dataclasses"})
+    assert [i["summary"] for i in run.json("list", "--case", "C-1")] == ["Fictional: he rang twice"]
+    assert run("verify").exit_code == 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 55, 56, 63, 64, 65, 119, 1000, 65535, 65536, 200_000])
+def test_first_hashes_are_hashlibs(size):
+    """The ledger's first hashes in a process (CPython's own SHA-256) and the later ones
+    (hashlib's) are the same digests, at every length around SHA-256's block edges."""
+    import hashlib
+    import random
+
+    from stalklog.store import ledger
+
+    data = random.Random(size).randbytes(size)
+    if ledger._BUILTIN_SHA256 is not None:
+        assert ledger._BUILTIN_SHA256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert ledger.sha256(data) == hashlib.sha256(data).hexdigest()

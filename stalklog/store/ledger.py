@@ -16,10 +16,9 @@ it for anyone who wants to check a case file without stalklog.
 
 from __future__ import annotations
 
-import hashlib
+import importlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from stalklog.clock import utc_now_iso
@@ -75,8 +74,41 @@ except (ImportError, TypeError):  # no C accelerator (another Python): the plain
     pass
 
 
+def _builtin_sha256():
+    """CPython's own SHA-256 (``_sha2`` from Python 3.12, ``_sha256`` before), or None."""
+    for name in ("_sha2", "_sha256"):
+        try:
+            return importlib.import_module(name).sha256
+        except ImportError:
+            continue
+    return None
+
+
+_BUILTIN_SHA256 = _builtin_sha256()
+_small_hashes_left = 64
+
+
+def _first_hashes(data: bytes):
+    """SHA-256 for the first few small hashes of a process: CPython's own, the same digests
+    as hashlib's without loading OpenSSL (importing hashlib is a few ms of every ``add``,
+    which makes four hashes of less than a kilobyte). From the 65th on (an import, a
+    verify: thousands), and for anything large, ``_sha256`` is hashlib's OpenSSL one,
+    several times faster per hash. tests/test_perf_guards.py checks both give the same."""
+    global _small_hashes_left, _sha256
+    if _BUILTIN_SHA256 is not None and _small_hashes_left > 0 and len(data) < 65536:
+        _small_hashes_left -= 1
+        return _BUILTIN_SHA256(data)
+    import hashlib
+
+    _sha256 = hashlib.sha256
+    return _sha256(data)
+
+
+_sha256: Callable[[bytes], Any] = _first_hashes
+
+
 def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return _sha256(data).hexdigest()
 
 
 def row_hash(entity: str, row: dict) -> str:
@@ -87,7 +119,7 @@ def row_hash(entity: str, row: dict) -> str:
         kept = {k: v for k, v in row.items() if k not in skip and v is not None}
     else:
         kept = {k: v for k, v in row.items() if v is not None}
-    return hashlib.sha256(_canonical(kept).encode()).hexdigest()
+    return _sha256(_canonical(kept).encode()).hexdigest()
 
 
 def entry_hash(entry: dict) -> str:
@@ -181,7 +213,7 @@ class Appender:
             text = _canonical(entry)  # entry_hash(entry): exactly the hashed keys
         else:
             text = template.text(content, entity_id, prev, self.seq)
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = _sha256(text.encode()).hexdigest()
         self.prev = digest
         self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, prev, digest))
         if len(self.pending) >= 5000:
@@ -218,25 +250,56 @@ def append(db: Database, action: str, entity: str, entity_id: int, case_id: int 
     return h
 
 
-@dataclass
 class Problem:
-    code: str  # chain_broken | record_changed | record_missing | record_unlogged | exhibit_bytes_changed
-    entity: str | None
-    entity_id: int | None
-    text: str
+    """One thing verify found wrong. (A plain class, not a dataclass: making the dataclasses
+    of the modules ``add`` imports cost it a few ms at every start.)"""
+
+    __slots__ = ("code", "entity", "entity_id", "text")
+
+    def __init__(self, code: str, entity: str | None, entity_id: int | None, text: str):
+        self.code = code  # chain_broken | record_changed | record_missing | record_unlogged | exhibit_bytes_changed
+        self.entity = entity
+        self.entity_id = entity_id
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.as_dict() == other.as_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Problem(code={self.code!r}, entity={self.entity!r}, entity_id={self.entity_id!r}, text={self.text!r})"
 
     def as_dict(self) -> dict:
         return {"code": self.code, "entity": self.entity, "id": self.entity_id, "text": self.text}
 
 
-@dataclass
 class Report:
-    entries: int = 0
-    records: int = 0
-    exhibits_checked: int = 0
-    head: str = GENESIS
-    problems: list[Problem] = field(default_factory=list)
-    anchor: Any = None  # anchor.Finding, when the anchor was checked
+    """What verify found: counts, the head of the chain, the problems."""
+
+    def __init__(
+        self,
+        entries: int = 0,
+        records: int = 0,
+        exhibits_checked: int = 0,
+        head: str = GENESIS,
+        problems: list[Problem] | None = None,
+        anchor: Any = None,
+    ):
+        self.entries = entries
+        self.records = records
+        self.exhibits_checked = exhibits_checked
+        self.head = head
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.anchor = anchor  # anchor.Finding, when the anchor was checked
+
+    def __repr__(self) -> str:
+        return (
+            f"Report(entries={self.entries!r}, records={self.records!r}, exhibits_checked={self.exhibits_checked!r}, "
+            f"head={self.head!r}, problems={self.problems!r}, anchor={self.anchor!r})"
+        )
 
     @property
     def ok(self) -> bool:
@@ -296,7 +359,7 @@ def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
 
 def _stored_row_hash(row: dict) -> str:
     """``row_hash`` of a row from ``_rows`` (no NULLs, no blob columns in it already)."""
-    return hashlib.sha256(_canonical(row).encode()).hexdigest()
+    return _sha256(_canonical(row).encode()).hexdigest()
 
 
 def verify(db: Database, case_id: int | None = None, progress: Callable[[int], None] | None = None) -> Report:

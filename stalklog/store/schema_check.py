@@ -18,12 +18,12 @@ the migrations' source and kept in the settings folder. ``verify``, ``db check``
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
 from stalklog.errors import IntegrityError
+from stalklog.store.ledger import sha256
 
 # SQLite's own bookkeeping tables: created by SQLite itself (AUTOINCREMENT, ANALYZE), never
 # by a CREATE statement anyone can plant.
@@ -187,7 +187,7 @@ def _cache_key() -> str | None:
         src = Path(__file__).with_name("migrations.py").read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(src + sqlite3.sqlite_version.encode()).hexdigest()[:32]
+    return sha256(src + sqlite3.sqlite_version.encode())[:32]
 
 
 def _cache_path(key: str) -> Path:
@@ -224,7 +224,7 @@ def check_on_open(conn) -> None:
     else is normalised and compared with the expected set (from the cache, or derived).
     """
     raw = _raw(conn)
-    digest = hashlib.sha256(json.dumps(raw).encode()).hexdigest()
+    digest = sha256(json.dumps(raw).encode())
     key = _cache_key()
     p = _cache_path(key) if key else None
     data = _load_cache(p) if p else None
