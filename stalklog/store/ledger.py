@@ -16,12 +16,12 @@ it for anyone who wants to check a case file without stalklog.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from stalklog.clock import utc_now_iso
+from stalklog.store import digest
 from stalklog.store.database import Database
 
 GENESIS = "0" * 64
@@ -74,41 +74,8 @@ except (ImportError, TypeError):  # no C accelerator (another Python): the plain
     pass
 
 
-def _builtin_sha256():
-    """CPython's own SHA-256 (``_sha2`` from Python 3.12, ``_sha256`` before), or None."""
-    for name in ("_sha2", "_sha256"):
-        try:
-            return importlib.import_module(name).sha256
-        except ImportError:
-            continue
-    return None
-
-
-_BUILTIN_SHA256 = _builtin_sha256()
-_small_hashes_left = 64
-
-
-def _first_hashes(data: bytes):
-    """SHA-256 for the first few small hashes of a process: CPython's own, the same digests
-    as hashlib's without loading OpenSSL (importing hashlib is a few ms of every ``add``,
-    which makes four hashes of less than a kilobyte). From the 65th on (an import, a
-    verify: thousands), and for anything large, ``_sha256`` is hashlib's OpenSSL one,
-    several times faster per hash. tests/test_perf_guards.py checks both give the same."""
-    global _small_hashes_left, _sha256
-    if _BUILTIN_SHA256 is not None and _small_hashes_left > 0 and len(data) < 65536:
-        _small_hashes_left -= 1
-        return _BUILTIN_SHA256(data)
-    import hashlib
-
-    _sha256 = hashlib.sha256
-    return _sha256(data)
-
-
-_sha256: Callable[[bytes], Any] = _first_hashes
-
-
 def sha256(data: bytes) -> str:
-    return _sha256(data).hexdigest()
+    return digest.new(data).hexdigest()
 
 
 def row_hash(entity: str, row: dict) -> str:
@@ -119,7 +86,7 @@ def row_hash(entity: str, row: dict) -> str:
         kept = {k: v for k, v in row.items() if k not in skip and v is not None}
     else:
         kept = {k: v for k, v in row.items() if v is not None}
-    return _sha256(_canonical(kept).encode()).hexdigest()
+    return digest.new(_canonical(kept).encode()).hexdigest()
 
 
 def entry_hash(entry: dict) -> str:
@@ -213,12 +180,12 @@ class Appender:
             text = _canonical(entry)  # entry_hash(entry): exactly the hashed keys
         else:
             text = template.text(content, entity_id, prev, self.seq)
-        digest = _sha256(text.encode()).hexdigest()
-        self.prev = digest
-        self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, prev, digest))
+        entry_digest = digest.new(text.encode()).hexdigest()
+        self.prev = entry_digest
+        self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, prev, entry_digest))
         if len(self.pending) >= 5000:
             self.flush()
-        return digest
+        return entry_digest
 
     def flush(self) -> None:
         if self.pending:
@@ -359,7 +326,7 @@ def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
 
 def _stored_row_hash(row: dict) -> str:
     """``row_hash`` of a row from ``_rows`` (no NULLs, no blob columns in it already)."""
-    return _sha256(_canonical(row).encode()).hexdigest()
+    return digest.new(_canonical(row).encode()).hexdigest()
 
 
 def verify(db: Database, case_id: int | None = None, progress: Callable[[int], None] | None = None) -> Report:
@@ -438,7 +405,7 @@ def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> N
     if case_id is not None:
         sql += " AND case_id = ?"
         params.append(case_id)
-    for ex_id, ref, digest, size, content in db.execute(sql + " ORDER BY id", params):
+    for ex_id, ref, stored_sha256, size, content in db.execute(sql + " ORDER BY id", params):
         report.exhibits_checked += 1
         if content is None:
             report.problems.append(
@@ -459,7 +426,7 @@ def _check_exhibit_bytes(db: Database, case_id: int | None, report: Report) -> N
                     "value (changed outside stalklog?)",
                 )
             )
-        elif sha256(bytes(content)) != digest or (size is not None and len(content) != size):
+        elif sha256(bytes(content)) != stored_sha256 or (size is not None and len(content) != size):
             report.problems.append(
                 Problem(
                     "exhibit_bytes_changed",

@@ -23,7 +23,7 @@ import sqlite3
 from pathlib import Path
 
 from stalklog.errors import IntegrityError
-from stalklog.store.ledger import sha256
+from stalklog.store.digest import sha256
 
 # SQLite's own bookkeeping tables: created by SQLite itself (AUTOINCREMENT, ANALYZE), never
 # by a CREATE statement anyone can plant.
