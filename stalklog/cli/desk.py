@@ -105,7 +105,7 @@ def render_caseload(console, rows: list[dict]) -> None:
     is where it is."""
     from stalklog.cli import layout
     from stalklog.cli.markup import escape
-    from stalklog.law.wording import SHORT_DISCLAIMER
+    from stalklog.cli.render import PLAIN_ROWS
 
     table_rows = []
     for c in rows:
@@ -131,6 +131,9 @@ def render_caseload(console, rows: list[dict]) -> None:
                 _days_cell(c["days_left"], c["deadline"], c.get("deadline_offence_title"), c.get("deadline_status")),
             ]
         )
+    if len(table_rows) > PLAIN_ROWS:  # a helpline's caseload: rich would lay out every row first
+        _plain_caseload(console, table_rows)
+        return
     layout.show_table(
         console,
         title="Caseload, most urgent first",
@@ -148,13 +151,32 @@ def render_caseload(console, rows: list[dict]) -> None:
         in_heading=(0, 1),
         wide=120,
     )
-    console.print(
-        layout.m(
-            "[italic]Why: what placed each case (a possible breach of an order, a near deadline, "
-            "escalation indicators and S-DASH answers, for review; see stalklog pattern --case REF), "
-            f"not a score. {escape(SHORT_DISCLAIMER)}[/italic]"
-        )
+    console.print(layout.m(f"[italic]{escape(_caseload_note())}[/italic]"))
+
+
+CASES_COLUMNS = ("Case", "Why", "Subject(s)", "Incidents", "Course", "Strongest offence", "Days to deadline")
+
+
+def _caseload_note() -> str:
+    from stalklog.law.wording import SHORT_DISCLAIMER
+
+    return (
+        "Why: what placed each case (a possible breach of an order, a near deadline, "
+        "escalation indicators and S-DASH answers, for review; see stalklog pattern --case REF), "
+        f"not a score. {SHORT_DISCLAIMER}"
     )
+
+
+def _plain_caseload(console, table_rows: list[list[str]]) -> None:
+    """More than ``render.PLAIN_ROWS`` cases: plain aligned text with the table's cells (as
+    ``check --all`` writes a long caseload), one line per case to a pipe or a file."""
+    from stalklog.cli import layout
+    from stalklog.cli.render import write_plain
+
+    lines = [[layout.m(cell).plain.replace("\n", " ") for cell in row] for row in table_rows]
+    write_plain(console.file, list(CASES_COLUMNS), lines, title="Caseload, most urgent first")
+    console.file.write(_caseload_note() + "\n")
+    console.file.flush()
 
 
 # ---------------------------------------------------------------- stalklog pattern

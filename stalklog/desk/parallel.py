@@ -6,7 +6,7 @@ hands out batches of consecutive cases and gives back each case's result in the 
 order, so what is written is byte for byte what one process writes. At most a few batches
 are out at a time, so memory stays flat whatever the number of cases.
 
-- **Only above a threshold** (``MIN_INCIDENTS`` incidents and at least two batches): starting
+- **Only above a threshold** (``MIN_INCIDENTS`` incidents, more for an encrypted file): starting
   workers costs more than a small caseload's whole check. ``STALKLOG_WORKERS`` chooses the
   number of processes instead (``1``: everything in this one).
 - **Each worker opens the file itself** (an SQLite connection must not cross a fork): with
@@ -31,7 +31,10 @@ from typing import Any
 from stalklog.errors import StalklogError
 from stalklog.store.database import Database
 
-MIN_INCIDENTS = 4_000  # below this a caseload is checked in this process
+# Below these a caseload is checked in this process: a worker costs about 0.05 s to start,
+# and on an encrypted file 0.2 s more (it derives the key from the passphrase again).
+MIN_INCIDENTS = 8_000
+MIN_INCIDENTS_ENCRYPTED = 20_000
 BATCH_INCIDENTS = 600  # about this many incidents' cases are sent to a worker at a time
 AHEAD = 3  # batches out per worker: enough to keep each busy, few enough to keep memory flat
 ENV = "STALKLOG_WORKERS"
@@ -55,7 +58,7 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
 
-def chosen_workers(cases: Sequence[dict]) -> int:
+def chosen_workers(cases: Sequence[dict], *, encrypted: bool = False) -> int:
     """How many processes check these cases: ``STALKLOG_WORKERS`` if set, else one per CPU
     for a caseload above the threshold, else 1 (this process)."""
     if len(cases) < 2 or not can_fork():
@@ -66,7 +69,7 @@ def chosen_workers(cases: Sequence[dict]) -> int:
             raise StalklogError(f"{ENV}={wanted!r}: give a whole number of processes (1 to check in one process).")
         return min(int(wanted), len(cases))
     incidents = sum(c["incidents"] for c in cases)
-    if incidents < MIN_INCIDENTS or incidents < 2 * BATCH_INCIDENTS:
+    if incidents < (MIN_INCIDENTS_ENCRYPTED if encrypted else MIN_INCIDENTS) or incidents < 2 * BATCH_INCIDENTS:
         return 1
     return max(1, min(cpu_count(), len(cases)))
 
@@ -93,7 +96,7 @@ class CaseWorkers:
     def __init__(self, db: Database, cases: Sequence[dict], workers: int | None = None):
         self.db = db
         self.cases = cases
-        self.workers = chosen_workers(cases) if workers is None else workers
+        self.workers = chosen_workers(cases, encrypted=db.encrypted) if workers is None else workers
         self._pool: Any = None
 
     def __enter__(self) -> CaseWorkers:

@@ -317,3 +317,12 @@ def m006_case_own_diary(db: Database) -> None:
     """``own_diary``: 1 when the victim keeps this case as her own diary (the screens then
     call her "you"); NULL otherwise. Nullable, so earlier ledger hashes stay valid."""
     db.execute("ALTER TABLE cases ADD COLUMN own_diary INTEGER")
+
+
+@migrations()
+def m007_screenings_index(db: Database) -> None:
+    """An index on ``screenings.case_id``. ``cases`` reads each case's latest screening: it
+    looked through every case's, so a helpline's caseload with a screening per case was
+    read in time that grew with the square of the caseload (as m005 for impacts). An index
+    only: no row and no ledger entry changes."""
+    db.table("screenings").create_index(["case_id"])

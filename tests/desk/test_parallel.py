@@ -195,9 +195,12 @@ def test_a_small_caseload_stays_in_one_process_and_a_large_one_uses_every_cpu(mo
     monkeypatch.delenv("STALKLOG_WORKERS", raising=False)
     monkeypatch.setattr(parallel, "cpu_count", lambda: 2)
     small = [{"ref": f"S{n}", "incidents": 20} for n in range(100)]  # 2,000 incidents
-    large = [{"ref": f"L{n}", "incidents": 20} for n in range(300)]  # 6,000
+    large = [{"ref": f"L{n}", "incidents": 20} for n in range(500)]  # 10,000
     assert parallel.chosen_workers(small) == 1
     assert parallel.chosen_workers(large) == 2
+    # an encrypted file: each worker derives the key again (0.2 s), so more cases first
+    assert parallel.chosen_workers(large, encrypted=True) == 1
+    assert parallel.chosen_workers(large * 3, encrypted=True) == 2
     monkeypatch.setenv("STALKLOG_WORKERS", "1")
     assert parallel.chosen_workers(large) == 1
     monkeypatch.setenv("STALKLOG_WORKERS", "3")
@@ -235,5 +238,53 @@ def test_a_workers_key_never_travels(isolated):
                 other.execute("INSERT INTO cases (ref) VALUES ('X')")
         finally:
             other.close()
+    finally:
+        db.close()
+
+
+def test_a_long_caseload_from_cases_is_plain_lines_in_the_json_order(run, plain, monkeypatch):
+    """More cases than render.PLAIN_ROWS are plain aligned text (rich laid out every row of a
+    helpline's caseload first: most of the time of ``cases``), one line per case in the
+    order of ``cases --json``, each with its why, and no markup."""
+    from stalklog.cli import render
+    from stalklog.cli.console import state
+
+    order = [r["case"] for r in run.json("cases", *AS_OF)]
+    state.reset()
+    monkeypatch.setattr(render, "PLAIN_ROWS", 5)
+    text = run("cases", *AS_OF).stdout
+    lines = text.splitlines()
+    assert lines[0] == "Caseload, most urgent first" and lines[1].split()[:2] == ["Case", "Why"]
+    body = lines[3 : 3 + len(order)]
+    assert [line.split()[0] for line in body] == order
+    assert "time limit" in body[0] and "[" not in text
+    assert lines[-1].startswith("Why: what placed each case") and "Not legal advice" in lines[-1]
+
+
+def test_what_cases_reads_for_a_case_scans_no_table(run, plain):
+    """Every query ``cases`` makes for one case (its bundle and its latest screening) uses an
+    index: a full scan costs time in every case, so the caseload grew with its square
+    (screenings had no index on case_id until migration m007)."""
+    import datetime as dt
+
+    from stalklog.cli.console import state
+    from stalklog.desk.caseload import checked_row
+
+    run("screening", "record", "--case", "SOON", "--answers", ",".join(["no"] * 11), "--by", "Advocate (fictional)")
+    state.reset()
+    db = open_db(os.environ["STALKLOG_DB"])
+    try:
+        case = next(c for c in records.list_cases(db, status="open") if c["ref"] == "SOON")
+        seen: list[str] = []
+        db.conn.set_trace_callback(seen.append)
+        row = checked_row(db, case, dt.date(2025, 3, 12))
+        db.conn.set_trace_callback(None)
+        assert row["case"] == "SOON"
+        selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+        assert any("FROM screenings" in s for s in selects)
+        for sql in selects:
+            plan = db.conn.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+            scans = [p[3] for p in plan if p[3].startswith("SCAN ") and "USING" not in p[3]]
+            assert not scans, (sql, scans)
     finally:
         db.close()
