@@ -295,7 +295,9 @@ def helpline_benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict
 # ---------------------------------------------------------------- the benchmarks
 
 
-def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_available: bool) -> list[dict]:
+def benchmarks(
+    scale: dict, files: dict, stalklog: list[str], env: dict, report_available: bool, only: str | None = None
+) -> list[dict]:
     big, per_case = scale["big"], files["per_case"]
     runs, slow = scale["runs"], scale["slow_runs"]
     rows: list[dict] = []
@@ -310,6 +312,8 @@ def benchmarks(scale: dict, files: dict, stalklog: list[str], env: dict, report_
         per_mode=True,
         note: str = "",
     ) -> None:
+        if only and only not in name:
+            return  # --only: the other rows are not run at all
         result = {"name": name, "note": note}
         for tag in ("plain", "enc") if per_mode else ("plain",):
             e = dict(env)
@@ -608,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         files = build_data(scale, python)
         report_available = run_once([*stalklog, "report", "--help"], env)[2] == 0
-        rows = benchmarks(scale, files, stalklog, env, report_available)
+        rows = benchmarks(scale, files, stalklog, env, report_available, args.only)
     if args.only:
         rows = [r for r in rows if args.only in r["name"]]
     base = start_up(files, env, stalklog, python, max(scale["runs"], 7))
