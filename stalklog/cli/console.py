@@ -98,10 +98,15 @@ def json_text(data, pad: str = "") -> str:
     bytes, else by the bundle's fast indenting writer when the data is plain JSON; anything
     else (a date to be shown with ``str``) goes through json. One difference, on purpose:
     a number that is not finite (NaN, Infinity: not JSON) is written ``null``."""
-    text = _orjson_text(data)
-    if text is not None:
-        # JSON text never holds a raw line break, so each line of it is indented
-        return text.replace("\n", "\n" + pad) if pad else text
+    if pad == "  ":  # an item of a list (print_json_list): orjson indents it as one
+        text = _orjson_text([data])
+        if text is not None:
+            return text[4:-2]  # "[\n  " … "\n]"
+    else:
+        text = _orjson_text(data)
+        if text is not None:
+            # JSON text never holds a raw line break, so each line of it is indented
+            return text.replace("\n", "\n" + pad) if pad else text
     from stalklog.interchange.json_bundle import _indented
 
     try:
@@ -129,9 +134,18 @@ def _orjson_text(data) -> str | None:
         )
     except TypeError:  # orjson.JSONEncodeError is one
         return None
-    if b"0.0000" in raw or (b"e-" in raw and re.search(rb"[0-9]e-[0-9](?![0-9])", raw)):
+    if b"0.0000" in raw or (b"e-" in raw and _short_exponent(raw)):
         return None
     return raw.decode()
+
+
+def _short_exponent(raw: bytes) -> bool:
+    """Whether orjson wrote a float with a one-digit negative exponent (``1e-7``), which
+    json writes ``1e-07``. Found from the text "e-" (a fast search; words have it too)."""
+    for found in re.finditer(rb"e-[0-9](?![0-9])", raw):
+        if found.start() and raw[found.start() - 1] in b"0123456789":
+            return True
+    return False
 
 
 def db_path() -> Path:
