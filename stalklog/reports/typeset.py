@@ -133,6 +133,18 @@ def font_paths() -> list[str]:
     return [d for d in FONT_DIRS if os.path.isdir(d)]
 
 
+def _made(model: dict) -> int | None:
+    """When the report was made (the model's ``generated``, from stalklog's clock) in seconds
+    since 1970: the PDF's creation date, so it agrees with the "made" line and the same
+    report gives the same bytes."""
+    import datetime as dt
+
+    try:
+        return int(dt.datetime.fromisoformat(model["generated"]).timestamp())
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def typeset(model: dict, progress: Progress | None = None) -> bytes:
     """The PDF of a report model (any kind)."""
     typst = _typst()
@@ -144,7 +156,11 @@ def typeset(model: dict, progress: Progress | None = None) -> bytes:
             progress.step("Typesetting the pages")
         try:
             pdf, _warnings = typst.compile_with_warnings(
-                source(model["kind"]), sys_inputs=inputs, font_paths=font_paths(), format="pdf"
+                source(model["kind"]),
+                sys_inputs=inputs,
+                font_paths=font_paths(),
+                format="pdf",
+                timestamp=_made(model),
             )
         except typst.TypstError as e:  # a fault in the templates, never in the data: say so plainly
             message = " ".join(str(getattr(e, "message", e)).split())[:200]

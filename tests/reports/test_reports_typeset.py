@@ -370,3 +370,23 @@ def test_a_fault_in_the_templates_is_one_line_and_no_file(run, isolated, tmp_pat
     assert result.stderr.startswith("Error: The PDF could not be typeset (")
     assert "--format html" in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_the_pdf_is_dated_when_the_report_was_made_and_the_same_report_gives_the_same_bytes(isolated):
+    """The creation date comes from stalklog's clock (STALKLOG_NOW in tests), as the "made"
+    line does, not from the machine's clock."""
+    import datetime as dt
+    import io
+
+    from pypdf import PdfReader
+
+    from stalklog.reports.contents import build_report
+    from stalklog.reports.typeset import typeset
+
+    _load(isolated, police_bundle())
+    db = open_db(isolated / "stalklog.db")
+    model = build_report(db, REF, kind="labels", as_of=dt.date(2025, 3, 12))
+    first, second = typeset(model), typeset(copy.deepcopy(model))
+    assert first == second
+    created = PdfReader(io.BytesIO(first)).metadata.creation_date
+    assert created is not None and created.astimezone(dt.UTC).isoformat().startswith("2025-03-12T12:00:00")
