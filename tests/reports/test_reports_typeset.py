@@ -159,12 +159,15 @@ def test_every_html_line_of_a_multi_course_case_is_in_the_pdf(run, isolated, tmp
     run("case", "set", REF, "--urn", "01YE0123425", "--oic", "PC 4521 Jane Walters")
     order = ("--case", REF, "--kind", "restraining-order", "--against", "P", "--protects", "V", "--made", "02/01/2025")
     run("order", "add", *order, "--condition", "must not contact V by any means", "--court", "Exampletown Magistrates")
+    answers = "yes,no,no,unknown,yes,yes,no,no,no,not known,n"
+    run("screening", "record", "--case", REF, "--answers", answers, "--note", "6=said he would hurt me", "--by", "ISAC")
     args = ("--case", REF, "--kind", "evidence", "--include-private", *redact)
     text, _ = _parity(run, tmp_path, *args)
     assert "Course 2" in text and "NOTE-FOR-I107" in text
     assert "Protective orders and possible breaches" in text and "Possible breach, for review" in text
-    for kind in ("diary", "labels"):
-        _parity(run, tmp_path, "--case", REF, "--kind", kind, *redact)
+    diary, _ = _parity(run, tmp_path, "--case", REF, "--kind", "diary", *redact)
+    assert "Stalking screening questions (S-DASH)" in diary and "Orders protecting me" in diary
+    _parity(run, tmp_path, "--case", REF, "--kind", "labels", *redact)
     if redact:
         squashed = _squash(text)
         for value in ("Alice Victim", "Sam Roe", "Chris Poe", "Pershore", "Moseley", "Kings Heath", "Acacia"):
