@@ -2044,3 +2044,22 @@ def test_first_hashes_are_hashlibs(size):
     if digest.BUILTIN is not None:
         assert digest.BUILTIN(data).hexdigest() == hashlib.sha256(data).hexdigest()
     assert ledger.sha256(data) == digest.sha256(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_single_incident_offences_skip_only_incidents_no_offence_is_offered_for():
+    """single.single_incident_offences passes over an incident that is not a message and
+    has none of the words any single-incident offence looks at: every offence of every
+    jurisdiction offers nothing for such an incident (OAPA 1861 s.16, OSA 2023 s.181,
+    MCA 1988 s.1, POA 1986 s.4A, CJL(S)A 2010 s.38, PfS(NI)A 2022 s.2)."""
+    from stalklog.law.incidents import MESSAGE_CHANNELS, read_incident
+    from stalklog.law.single import ANY_OFFERED, BY_JURISDICTION
+
+    skipped = 0
+    for n, raw in enumerate(_engine_raw_incidents()):
+        part = read_incident(raw, n)
+        if part.channel in MESSAGE_CHANNELS or not ANY_OFFERED.isdisjoint(part.behaviours):
+            continue
+        skipped += 1
+        for offences in BY_JURISDICTION.values():
+            assert all(o.offered(part) is None for o in offences), raw
+    assert skipped > 50

@@ -7,6 +7,7 @@ a live summary offence, naming that offence). Pure; used by the check, ``check -
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 LIVE = ("indicated", "borderline")
 COURSE_DEADLINE_IDS = ("pha-s2", "pha-s2a")  # never pfho-art4: its limit is unverified
@@ -19,7 +20,13 @@ def severity(offence: dict) -> int:
     rank below every offence."""
     if offence.get("kind") == "civil":
         return -1
-    found = [int(n) * (12 if unit == "year" else 1) for n, unit in _PENALTY.findall(offence.get("max_penalty") or "")]
+    return _months(offence.get("max_penalty") or "")
+
+
+@lru_cache(maxsize=256)
+def _months(penalty: str) -> int:
+    """The larger number of months a penalty phrase names (a few phrases, over and over)."""
+    found = [int(n) * (12 if unit == "year" else 1) for n, unit in _PENALTY.findall(penalty)]
     return max(found, default=0)
 
 

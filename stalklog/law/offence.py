@@ -196,8 +196,10 @@ def _tested(requirement: Requirement, facts: Facts, course: Course) -> tuple:
     found = course.memo.get(key)
     if found is None:
         found = course.memo[key] = (requirement, requirement.test(facts))
-    ok, keys, *note = found[1]
-    return (ok, list(keys), *note)
+    result = found[1]
+    if len(result) == 2:
+        return (result[0], list(result[1]))
+    return (result[0], list(result[1]), *result[2:])
 
 
 def _judge_aggravated(offence: Offence, course: Course, facts: Facts, as_of: dt.date, status_of) -> dict:
@@ -323,11 +325,10 @@ def _caveats(offence: Offence, course: Course) -> list[str]:
         key = ("caveat", word)
         hit = course.memo.get(key)
         if hit is None:
-            parts = [p for o in course.occasions for p in o.parts]
             if word == "stated_purpose":
-                hit = any(p.stated_purpose for p in parts)
-            else:
-                hit = any(word in p.behaviours for p in parts)
+                hit = any(p.stated_purpose for o in course.occasions for p in o.parts)
+            else:  # an occasion's behaviours are all its parts' behaviours
+                hit = any(word in o.behaviours for o in course.occasions)
             course.memo[key] = hit
         if hit:
             out.append(caveat)

@@ -493,8 +493,8 @@ def _spo_option(subject: str, victim: str, theirs: list[Incident], orders: list[
             "(following, contact by any means, watching, loitering, and the other acts of PHA 1997 s.2A(3))"
         )
         return option("not_indicated", [_r("no_stalking_act", words, ("PHA 1997 s.2A(3)",))])
-    last = max(i.end_hi for i in acts)
-    keys = ", ".join(i.key for i in acts)
+    last = max([i.end_hi for i in acts])
+    keys = ", ".join([i.key for i in acts])
     if add_months(last, RISK_MONTHS) < as_of:
         words = (
             f"the last act associated with stalking ({text.day(last)}) is more than {RISK_MONTHS} months ago: "

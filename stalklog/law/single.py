@@ -206,11 +206,18 @@ def single_incident_offences(occasions, juris: str, as_of: dt.date, skip: frozen
     offences = [o for o in BY_JURISDICTION.get(juris, ()) if o.id not in skip]
     for occasion in occasions:
         for part in occasion.parts:
+            if part.channel not in MESSAGE_CHANNELS and ANY_OFFERED.isdisjoint(part.behaviours):
+                continue  # no offence here is offered for it (each needs a message or one of these words)
             for offence in offences:
                 why = offence.offered(part)
                 if why:
                     out.append(offence.entry(part, why, as_of))
     return out
+
+
+# Every behaviour word an offence above looks at: an incident with none of them that is not
+# a message is offered nothing (tests/test_perf_guards.py checks each offence).
+ANY_OFFERED = THREATS | THREATS_OR_ABUSE | THREATENING_OR_ABUSIVE | frozenset({"abusive"})
 
 
 def catalogue_entry(offence: SingleOffence, juris: str) -> dict:
