@@ -2063,3 +2063,27 @@ def test_single_incident_offences_skip_only_incidents_no_offence_is_offered_for(
         for offences in BY_JURISDICTION.values():
             assert all(o.offered(part) is None for o in offences), raw
     assert skipped > 50
+
+
+def test_requirements_worked_out_once_a_course_are_what_each_offence_would_find(monkeypatch):
+    """offence._tested keeps what a requirement found on a course's occasions for the other
+    offences that share it (the course of conduct, PHA 1997 s.7(3); the harassing effect,
+    s.7(2); the acts associated with stalking, s.2A(3)): the check documents are those of
+    testing each requirement afresh for each offence, in every jurisdiction."""
+    import datetime as dt
+    import json as json_mod
+    from pathlib import Path
+
+    from stalklog.law import check_case, offence
+
+    sys.path.insert(0, str(Path(__file__).parent / "law"))
+    try:
+        from frozen_cases import make_case
+    finally:
+        sys.path.pop(0)
+    bundles = [make_case(seed) for seed in range(40)]
+    runs = [(b, j) for b in bundles for j in (None, "england-wales", "scotland", "northern-ireland")]
+    kept = [json_mod.dumps(check_case(b, dt.date(2025, 8, 15), j)) for b, j in runs]
+    monkeypatch.setattr(offence, "_tested", lambda requirement, facts, course: requirement.test(facts))
+    afresh = [json_mod.dumps(check_case(b, dt.date(2025, 8, 15), j)) for b, j in runs]
+    assert kept == afresh
