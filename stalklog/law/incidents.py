@@ -271,10 +271,10 @@ def read_incident(raw: dict, position: int) -> Incident:
     v = get("towards")
     inc.towards = tuple(v) if type(v) is list else _as_tuple(v)
     v = get("behaviours")
-    behaviours = inc.behaviours = frozenset(v) if type(v) is list else _as_set(v)
+    behaviours = inc.behaviours = _word_set(v) if type(v) is list else _as_set(v)
     channel = inc.channel = get("channel")
     v = get("effects")
-    inc.effects = frozenset(v) if type(v) is list else _as_set(v)
+    inc.effects = _word_set(v) if type(v) is list else _as_set(v)
     v = get("impacts")
     inc.impacts = frozenset(v) if type(v) is list else _as_set(v)
     inc.below_threshold = bool(get("below_threshold"))
@@ -301,8 +301,31 @@ def read_incident(raw: dict, position: int) -> Incident:
     if channel is None or channel in _NO_CONTACT:
         inc.acts, inc.contact_why = behaviours, ""
     else:
-        inc.acts, inc.contact_why = implied_acts(behaviours, channel, has_words)
+        implied = (behaviours, channel, has_words)
+        found = _IMPLIED.get(implied)
+        if found is None:
+            if len(_IMPLIED) > _KEEP:
+                _IMPLIED.clear()
+            found = _IMPLIED[implied] = implied_acts(behaviours, channel, has_words)
+        inc.acts, inc.contact_why = found
     return inc
+
+
+def _word_set(words: list) -> frozenset[str]:
+    """``frozenset(words)``, one shared set for each list of words seen (a case uses a few
+    dozen combinations over and over, and a shared set is hashed once)."""
+    key = tuple(words)
+    found = _SETS.get(key)
+    if found is None:
+        if len(_SETS) > _KEEP:
+            _SETS.clear()
+        found = _SETS[key] = frozenset(key)
+    return found
+
+
+_KEEP = 4096  # the most combinations remembered (then it starts again)
+_SETS: dict[tuple, frozenset[str]] = {}
+_IMPLIED: dict[tuple, tuple[frozenset[str], str]] = {}
 
 
 _SPACE = " \t\n\r\x0b\x0c"
