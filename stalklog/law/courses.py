@@ -128,7 +128,7 @@ def judge_status(
     ``multiple``: a s.1(1A) course, which needs harassment of two or more persons
     (check-v2 §5): at least two victims each with an occasion towards them that has a
     harassing effect. Outside England and Wales a wide gap is for review only (§9)."""
-    last = max((o.end for o in occasions), default=dt.date.min)
+    last = max([o.end for o in occasions], default=dt.date.min)
     borderline: list[dict] = []
     if multiple:
         harassed = harassed_victims(occasions, victims)
@@ -214,7 +214,7 @@ def _bridged_reason(occasions: list[Occasion], i: int, days: int) -> dict:
 
 
 def _kelly(occasions: list[Occasion]) -> list[dict]:
-    same_day = sum(1 for a, b in pairwise(occasions) if b.start == a.end)
+    same_day = len([1 for a, b in pairwise(occasions) if b.start == a.end])
     if not same_day:
         return []
     words = (
@@ -242,7 +242,7 @@ def assess(course: Course, roots: dict[str, str], context, cite: list[str], juri
         )
     codes = {r["code"] for r in course.reasons}
     course.flags = [c for c in FLAG_CODES if c in codes]
-    if any(o.indirect for o in course.occasions):
+    if indirect:  # any occasion reached the victim only through ``affected``
         course.flags.append("indirect_conduct")
     return course
 
@@ -261,16 +261,16 @@ def _one_act_many(victims, cite: list[str]) -> dict:
 def _review_reasons(course: Course, juris: str = "england-wales") -> list[dict]:
     parts = [p for o in course.occasions for p in o.parts]
     out = []
-    procured = sorted(p.key for p in parts if course.subject in p.procured_by)
+    procured = sorted([p.key for p in parts if course.subject in p.procured_by])
     if procured:
         words = f"{text.names(procured)} counted as {course.subject}'s conduct because {course.subject} got someone else to do it"
         out.append({**_reason("procured_conduct", words, PROCURED_CITE.get(juris, [])), "incidents": procured})
-    doubtful = sorted(p.key for p in parts if course.subject in p.by and p.attribution in REVIEW_ATTRIBUTIONS)
+    doubtful = sorted([p.key for p in parts if p.attribution in REVIEW_ATTRIBUTIONS and course.subject in p.by])
     if doubtful:
         words = f"who did {text.names(doubtful)} is only suspected or reported by someone else: for review"
         out.append({**_reason("attribution_review", words, ATTRIBUTION_CITE.get(juris, [])), "incidents": doubtful})
-    stated = sorted(p.key for p in parts if p.stated_purpose)
-    reported = sorted(p.key for p in parts if "reporting_to_authorities" in p.behaviours)
+    stated = sorted([p.key for p in parts if p.stated_purpose])
+    reported = sorted([p.key for p in parts if "reporting_to_authorities" in p.behaviours])
     purpose = sorted(set(stated) | set(reported))
     if purpose:
         verb = "records" if len(purpose) == 1 else "record"
@@ -346,13 +346,8 @@ class Course:
     def _end_dates(self) -> tuple:
         if self._ends is None:
             occasions = self.occasions
-            self._ends = (
-                max(o.end for o in occasions),
-                max(o.end_lo for o in occasions),
-                max(o.end_hi for o in occasions),
-                min(o.end_lo for o in occasions),
-                min(o.end_hi for o in occasions),
-            )
+            lows, highs = [o.end_lo for o in occasions], [o.end_hi for o in occasions]
+            self._ends = (max([o.end for o in occasions]), max(lows), max(highs), min(lows), min(highs))
         return self._ends
 
     @property

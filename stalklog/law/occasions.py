@@ -76,9 +76,10 @@ class Occasion:
             self.behaviours, self.effects, self.impacts = one.behaviours, one.effects, one.impacts
             self.acts = one.acts
             self.indirect = one.indirect
+            self.order = one.order  # (start_lo, time, end, key): the incident's own
         else:
             self._merge()
-        self.order = (self.start_lo, parts[0].time, self.end, self.key)
+            self.order = (self.start_lo, parts[0].time, self.end, self.key)
 
     def _merge(self) -> None:
         parts = self.parts
