@@ -122,6 +122,7 @@ def judge_status(
     cite: list[str],
     multiple: bool = False,
     juris: str = "england-wales",
+    gaps: list[int] | None = None,
 ) -> tuple[str, list[dict], list[tuple[int, int]]]:
     """(status, reasons, unbridged wide gaps) for occasions towards ``victims``.
 
@@ -154,7 +155,8 @@ def judge_status(
             )
         ]
     reasons += _kelly(occasions)
-    gaps = gaps_between(occasions)
+    if gaps is None:
+        gaps = gaps_between(occasions)
     wide = unbridged_wide_gaps(occasions, roots, gaps)
     if juris == "england-wales":
         borderline += [_gap_reason(occasions, i, g) for i, g in wide]
@@ -227,7 +229,10 @@ def _kelly(occasions: list[Occasion]) -> list[dict]:
 def assess(course: Course, roots: dict[str, str], context, cite: list[str], juris: str = "england-wales") -> Course:
     """Fill in a course's status, reasons and flags."""
     multiple = course.kind == "multiple"
-    status, reasons, wide = judge_status(course.occasions, roots, context, course.victims, cite, multiple, juris)
+    course._gaps = gaps_between(course.occasions)  # once for the status and the document
+    status, reasons, wide = judge_status(
+        course.occasions, roots, context, course.victims, cite, multiple, juris, course._gaps
+    )
     course.status, course.reasons, course.wide_gaps = status, reasons, wide
     course.juris = juris
     course.reasons += _review_reasons(course, juris)
@@ -261,7 +266,7 @@ def _one_act_many(victims, cite: list[str]) -> dict:
 def _review_reasons(course: Course, juris: str = "england-wales") -> list[dict]:
     parts = [p for o in course.occasions for p in o.parts]
     out = []
-    procured = sorted([p.key for p in parts if course.subject in p.procured_by])
+    procured = sorted([p.key for p in parts if p.procured_by and course.subject in p.procured_by])
     if procured:
         words = f"{text.names(procured)} counted as {course.subject}'s conduct because {course.subject} got someone else to do it"
         out.append({**_reason("procured_conduct", words, PROCURED_CITE.get(juris, [])), "incidents": procured})
@@ -270,7 +275,11 @@ def _review_reasons(course: Course, juris: str = "england-wales") -> list[dict]:
         words = f"who did {text.names(doubtful)} is only suspected or reported by someone else: for review"
         out.append({**_reason("attribution_review", words, ATTRIBUTION_CITE.get(juris, [])), "incidents": doubtful})
     stated = sorted([p.key for p in parts if p.stated_purpose])
-    reported = sorted([p.key for p in parts if "reporting_to_authorities" in p.behaviours])
+    reported = (
+        sorted([p.key for p in parts if "reporting_to_authorities" in p.behaviours])
+        if any("reporting_to_authorities" in o.behaviours for o in course.occasions)  # its parts' words
+        else []
+    )
     purpose = sorted(set(stated) | set(reported))
     if purpose:
         verb = "records" if len(purpose) == 1 else "record"

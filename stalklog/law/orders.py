@@ -468,7 +468,7 @@ SPO_CITE = ("Stalking Protection Act 2019 s.1", "Stalking Protection Act 2019 s.
 
 
 def _spo_option(subject: str, victim: str, theirs: list[Incident], orders: list[Order], as_of: dt.date) -> dict:
-    acts = [i for i in theirs if not i.below_threshold and stalking_act(i)]
+    acts = [i for i in theirs if not i.below_threshold and not STALKING_BEHAVIOURS.isdisjoint(i.acts)]  # stalking_act
 
     def option(status: str, reasons: list[dict]) -> dict:
         title = "Stalking protection order (SPA 2019 s.1)"
