@@ -40,6 +40,7 @@ AHEAD = 3  # batches out per worker: enough to keep each busy, few enough to kee
 ENV = "STALKLOG_WORKERS"
 
 _db: Database | None = None  # in a worker: its own connection to the case file
+_failed: tuple | None = None  # in a worker: why it could not open it (raised on its first batch)
 
 
 def cpu_count() -> int:
@@ -161,14 +162,18 @@ def _start(reader: Callable[[], Database]) -> None:
     """In a new worker: its own connection to the case file; Ctrl-C is the command's to handle."""
     import signal
 
-    global _db
+    global _db, _failed
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _db = reader()
+    try:
+        _db = reader()
+    except Exception as e:  # noqa: BLE001 - an error in an initializer would be a traceback
+        _failed = _portable(e)
 
 
 def _run(work: Callable[..., Any], batch: list[dict], args: tuple) -> tuple[str, Any]:
     """In a worker: ``work`` for each case of the batch, or the error that stopped it."""
-    assert _db is not None
+    if _failed is not None or _db is None:
+        return "error", _failed or (StalklogError, ("A worker could not open the case file.",), {})
     try:
         return "ok", [work(_db, case, *args) for case in batch]
     except Exception as e:  # noqa: BLE001 - raised again in the command's process

@@ -44,6 +44,7 @@ TRICKY = [
     {"path": Path("/tmp/x"), "point": Point(1)},
     {1: "int key", None: "none key", False: "bool key", 2.5: "float key"},
     {"surrogate": "\ud800 lone"},
+    {"words": "face-to-face, re-7, e-9 and 2e-7 in text", "small": [1e-7, 2.5e-9, 1e-05], "n": 7},
     "top-level string",
     12,
     [],

@@ -288,3 +288,18 @@ def test_what_cases_reads_for_a_case_scans_no_table(run, plain):
             assert not scans, (sql, scans)
     finally:
         db.close()
+
+
+def test_a_worker_that_cannot_open_the_file_is_a_one_line_error(run, plain, monkeypatch):
+    from stalklog.errors import CaseFileError
+    from stalklog.store.database import Database
+
+    def reader(self):
+        raise CaseFileError("The case file could not be opened again (fictional).", hint="Try again.")
+
+    monkeypatch.setattr(Database, "reader", reader)
+    monkeypatch.setenv("STALKLOG_WORKERS", "2")
+    result = run("check", "--all", "--json", *AS_OF, code=1)
+    assert result.stderr.startswith("Error: The case file could not be opened again (fictional).")
+    assert "Traceback" not in result.stderr and "initializer" not in result.stderr
+    assert result.stdout == ""
