@@ -189,6 +189,13 @@ def _same(bundle_value, row_value) -> bool:
     if isinstance(bundle_value, (list, dict)):
         if row_value is None:
             return not bundle_value
+        if (
+            bundle_value.__class__ is list
+            and row_value.__class__ is str
+            and all(v.__class__ is str for v in bundle_value)
+            and row_value == _list_text(bundle_value)
+        ):
+            return True  # a list of text stored as stalklog stores it (json.dumps of it): the same list, unread
         try:
             return isinstance(row_value, str) and json.loads(row_value) == bundle_value
         except ValueError:
@@ -196,6 +203,16 @@ def _same(bundle_value, row_value) -> bool:
     if isinstance(bundle_value, bool):
         return int(bundle_value) == row_value
     return bundle_value == row_value
+
+
+def _list_text(value: list) -> str | None:
+    """A list as stalklog stores it (``records._json_list``: ``json.dumps``), or None."""
+    from stalklog.records import _json_list
+
+    try:
+        return _json_list(value)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _natural(entity: str, row: dict) -> tuple[str, object]:

@@ -16,6 +16,7 @@ it for anyone who wants to check a case file without stalklog.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,7 +46,7 @@ BLOB_COLUMNS = {"exhibits": ("content",)}
 
 
 def canonical(obj) -> bytes:
-    return _canonical(obj).encode()
+    return _canonical_bytes(obj)
 
 
 def _not_text(value):
@@ -74,6 +75,47 @@ except (ImportError, TypeError):  # no C accelerator (another Python): the plain
     pass
 
 
+_SAME_IN_ORJSON = frozenset({str, int, bool, type(None)})
+_FIRST_BY_JSON = 64  # a command that hashes a few records (add) does not load orjson for them
+
+
+def _canonical_bytes(obj) -> bytes:
+    """``canonical(obj)``: after the first ``_FIRST_BY_JSON`` of a process (an import or a
+    verify hashes thousands), a dict whose values are all text, integers, booleans or None
+    (every row and entry the ledger hashes) is written by orjson, which writes those byte
+    for byte as the json module does (tests/interchange/test_fast_import.py: non-ASCII,
+    control characters, escapes, empty text, integers to 64 bits); anything else (a float,
+    which orjson writes otherwise, bytes, a nested value, an integer past 64 bits, a lone
+    surrogate, a key that is not text) by the json module's encoder, as before."""
+    global _FIRST_BY_JSON
+    if _FIRST_BY_JSON > 0:
+        _FIRST_BY_JSON -= 1
+    elif obj.__class__ is dict and _SAME_IN_ORJSON.issuperset(map(type, obj.values())):
+        try:
+            return _orjson_dumps(obj)
+        except TypeError:  # an integer past 64 bits, a surrogate, a key that is not text
+            pass
+    return _canonical(obj).encode()
+
+
+def _load_orjson(obj) -> bytes:
+    """The first call of ``_orjson_dumps``: load orjson (or, without it, the json module's encoder)."""
+    global _orjson_dumps
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - a dependency; the json module's encoder then
+
+        def _orjson_dumps(obj) -> bytes:  # type: ignore[misc]
+            raise TypeError("no orjson")
+
+    else:
+        _orjson_dumps = functools.partial(orjson.dumps, option=orjson.OPT_SORT_KEYS)
+    return _orjson_dumps(obj)
+
+
+_orjson_dumps: Callable[[Any], bytes] = _load_orjson
+
+
 def sha256(data: bytes) -> str:
     return digest.new(data).hexdigest()
 
@@ -86,7 +128,7 @@ def row_hash(entity: str, row: dict) -> str:
         kept = {k: v for k, v in row.items() if k not in skip and v is not None}
     else:
         kept = {k: v for k, v in row.items() if v is not None}
-    return digest.new(_canonical(kept).encode()).hexdigest()
+    return digest.new(_canonical_bytes(kept)).hexdigest()
 
 
 def entry_hash(entry: dict) -> str:
@@ -177,10 +219,10 @@ class Appender:
                 "content_sha256": content,
                 "prev_hash": prev,
             }
-            text = _canonical(entry)  # entry_hash(entry): exactly the hashed keys
+            data = _canonical_bytes(entry)  # entry_hash(entry): exactly the hashed keys
         else:
-            text = template.text(content, entity_id, prev, self.seq)
-        entry_digest = digest.new(text.encode()).hexdigest()
+            data = template.text(content, entity_id, prev, self.seq).encode()
+        entry_digest = digest.new(data).hexdigest()
         self.prev = entry_digest
         self.pending.append((self.seq, self.at, action, entity, entity_id, case_id, content, prev, entry_digest))
         if len(self.pending) >= 5000:
@@ -294,7 +336,7 @@ def _walk_chain(db: Database, report: Report) -> dict[tuple[str, int], tuple[int
                 report.problems.append(
                     Problem("chain_broken", entity, entity_id, f"ledger entry {seq} does not follow entry {seq - 1}")
                 )
-            elif sha256(_canonical(dict(zip(hashed, values[:-1], strict=True))).encode()) != own_hash:
+            elif sha256(_canonical_bytes(dict(zip(hashed, values[:-1], strict=True)))) != own_hash:
                 report.problems.append(Problem("chain_broken", entity, entity_id, f"ledger entry {seq} was altered"))
         prev = own_hash
         expected_seq = seq + 1
@@ -326,7 +368,7 @@ def _rows(db: Database, entity: str, case_id: int | None) -> Iterator[dict]:
 
 def _stored_row_hash(row: dict) -> str:
     """``row_hash`` of a row from ``_rows`` (no NULLs, no blob columns in it already)."""
-    return digest.new(_canonical(row).encode()).hexdigest()
+    return digest.new(_canonical_bytes(row)).hexdigest()
 
 
 def verify(db: Database, case_id: int | None = None, progress: Callable[[int], None] | None = None) -> Report:
