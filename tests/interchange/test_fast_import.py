@@ -454,3 +454,21 @@ def test_the_zip_ledgers_quick_list_comparison_is_its_reading(bundle_value, row_
             return False
 
     assert zip_ledger._same(bundle_value, row_value) == slow(bundle_value, row_value)
+
+
+def test_orjson_writes_every_character_as_the_json_module_does():
+    """Every code point below U+0800 and the awkward ones above (line and paragraph
+    separators, BOM, non-characters, astral) in keys and values: the quick way's canonical
+    text is json.dumps(sort_keys, no spaces, ensure_ascii=False), byte for byte."""
+    import orjson
+
+    points = [*range(0x800), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, 0x10FFFF, 0x1F600, 0xD7FF, 0xE000]
+    for c in points:
+        text = chr(c)
+        row = {"k" + text: text, text: "v", "id": c, "flag": True, "none": None}
+        expected = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        assert orjson.dumps(row, option=orjson.OPT_SORT_KEYS) == expected, hex(c)
+        kept = json.dumps(
+            {k: v for k, v in row.items() if v is not None}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        assert fast_rows.canonical_hash(row) == hashlib.sha256(kept.encode()).hexdigest(), hex(c)  # NULLs left out
