@@ -472,3 +472,26 @@ def test_orjson_writes_every_character_as_the_json_module_does():
             {k: v for k, v in row.items() if v is not None}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
         assert fast_rows.canonical_hash(row) == hashlib.sha256(kept.encode()).hexdigest(), hex(c)  # NULLs left out
+
+
+def test_the_bulk_full_text_index_holds_each_new_row_once(run, tmp_path):
+    """The import indexes its rows for search in one statement from the first new rowid
+    (json_bundle._fts_in_bulk): a second case imported into the same file is indexed, the
+    first case's rows are not indexed twice, and FTS5's own integrity check passes."""
+    import sqlite3
+    from pathlib import Path
+
+    full = Path(__file__).resolve().parents[1] / "data" / "bundle_full.json"
+    run("init")
+    run("import", str(full))
+    run("import", str(full), "--as", "SECOND")
+    conn = sqlite3.connect(Path(__import__("os").environ["STALKLOG_DB"]))
+    try:
+        indexed = [r[0] for r in conn.execute("SELECT rowid FROM incidents_fts ORDER BY rowid")]
+        assert indexed == [r[0] for r in conn.execute("SELECT id FROM incidents ORDER BY id")]
+        conn.execute("INSERT INTO incidents_fts(incidents_fts) VALUES ('integrity-check')")
+        word = json.loads(full.read_text(encoding="utf-8"))["incidents"][0]["summary"].split()[1]
+        found = conn.execute("SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH ?", [f'"{word}"']).fetchone()
+        assert found[0] >= 2  # in both cases
+    finally:
+        conn.close()
