@@ -1329,8 +1329,46 @@ ONE_PASS_GOOD = {
             d["incidents"][2].update({"x-nested": {"a": [1, {"b": None}]}}),
         )
     ),
+    "orders_and_a_persons_history": lambda: _with(
+        lambda d: (
+            d.update(
+                orders=[
+                    {
+                        "key": "O1",
+                        "kind": "non-molestation-order",
+                        "against": "P",
+                        "protects": ["V"],
+                        "made": "2025-01-01",
+                        "history": [],
+                    }
+                ]
+            ),
+            d["people"][1].update(
+                history=[
+                    {"field": "name", "old": "Sam", "new": d["people"][1]["name"], "reason": "full name", "by": "A"}
+                ]
+            ),
+        )
+    ),
     "impacts_and_orders_first": lambda: json.dumps(
-        dict(sorted(_full_bundle().items(), key=lambda kv: kv[0] != "impacts")), ensure_ascii=False
+        dict(
+            sorted(
+                {
+                    **_full_bundle(),
+                    "orders": [
+                        {
+                            "key": "O1",
+                            "kind": "non-molestation-order",
+                            "against": "P",
+                            "protects": ["V"],
+                            "made": "2025-01-01",
+                        }
+                    ],
+                }.items(),
+                key=lambda kv: kv[0] not in ("impacts", "orders"),
+            )
+        ),
+        ensure_ascii=False,
     ),
 }
 
@@ -1348,6 +1386,8 @@ def test_one_pass_import_writes_what_the_careful_import_writes(tmp_path, monkeyp
     careful, one_pass = _careful_and_one_pass(tmp_path, ONE_PASS_GOOD[name](), name, once=once)
     assert not isinstance(careful[0], str), careful[0]
     assert one_pass == careful
+    if "orders" in name:
+        assert 'INSERT INTO "orders"' in one_pass[1]
 
 
 def test_one_pass_import_reads_an_exported_bundle_once(tmp_path, monkeypatch):
