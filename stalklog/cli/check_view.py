@@ -14,6 +14,7 @@ case is her own diary (``case set REF --own-diary``). Incidents are "incident 4 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from rich.console import Console
@@ -639,10 +640,19 @@ def render_caseload(rows: list[dict], console: Console, people: dict[str, dict[s
 def _plain_caseload(rows: list[dict], console: Console, people: dict[str, dict[str, str]] | None = None) -> None:
     from stalklog.cli.render import write_plain
 
-    lines = [[_m(cell).plain.replace("\n", " ") for cell in cells] for cells in _caseload_cells(rows, people)]
+    lines = [[_plain_cell(cell) for cell in cells] for cells in _caseload_cells(rows, people)]
     write_plain(console.file, list(CASELOAD_COLUMNS), lines, title=CASELOAD_TITLE)
     console.file.write(SHORT_DISCLAIMER + "\n")
     console.file.flush()
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_cell(markup: str) -> str:
+    """A caseload cell as plain text on one line. Markup without a ``[`` has no tags or escapes
+    to read, so it is its own text; the rest (course words, deadlines, offence titles: a few
+    hundred distinct cells in a caseload of thousands) is read once each."""
+    text = markup if "[" not in markup else _m(markup).plain
+    return text.replace("\n", " ")
 
 
 def _caseload_cells(rows: list[dict], people: dict[str, dict[str, str]] | None = None):
