@@ -364,7 +364,6 @@ def read_zip(
                 raise _refuse(f"{name}: in the manifest but missing from the zip (a file was removed).")
         from stalklog.interchange import zip_ledger
 
-        carried: bytes | None = None
         digests: dict[str, str] = {}  # every member hashed a chunk at a time, none kept in memory
         for name, entry in listed.items():
             info = members[name]
@@ -373,11 +372,7 @@ def read_zip(
                     f"{name}: its size ({info.file_size} bytes) does not match the manifest ({entry['size']} bytes)."
                 )
             limit = MAX_JSON_BYTES if name == BUNDLE_NAME else evidence.MAX_EXHIBIT_BYTES
-            if name == zip_ledger.NAME:  # the carried ledger: read whole, as zip_ledger checks it
-                carried = _read_member(zf, info, limit)
-                digests[name] = sha256(carried)
-            else:
-                digests[name] = _member_sha256(zf, info, limit)
+            digests[name] = _member_sha256(zf, info, limit)
             if digests[name] != entry["sha256"]:
                 raise _refuse(f"{name}: SHA-256 does not match the manifest.")
     source = path
@@ -393,8 +388,10 @@ def read_zip(
         BUNDLE_NAME,
         lambda: _refuse(f"{BUNDLE_NAME}: not UTF-8 text."),
     )
-    digests.pop(zip_ledger.NAME, None)
-    checked_ledger = zip_ledger.check(carried, manifest, data) if carried is not None else None
+    checked_ledger = None
+    if zip_ledger.NAME in digests:  # the carried ledger, read a piece at a time (and its SHA-256 again)
+        ledger_info, ledger_digest = members[zip_ledger.NAME], digests.pop(zip_ledger.NAME)
+        checked_ledger = zip_ledger.check(lambda: _MemberText(source, ledger_info, ledger_digest), manifest, data)
     wanted = _match_exhibits(data, digests, listed)
     return Checked(
         bundle=data,

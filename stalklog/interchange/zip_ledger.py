@@ -22,9 +22,13 @@ manifest's SHA-256) confirmed with the sender over another channel shows it.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import re
 
 from stalklog.errors import BundleError
+from stalklog.interchange.json_stream import NotStreamable, _items, _Text
 from stalklog.store import ledger
 
 NAME = "ledger.json"
@@ -103,84 +107,311 @@ def build(db, case_id: int, head: dict | None, *, include_private: bool) -> byte
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def check(data: bytes, manifest: dict, bundle: dict) -> dict:
+def check(source, manifest: dict, bundle: dict) -> dict:
     """Check a carried ledger against the manifest's head and the bundle; return a summary
     (``head``, ``records_checked``, ``withheld``, ``unmatched``). Raises ``BundleError`` on
     any mismatch — except, for a bundle whose manifest says the sender's file did not verify
     when it was made, records that do not match their entries: those are counted
-    (``unmatched``) and reported, as that file's own ``verify`` reported them."""
+    (``unmatched``) and reported, as that file's own ``verify`` reported them.
+
+    ``source`` is the member's bytes or a callable that opens it as text (a zip member is
+    read that way, a piece at a time: ``json_stream``). The document is walked once, each
+    entry and record checked as it comes; only the chain's last hash, each record's latest
+    content hash and, per carried record, a digest of the fields ``bundle.json`` is bound
+    to are kept (docs/performance.md, round 4, the zip import)."""
+    opener = source if callable(source) else _bytes_opener(source)
+    walk = _Walk(manifest, opener)
     try:
-        doc = json.loads(data.decode("utf-8"))
+        with opener() as f:
+            walk.document(_Text(f))
+    except NotStreamable:
+        _not_an_object(opener)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _refuse("not valid JSON.") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != VERSION:
-        raise _refuse(f'not a stalklog ledger (expected format "{FORMAT}", version {VERSION}).')
-    entries, records, case_id = doc.get("entries"), doc.get("records"), doc.get("case_id")
-    if not isinstance(entries, list) or not isinstance(records, list):
-        raise _refuse("expected entries and records.")
-    strict = manifest.get("source_verified", True) is not False
-    chain: dict[int, list] = {}
-    try:
-        for e in entries:
-            if not isinstance(e, list) or len(e) != len(ledger.LEDGER_COLUMNS) or int(e[0]) in chain:
-                raise _refuse("an entry is not in the form the ledger writes, or appears twice.")
-            chain[int(e[0])] = e
-    except (TypeError, ValueError):
-        raise _refuse("an entry's number is not a number.") from None
-    claimed = manifest["ledger_head"]
-    n = len(chain)
-    if sorted(chain) != list(range(1, n + 1)) or n != claimed.get("seq"):
-        raise _refuse(
-            f"the entries do not run unbroken from 1 to the manifest's head (entry {claimed.get('seq')}): "
-            "the bundle was changed."
-        )
-    prev = ledger.GENESIS
-    for seq in range(1, n + 1):
-        e = chain[seq]
-        fields = dict(zip(ledger.LEDGER_COLUMNS, e, strict=True))
-        if fields["prev_hash"] != prev or ledger.entry_hash(fields) != fields["entry_hash"]:
-            raise _refuse(f"ledger entry {seq} does not follow from the one before it: the bundle was changed.")
-        prev = fields["entry_hash"]
-    if prev != claimed.get("hash"):
-        raise _refuse(
-            "the sender's ledger head in the manifest does not follow from the ledger entries the bundle "
-            "carries: the bundle was changed."
-        )
-    latest: dict[tuple[str, int], str] = {}
-    for e in entries:
-        if e[5] == case_id:
-            latest[(e[3], e[4])] = e[6]
-    withheld = {tuple(w) for w in doc.get("withheld") or [] if isinstance(w, list) and len(w) == 2}
-    carried: dict[tuple[str, int], dict] = {}
-    checked = 0
-    unmatched: set[tuple[str, int]] = set()
-    for r in records:
-        if not (isinstance(r, list) and len(r) == 3 and isinstance(r[2], dict)):
-            raise _refuse("a record is not [entity, id, row].")
-        key = (r[0], r[1])
-        if key not in latest:
-            raise _refuse(f"{r[0]} {r[1]} is carried but not in the ledger: the bundle was changed.")
-        if key not in withheld:
-            try:
-                same = ledger.row_hash(r[0], r[2]) == latest[key]
-            except TypeError:
-                same = False
-            if not same:
-                if strict:
-                    raise _refuse(f"{r[0]} {r[1]} does not match its ledger entry: the bundle was changed.")
-                unmatched.add(key)
-            checked += 1
-        carried[key] = r[2]
-    for key in latest:
-        if key[0] in ledger.ENTITIES and key not in carried:
-            raise _refuse(f"{key[0]} {key[1]} is in the ledger but not carried: the bundle was changed.")
-    _bind(bundle, carried, skip={_natural(k[0], carried[k]) for k in unmatched})
+    walk.finish()
+    _bind(bundle, walk.carried, walk.chosen, skip={(k[0], n) for k, n in walk.unmatched.items()}, opener=opener)
     return {
-        "head": {"seq": n, "hash": prev},
-        "records_checked": checked - len(unmatched),
-        "withheld": len(withheld),
-        "unmatched": len(unmatched),
+        "head": {"seq": walk.n, "hash": walk.prev},
+        "records_checked": walk.checked - len(walk.unmatched),
+        "withheld": len(walk.withheld),
+        "unmatched": len(walk.unmatched),
     }
+
+
+def _is_carried(kept) -> bool:
+    return kept.__class__ is tuple or (kept.__class__ is bytes and len(kept) == 33)
+
+
+def _not_an_object(opener):
+    """The walk stopped: the document is not valid JSON, or is JSON but not an object (read
+    whole, only to tell which)."""
+    try:
+        with opener() as f:
+            doc = json.loads(f.read())
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _refuse("not valid JSON.") from None
+    if not isinstance(doc, dict):
+        raise _refuse(f'not a stalklog ledger (expected format "{FORMAT}", version {VERSION}).')
+    raise _refuse("not valid JSON.")  # pragma: no cover - an object the walk could not read
+
+
+def _hash_value(value):
+    """A content hash as kept: 32 bytes for the lowercase hex stalklog writes, else as given."""
+    if value.__class__ is str and len(value) == 64 and _HEX.fullmatch(value):
+        return bytes.fromhex(value)
+    return value
+
+
+def _bytes_opener(data: bytes):
+    return lambda: io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+
+
+_HEX = re.compile(r"[0-9a-f]{64}")
+_ORDER = "its parts (case_id, entries, records) are not in the order stalklog writes them: the bundle was changed."
+
+
+class _Walk:
+    """One pass over ``ledger.json``. Faults are noted, not raised, until the whole document
+    has been read (``finish``), so a document that is not valid JSON is refused as such and
+    every other fault is named in the order the whole-document check found them."""
+
+    def __init__(self, manifest: dict, opener):
+        self.opener = opener
+        self.claimed = manifest["ledger_head"]
+        self.strict = manifest.get("source_verified", True) is not False
+        self.doc_fault: str | None = None  # format or version
+        self.seen: set[str] = set()
+        self.case_id = None
+        self.entries_list = self.records_list = False
+        self.order_fault = False
+        # entries
+        self.entry_fault: str | None = None  # the form of an entry, or a number given twice
+        self.expected = 1  # the next entry's number, while they run 1, 2, 3…
+        self.disorder_at: int | None = None  # the number expected when they stopped doing so
+        self.after: set[int] = set()  # the numbers seen since then (to find one given twice)
+        self.chain_fault: str | None = None
+        self.prev = ledger.GENESIS
+        # entity -> id -> its latest content hash (32 bytes; a 33rd, "!", once the record is carried)
+        self.latest: dict[object, dict] = {}
+        self.missing = 0  # records of the case's tables the entries name and not yet carried
+        # records
+        self.record_fault: tuple[int, str] | None = None  # (position, message): the first of its kind
+        self.pending: list[tuple[int, tuple, object]] = []  # records that did not match, before withheld was read
+        self.index = 0
+        self.checked = 0
+        # entity -> natural key -> digest of the bound fields, for ``_bind``; ``chosen``: the
+        # record a natural key given by two records stands for (the later, as a dict keeps it)
+        self.carried: dict[object, dict] = {}
+        self.chosen: dict[tuple, tuple] = {}
+        self.repeats: dict[tuple, int] = {}
+        self.unmatched: dict[tuple, object] = {}  # (entity, id) -> natural key
+        self.withheld: set[tuple] = set()
+        self.withheld_read = False
+
+    @property
+    def n(self) -> int:
+        return self.expected - 1
+
+    def document(self, t: _Text) -> None:
+        decode = json.JSONDecoder().raw_decode
+        t.take("{")
+        if t.peek() == "}":
+            t.pos += 1
+        else:
+            while True:
+                if t.peek() != '"':
+                    raise NotStreamable
+                key = t.value(decode)
+                t.take(":")
+                if key in self.seen:
+                    self.order_fault = True  # a part given twice: json.loads would keep the last
+                self.seen.add(key)
+                if key == "entries" and t.peek() == "[":
+                    self.entries_list = True
+                    if "records" in self.seen:
+                        self.order_fault = True
+                    for e in _items(t, decode):
+                        self.entry(e)
+                elif key == "records" and t.peek() == "[":
+                    self.records_list = True
+                    if "entries" not in self.seen or self.doc_fault:
+                        self.order_fault = True
+                    self.entries_done()
+                    for r in _items(t, decode):
+                        self.record(r)
+                else:
+                    value = t.value(decode)
+                    if key in ("entries", "records"):
+                        if key == "entries":
+                            self.entries_list = False
+                        else:
+                            self.records_list = False
+                    elif key == "case_id":
+                        if "entries" in self.seen:
+                            self.order_fault = True
+                        self.case_id = value
+                    elif key == "withheld":
+                        self.read_withheld(value)
+                    elif key == "format" and value != FORMAT or key == "version" and value != VERSION:
+                        self.doc_fault = key
+                char = t.peek()
+                t.pos += 1
+                if char == "}":
+                    break
+                if char != ",":
+                    raise NotStreamable
+        if t.peek() != "":
+            raise NotStreamable
+
+    def entry(self, e) -> None:
+        if self.entry_fault:
+            return
+        if not isinstance(e, list) or len(e) != len(ledger.LEDGER_COLUMNS):
+            self.entry_fault = "an entry is not in the form the ledger writes, or appears twice."
+            return
+        try:
+            seq = int(e[0])
+        except (TypeError, ValueError):
+            self.entry_fault = "an entry's number is not a number."
+            return
+        if self.disorder_at is None:
+            if 1 <= seq < self.expected:
+                self.entry_fault = "an entry is not in the form the ledger writes, or appears twice."
+            elif seq == self.expected:
+                self.expected += 1
+                self.follow(seq, e)
+            else:  # a gap, or the entries out of order: refused (the builder writes them in order)
+                self.disorder_at = self.expected
+                self.after.add(seq)
+            return
+        if 1 <= seq < self.disorder_at or seq in self.after:
+            self.entry_fault = "an entry is not in the form the ledger writes, or appears twice."
+        self.after.add(seq)
+
+    def follow(self, seq: int, e: list) -> None:
+        """Entry ``seq`` (in order): its hash, and what it says of the case's records."""
+        if self.chain_fault:
+            return
+        fields = dict(zip(ledger.LEDGER_COLUMNS, e, strict=True))
+        try:
+            same = fields["prev_hash"] == self.prev and ledger.entry_hash(fields) == fields["entry_hash"]
+        except (TypeError, ValueError):
+            same = False
+        if not same:
+            self.chain_fault = f"ledger entry {seq} does not follow from the one before it: the bundle was changed."
+            return
+        self.prev = fields["entry_hash"]
+        if e[5] == self.case_id:
+            ids = self.latest.setdefault(e[3], {})
+            if e[3] in ledger.ENTITIES and e[4] not in ids:
+                self.missing += 1
+            ids[e[4]] = _hash_value(e[6])
+
+    def entries_done(self) -> None:
+        if self.entry_fault or self.disorder_at is not None or self.n != self.claimed.get("seq"):
+            self.chain_fault = self.chain_fault or "broken"  # records are not checked against a broken chain
+
+    def read_withheld(self, value) -> None:
+        if self.withheld_read:
+            self.order_fault = True
+            return
+        self.withheld_read = True
+        self.withheld = {tuple(w) for w in value or [] if isinstance(w, list) and len(w) == 2}
+
+    def record(self, r) -> None:
+        i, self.index = self.index, self.index + 1
+        if self.record_fault or self.chain_fault or self.order_fault:
+            return
+        if not (isinstance(r, list) and len(r) == 3 and isinstance(r[2], dict)):
+            self.record_fault = (i, "a record is not [entity, id, row].")
+            return
+        key = (r[0], r[1])
+        ids = self.latest.get(r[0])
+        if ids is None or r[1] not in ids:
+            self.record_fault = (i, f"{r[0]} {r[1]} is carried but not in the ledger: the bundle was changed.")
+            return
+        kept = ids[r[1]]
+        carried = _is_carried(kept)
+        if carried:
+            kept = kept[0] if kept.__class__ is tuple else kept[:32]
+        try:
+            same = _hash_value(ledger.row_hash(r[0], r[2])) == kept
+        except TypeError:
+            same = False
+        natural = _natural(r[0], r[2])[1]
+        if not same:
+            if self.withheld_read:
+                self.mismatch(i, key, natural)
+            else:
+                self.pending.append((i, key, natural))
+        if carried:  # the same record again (its hash is its latest, as the first's was)
+            self.repeats[key] = self.repeats.get(key, 0) + 1
+            return
+        ids[r[1]] = kept + b"!" if kept.__class__ is bytes and len(kept) == 32 else (kept,)
+        if r[0] in ledger.ENTITIES:
+            self.missing -= 1
+        by_natural = self.carried.setdefault(r[0], {})
+        if natural in by_natural:
+            self.chosen[(r[0], natural)] = key
+        by_natural[natural] = _row_digest(r[0], r[2])
+
+    def mismatch(self, i: int, key: tuple, natural) -> None:
+        if key in self.withheld:
+            return
+        if self.strict:
+            if self.record_fault is None or i < self.record_fault[0]:
+                self.record_fault = (i, f"{key[0]} {key[1]} does not match its ledger entry: the bundle was changed.")
+        else:
+            self.unmatched[key] = natural
+
+    def finish(self) -> None:
+        """Raise the first fault, in the order the whole-document check looks for them."""
+        if self.doc_fault:
+            raise _refuse(f'not a stalklog ledger (expected format "{FORMAT}", version {VERSION}).')
+        if "format" not in self.seen or "version" not in self.seen:
+            raise _refuse(f'not a stalklog ledger (expected format "{FORMAT}", version {VERSION}).')
+        if not (self.entries_list and self.records_list):
+            raise _refuse("expected entries and records.")
+        if self.order_fault:
+            raise _refuse(_ORDER)
+        if self.entry_fault:
+            raise _refuse(self.entry_fault)
+        if self.disorder_at is not None or self.n != self.claimed.get("seq"):
+            raise _refuse(
+                f"the entries do not run unbroken from 1 to the manifest's head (entry {self.claimed.get('seq')}): "
+                "the bundle was changed."
+            )
+        if self.chain_fault:
+            raise _refuse(self.chain_fault)
+        if self.prev != self.claimed.get("hash"):
+            raise _refuse(
+                "the sender's ledger head in the manifest does not follow from the ledger entries the bundle "
+                "carries: the bundle was changed."
+            )
+        for i, key, natural in self.pending:
+            self.mismatch(i, key, natural)
+        self.pending = []
+        if self.record_fault:
+            raise _refuse(self.record_fault[1])
+        self.checked = self.index - sum(1 + self.repeats.get(k, 0) for k in self.withheld if self.is_carried(k))
+        if self.missing:
+            key = self.first_missing()
+            raise _refuse(f"{key[0]} {key[1]} is in the ledger but not carried: the bundle was changed.")
+        self.latest = {}
+
+    def is_carried(self, key) -> bool:
+        try:
+            return _is_carried(self.latest.get(key[0], {}).get(key[1]))
+        except TypeError:
+            return False
+
+    def first_missing(self) -> tuple:
+        """The first record, in the entries' order, that is named and not carried (the entries
+        read again: this is only for the message)."""
+        for e in _part(self.opener, "entries"):
+            if e[5] == self.case_id and e[3] in ledger.ENTITIES and not self.is_carried((e[3], e[4])):
+                return (e[3], e[4])
+        raise AssertionError("a record counted missing was not found again")  # pragma: no cover
 
 
 def _same(bundle_value, row_value) -> bool:
@@ -219,34 +450,146 @@ def _natural(entity: str, row: dict) -> tuple[str, object]:
     return entity, row.get("ref") if entity in ("cases", "exhibits") else row.get("key")
 
 
-def _bind(bundle: dict, carried: dict, skip: set) -> None:
+# Bound fields stored as 0/1 that bundle.json gives as true/false
+_FLAGS = frozenset({"below_threshold", "interim"})
+_PENDING = 2000  # items kept for the careful comparison before the ledger is read again for their rows
+
+
+def _digest(values: list) -> bytes | None:
+    """A digest of bound values in one form (None: a value with no one form, such as NaN)."""
+    try:
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _row_digest(entity: str, row: dict) -> bytes | None:
+    """The digest of the bundle values that say exactly what ``row`` says, in the form stalklog
+    writes them (a stored list as the list, a stored 0/1 flag as false/true). Equal digests
+    mean ``_same`` holds for every bound field; any other form is compared the careful way."""
+    fields = BOUND.get(entity)
+    if fields is None:
+        return None
+    values = []
+    for f in fields:
+        v = row.get(f)
+        if isinstance(v, list | dict):
+            return None  # not how stalklog stores a value: compared the careful way
+        if v.__class__ is str and v[:1] in ("[", "{"):
+            try:
+                parsed = json.loads(v)
+            except (ValueError, RecursionError):
+                parsed = None
+            if isinstance(parsed, list | dict):
+                v = parsed
+        elif f in _FLAGS and v.__class__ is int and v in (0, 1):
+            v = bool(v)
+        values.append(v)
+    return _digest(values)
+
+
+def _item_digest(entity: str, item: dict) -> bytes | None:
+    return _digest([item.get(f) for f in BOUND[entity]])
+
+
+def _bind(bundle: dict, carried: dict, chosen: dict, skip: set, opener) -> None:
     """What bundle.json says of the case, its people, incidents and exhibits is what the
-    carried (ledger-checked) records say (``skip``: records known not to match, reported)."""
-    by_entity: dict[str, dict] = {}
-    for (entity, _id), row in carried.items():
-        by_entity.setdefault(entity, {})[_natural(entity, row)[1]] = row
-    case = bundle.get("case") if isinstance(bundle, dict) else None
-    items = [("cases", case)] if isinstance(case, dict) else []
-    for p in bundle.get("people") or []:
-        items.append(("people", p))
-    for inc in bundle.get("incidents") or []:
-        items.append(("incidents", inc))
-        for ex in (inc.get("exhibits") if isinstance(inc, dict) else None) or []:
-            items.append(("exhibits", ex))
-    for order in (bundle.get("orders") if isinstance(bundle, dict) else None) or []:  # orders-v1
-        items.append(("orders", order))
-    for entity, item in items:
+    carried (ledger-checked) records say (``skip``: records known not to match, reported).
+
+    ``carried`` gives, by entity and natural key, the digest of each record's bound fields:
+    an item whose digest is its record's says the same; any other is compared field by field
+    (``_same``) with its record, read again from ``opener`` (``chosen``: the record a natural
+    key given by two records stands for)."""
+    pending: list[tuple[str, object, dict]] = []
+
+    def careful() -> None:
+        if not pending:
+            return
+        rows = _rows_again(opener, {(entity, natural) for entity, natural, _item in pending}, chosen)
+        for entity, natural, item in pending:
+            _compare(entity, natural, item, rows.get((entity, natural), {}))
+        pending.clear()
+
+    for entity, item in _bundle_items(bundle):
         if not isinstance(item, dict):
             continue
         natural = item.get("ref") if entity in ("cases", "exhibits") else item.get("key")
         if (entity, natural) in skip:
             continue
-        row = by_entity.get(entity, {}).get(natural)
-        what = f"{entity[:-1] if entity != 'people' else 'person'} {natural}"
-        if row is None:
-            raise _refuse(f"bundle.json holds {what}, which the sender's ledger does not: the bundle was changed.")
-        for field in BOUND[entity]:
-            if field in item and not _same(item[field], row.get(field)):
-                raise _refuse(
-                    f"bundle.json's {what} ({field}) is not what the sender's ledger records: the bundle was changed."
-                )
+        by_natural = carried.get(entity, {})
+        try:
+            known = natural in by_natural
+        except TypeError:  # not a key a record could have
+            known = False
+        if not known:
+            careful()  # a field changed in an item before this one is named first, as it always was
+            raise _refuse(
+                f"bundle.json holds {_what(entity, natural)}, which the sender's ledger does not: the bundle was changed."
+            )
+        digest = by_natural[natural]
+        if digest is None or _item_digest(entity, item) != digest:
+            pending.append((entity, natural, {f: item[f] for f in BOUND[entity] if f in item}))
+            if len(pending) >= _PENDING:
+                careful()
+    careful()
+
+
+def _what(entity: str, natural) -> str:
+    return f"{entity[:-1] if entity != 'people' else 'person'} {natural}"
+
+
+def _compare(entity: str, natural, item: dict, row: dict) -> None:
+    for field in BOUND[entity]:
+        if field in item and not _same(item[field], row.get(field)):
+            raise _refuse(
+                f"bundle.json's {_what(entity, natural)} ({field}) is not what the sender's ledger records: "
+                "the bundle was changed."
+            )
+
+
+def _bundle_items(bundle):
+    case = bundle.get("case") if isinstance(bundle, dict) else None
+    if isinstance(case, dict):
+        yield "cases", case
+    for p in bundle.get("people") or []:
+        yield "people", p
+    for inc in bundle.get("incidents") or []:
+        yield "incidents", inc
+        for ex in (inc.get("exhibits") if isinstance(inc, dict) else None) or []:
+            yield "exhibits", ex
+    for order in (bundle.get("orders") if isinstance(bundle, dict) else None) or []:  # orders-v1
+        yield "orders", order
+
+
+def _part(opener, name: str):
+    """The values of the top-level list ``name`` of the (already checked) ledger, read again."""
+    decode = json.JSONDecoder().raw_decode
+    with opener() as f:
+        t = _Text(f)
+        t.take("{")
+        while True:
+            key = t.value(decode)
+            t.take(":")
+            if key == name and t.peek() == "[":
+                yield from _items(t, decode)
+            else:
+                t.value(decode)
+            if t.peek() == "}":
+                t.pos += 1
+                return
+            t.take(",")
+
+
+def _rows_again(opener, wanted: set, chosen: dict) -> dict:
+    """The carried rows of the ``wanted`` (entity, natural key) pairs, read again."""
+    rows: dict = {}
+    for entity, id_, row in _part(opener, "records"):
+        try:
+            natural = _natural(entity, row)
+            hash(natural)
+        except (TypeError, AttributeError):
+            continue  # not a record the check let through with that key
+        if natural in wanted and chosen.get(natural, (entity, id_)) == (entity, id_):
+            rows[natural] = row
+    return rows
