@@ -350,6 +350,8 @@ class _Walk:
         ids[r[1]] = kept + b"!" if kept.__class__ is bytes and len(kept) == 32 else (kept,)
         if r[0] in ledger.ENTITIES:
             self.missing -= 1
+        if r[0] not in BOUND:
+            return  # not something bundle.json is bound to
         by_natural = self.carried.setdefault(r[0], {})
         if natural in by_natural:
             self.chosen[(r[0], natural)] = key
@@ -452,6 +454,9 @@ def _natural(entity: str, row: dict) -> tuple[str, object]:
 
 # Bound fields stored as 0/1 that bundle.json gives as true/false
 _FLAGS = frozenset({"below_threshold", "interim"})
+# Bound fields bundle.json may leave out where the record has them (an exhibit's size): left out
+# of the digest; an item that gives one is compared the careful way
+_OPTIONAL = {"exhibits": frozenset({"size"})}
 _PENDING = 2000  # items kept for the careful comparison before the ledger is read again for their rows
 
 
@@ -472,7 +477,10 @@ def _row_digest(entity: str, row: dict) -> bytes | None:
     if fields is None:
         return None
     values = []
+    optional = _OPTIONAL.get(entity, ())
     for f in fields:
+        if f in optional:
+            continue
         v = row.get(f)
         if isinstance(v, list | dict):
             return None  # not how stalklog stores a value: compared the careful way
@@ -490,7 +498,10 @@ def _row_digest(entity: str, row: dict) -> bytes | None:
 
 
 def _item_digest(entity: str, item: dict) -> bytes | None:
-    return _digest([item.get(f) for f in BOUND[entity]])
+    optional = _OPTIONAL.get(entity, ())
+    if any(f in item for f in optional):
+        return None
+    return _digest([item.get(f) for f in BOUND[entity] if f not in optional])
 
 
 def _bind(bundle: dict, carried: dict, chosen: dict, skip: set, opener) -> None:
