@@ -1429,6 +1429,13 @@ ONE_PASS_BAD = {
     "key_twice_in_an_incident": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
         '"words": "",', '"words": "", "words": "x",', 1
     ),
+    # a key given twice with white space before its colon (the quick reading counted '":')
+    "key_twice_space_before_colon": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
+        '"words": "",', '"words": "", "summary" : "SECOND",', 1
+    ),
+    "key_twice_newline_before_colon": lambda: BUNDLE_FULL.read_text(encoding="utf-8").replace(
+        '"words": "",', '"words": "", "words"\n\t:"x",', 1
+    ),
     "key_twice_at_the_top": lambda: BUNDLE_FULL.read_text(encoding="utf-8").rstrip()[:-1] + ', "version": 1}',
     "syntax_error_at_the_end": lambda: BUNDLE_FULL.read_text(encoding="utf-8").rstrip()[:-1] + ",}",
     "trailing_text": lambda: BUNDLE_FULL.read_text(encoding="utf-8") + "x",

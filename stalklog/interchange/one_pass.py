@@ -20,6 +20,7 @@ careful way writes (tests/test_perf_guards.py compares the two files byte for by
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -161,11 +162,19 @@ def _keyed(items: Iterator, seen: set[str]) -> Iterator[dict]:
         yield inc
 
 
+# the end of a key: its closing quote, JSON's white space, a colon. Without a backslash in
+# the text every '"' delimits a string, so each key ends so once; a string value that
+# starts with white space and a colon is counted too, which only sends the object the
+# careful way, never lets a key given twice through.
+_KEY_END = re.compile(r'"[ \t\n\r]*:')
+
+
 class _Quick:
     """Reading a flat object (no object inside it) with orjson, where that reads it as the
     json module does: its text up to the first ``}`` parses as one object, holds no
-    backslash (so no escape, and every ``"`` delimits a string: each ``":`` ends a key, and
-    counting them finds a key given twice, which orjson would keep quietly) and is short
+    backslash (so no escape, and every ``"`` delimits a string: each ``"`` followed by white
+    space and ``:`` ends a key, and counting them finds a key given twice, which orjson would
+    keep quietly, however the key is spaced) and is short
     (so no 4,300-digit number, which the json module refuses). Text and true, false and
     null are then read alike; numbers may not be (orjson reads a big integer as a float), so
     an incident the quick row does not take is read again by the json module for the full
@@ -191,7 +200,7 @@ class _Quick:
             value = _loads(text)
         except ValueError:  # orjson.JSONDecodeError: not one flat object, or not JSON
             return None
-        if value.__class__ is not dict or text.count('":') != len(value):
+        if value.__class__ is not dict or len(_KEY_END.findall(text)) != len(value):
             return None
         self.text = text
         return value, close + 1

@@ -495,3 +495,30 @@ def test_the_bulk_full_text_index_holds_each_new_row_once(run, tmp_path):
         assert found[0] >= 2  # in both cases
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("repeat", ['"summary" : "SECOND"', '"summary"\n\t:"SECOND"', '"summary"\r\n :"SECOND"'])
+def test_a_key_given_twice_with_space_before_its_colon_is_refused(run, case, tmp_path, repeat):
+    """The one-pass reading took a flat incident by orjson when it counted as many ``":`` as
+    keys; a key given twice with white space before its colon was not counted, orjson kept
+    the last value and the import accepted it. A bundle must refuse a key given twice
+    (docs/bundle.md), as the careful reading always did."""
+    run("add", "He waited outside (fictional)", "--when", "2025-01-05 18:00", "-b", "loitering", "-e", "alarm")
+    text = run("export", "--case", "C-1").stdout
+    assert text.count('"words": ""') == 1
+    forged = text.replace('"words": ""', '"words": "", ' + repeat, 1)
+    path = tmp_path / "twice.json"
+    path.write_text(forged, encoding="utf-8")
+    run("--db", str(tmp_path / "other.db"), "init")
+    result = run("--db", str(tmp_path / "other.db"), "import", str(path), code=1)
+    assert '"summary" appears twice' in result.stderr
+    assert run.json("--db", str(tmp_path / "other.db"), "cases", "--json") == []
+
+
+def test_the_quick_reading_counts_a_key_however_it_is_spaced():
+    from stalklog.interchange.one_pass import _Quick
+
+    quick = _Quick(json.JSONDecoder().raw_decode)
+    assert quick.read('{"a": 1, "b": 2}', 0) is not None
+    for text in ('{"a": 1, "a" : 2}', '{"a": 1, "a"\n:2}', '{"a": 1, "a"\t\r\n :2}'):
+        assert quick.read(text, 0) is None, text
