@@ -162,19 +162,20 @@ def _keyed(items: Iterator, seen: set[str]) -> Iterator[dict]:
         yield inc
 
 
-# the end of a key: its closing quote, JSON's white space, a colon. Without a backslash in
-# the text every '"' delimits a string, so each key ends so once; a string value that
-# starts with white space and a colon is counted too, which only sends the object the
-# careful way, never lets a key given twice through.
-_KEY_END = re.compile(r'"[ \t\n\r]*:')
+# a key with white space before its colon. Without a backslash in the text every '"'
+# delimits a string, so when there is none each key ends '":' and counting those counts the
+# keys (a string value that starts with a colon is counted too, which only sends the object
+# the careful way); an object with one goes the careful way, so a key given twice is never
+# let through however it is spaced.
+_SPACED_KEY = re.compile(r'"[ \t\n\r]+:')
 
 
 class _Quick:
     """Reading a flat object (no object inside it) with orjson, where that reads it as the
     json module does: its text up to the first ``}`` parses as one object, holds no
-    backslash (so no escape, and every ``"`` delimits a string: each ``"`` followed by white
-    space and ``:`` ends a key, and counting them finds a key given twice, which orjson would
-    keep quietly, however the key is spaced) and is short
+    backslash (so no escape, and every ``"`` delimits a string: with no key spaced before its
+    colon, each ``":`` ends a key, and counting them finds a key given twice, which orjson
+    would keep quietly) and is short
     (so no 4,300-digit number, which the json module refuses). Text and true, false and
     null are then read alike; numbers may not be (orjson reads a big integer as a float), so
     an incident the quick row does not take is read again by the json module for the full
@@ -200,7 +201,7 @@ class _Quick:
             value = _loads(text)
         except ValueError:  # orjson.JSONDecodeError: not one flat object, or not JSON
             return None
-        if value.__class__ is not dict or len(_KEY_END.findall(text)) != len(value):
+        if value.__class__ is not dict or text.count('":') != len(value) or _SPACED_KEY.search(text):
             return None
         self.text = text
         return value, close + 1
