@@ -74,6 +74,18 @@ BOUND = {
 }
 
 
+def _is_key(value) -> bool:
+    """Whether ``value`` is an [entity, id] pair as the ledger writes one (a table's name and
+    a row's id)."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], int)
+        and not isinstance(value[1], bool)
+    )
+
+
 def _refuse(text: str) -> BundleError:
     return BundleError(f"{NAME}: {text}", hint=_NOTHING)
 
@@ -316,13 +328,15 @@ class _Walk:
             self.order_fault = True
             return
         self.withheld_read = True
-        self.withheld = {tuple(w) for w in value or [] if isinstance(w, list) and len(w) == 2}
+        if value is not None and not (isinstance(value, list) and all(_is_key(w) for w in value)):
+            raise _refuse("withheld is not a list of [entity, id] pairs as stalklog writes it: the bundle was changed.")
+        self.withheld = {tuple(w) for w in value or []}
 
     def record(self, r) -> None:
         i, self.index = self.index, self.index + 1
         if self.record_fault or self.chain_fault or self.order_fault:
             return
-        if not (isinstance(r, list) and len(r) == 3 and isinstance(r[2], dict)):
+        if not (isinstance(r, list) and len(r) == 3 and _is_key(r[:2]) and isinstance(r[2], dict)):
             self.record_fault = (i, "a record is not [entity, id, row].")
             return
         key = (r[0], r[1])

@@ -185,3 +185,26 @@ def test_equal_digests_mean_the_careful_comparison_agrees(field, bundle_value, r
     digest = zip_ledger._row_digest("orders", row)
     if digest is not None and zip_ledger._item_digest("orders", item) == digest:
         assert zip_ledger._same(bundle_value, row_value)
+
+
+@pytest.mark.parametrize(
+    "withheld", [5, "x", [[[1], 2]], [["incidents", [1]]], [["incidents"]], [[1, 2]], [["incidents", True]]]
+)
+def test_a_forged_withheld_list_is_refused_in_words_not_a_crash(sent_zip, tmp_path, withheld):
+    """A ledger.json whose ``withheld`` is not a list of [entity, id] pairs stopped the
+    import with an unexpected TypeError; it is refused as a changed bundle, and nothing is read."""
+
+    def change(doc):
+        doc["withheld"] = withheld
+
+    message = _refused(_forge(sent_zip, tmp_path / "w.zip", change_ledger=change))
+    assert "withheld is not a list of [entity, id] pairs" in message
+
+
+@pytest.mark.parametrize("key", [[["incidents"], 1], ["incidents", [1]], [{"a": 1}, 1]])
+def test_a_record_whose_entity_or_id_is_not_a_name_or_number_is_refused(sent_zip, tmp_path, key):
+    def change(doc):
+        doc["records"][0][0], doc["records"][0][1] = key
+
+    message = _refused(_forge(sent_zip, tmp_path / "r.zip", change_ledger=change))
+    assert "a record is not [entity, id, row]" in message
