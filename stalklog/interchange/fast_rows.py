@@ -226,63 +226,38 @@ class FastRows:
         if not self.usable or inc.__class__ is not dict:
             return None
         try:  # every field at once (in C); a bundle stalklog wrote has them all
-            (
-                key,
-                occurred,
-                end,
-                precision,
-                recorded,
-                by_list,
-                attribution,
-                procured,
-                towards_list,
-                affected_list,
-                behaviours_list,
-                channel,
-                location,
-                summary,
-                words,
-                effects_list,
-                impacts_list,
-                below,
-                same,
-                links_list,
-                purpose,
-                witnesses_list,
-                police,
-                exhibits,
-                notes,
-            ) = _BUNDLE_FIELDS(inc)
+            fields = _BUNDLE_FIELDS(inc)
         except KeyError:  # some left out (null, as the bundle's rules say): by name, one by one
             if "by" not in inc or "towards" not in inc:
                 return None
-            (
-                key,
-                occurred,
-                end,
-                precision,
-                recorded,
-                by_list,
-                attribution,
-                procured,
-                towards_list,
-                affected_list,
-                behaviours_list,
-                channel,
-                location,
-                summary,
-                words,
-                effects_list,
-                impacts_list,
-                below,
-                same,
-                links_list,
-                purpose,
-                witnesses_list,
-                police,
-                exhibits,
-                notes,
-            ) = map(inc.get, _FIELDS)
+            fields = tuple(map(inc.get, _FIELDS))
+        (
+            key,
+            occurred,
+            end,
+            precision,
+            recorded,
+            by_list,
+            attribution,
+            procured,
+            towards_list,
+            affected_list,
+            behaviours_list,
+            channel,
+            location,
+            summary,
+            words,
+            effects_list,
+            impacts_list,
+            below,
+            same,
+            links_list,
+            purpose,
+            witnesses_list,
+            police,
+            exhibits,
+            notes,
+        ) = fields
         get = inc.get
         if key.__class__ is not str or occurred.__class__ is not str:
             return None
